@@ -1,0 +1,238 @@
+import { z } from 'zod';
+import { call, event } from './define';
+import { GpuSample } from './environment';
+import { AugmentPreset, ModelId, Precision } from './run-config';
+import { SkippedFile, TrainerEvent } from './trainer-protocol';
+
+/** A model the user can choose, as a plain card. */
+export const ModelCard = z.object({
+  id: ModelId,
+  title: z.string(),
+  family: z.enum(['DeiT', 'DeiT distilled', 'DeiT III']),
+  paramsM: z.number(),
+  imgSize: z.number().int(),
+  description: z.string(),
+  /** Expected training speed on the detected GPU, images per second; null when unknown. */
+  expectedImgPerS: z.number().nullable(),
+  /** Expected GPU memory at batch size 64, GiB. */
+  memoryGiBAt64: z.number(),
+});
+export type ModelCard = z.infer<typeof ModelCard>;
+
+/** What the user chose in the wizard. */
+export const RunSettings = z.strictObject({
+  name: z.string().max(120).optional(),
+  datasetPath: z.string().min(1).max(4096),
+  valRatio: z.number().gt(0).lt(1).default(0.2),
+  modelId: ModelId,
+  epochs: z.number().int().min(1).max(1000).default(10),
+  batchSize: z.union([z.literal('auto'), z.number().int().min(1).max(4096)]).default('auto'),
+  learningRate: z.number().positive().max(1).nullable().default(null),
+  imgSize: z.number().int().min(16).max(1024).multipleOf(16).default(224),
+  augment: AugmentPreset.default('standard'),
+  precision: Precision.default('auto'),
+  compile: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+  freezeBackbone: z.boolean().default(false),
+  earlyStoppingPatience: z.number().int().min(1).max(1000).nullable().default(null),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
+  ema: z.boolean().default(false),
+  /** 'cpu' is the slow fallback when no GPU is usable. */
+  device: z.enum(['gpu', 'cpu']).default('gpu'),
+  /** GPU indices to use; all when empty. */
+  gpuIds: z.array(z.string().regex(/^\d+$/)).default([]),
+  /** Start from this earlier run's best checkpoint instead of the pretrained weights. */
+  initFromRunId: z.string().optional(),
+});
+export type RunSettings = z.infer<typeof RunSettings>;
+export type RunSettingsInput = z.input<typeof RunSettings>;
+
+export const RunStatus = z.enum(['queued', 'preparing', 'running', 'stopping', 'stopped', 'finished', 'failed']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** Why a run failed, in the user's words, with what to do next. */
+export const RunFailure = z.object({
+  cause: z.enum([
+    'out_of_memory',
+    'killed_for_memory',
+    'dataset_invalid',
+    'weights_missing',
+    'gpu_toolkit_missing',
+    'docker_gone',
+    'killed',
+    'config_invalid',
+    'crashed',
+  ]),
+  message: z.string(),
+  fix: z.string(),
+  /** One-click follow-up, e.g. retry with a smaller batch. */
+  action: z.object({ label: z.string(), settingsPatch: RunSettings.partial() }).optional(),
+});
+export type RunFailure = z.infer<typeof RunFailure>;
+
+export const RunProgress = z.object({
+  epoch: z.number().int(),
+  epochs: z.number().int(),
+  step: z.number().int(),
+  stepsPerEpoch: z.number().int(),
+  globalStep: z.number().int(),
+  totalSteps: z.number().int(),
+  imgPerS: z.number().nullable(),
+  etaS: z.number().nullable(),
+});
+export type RunProgress = z.infer<typeof RunProgress>;
+
+/** One line of the runs list. */
+export const RunSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: RunStatus,
+  modelId: ModelId,
+  datasetPath: z.string(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  durationS: z.number().nullable(),
+  epochsDone: z.number().int(),
+  epochs: z.number().int(),
+  bestValTop1: z.number().nullable(),
+  progress: RunProgress.nullable(),
+  resumable: z.boolean(),
+  failure: RunFailure.nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const StepPoint = z.object({
+  globalStep: z.number(),
+  time: z.number(),
+  loss: z.number(),
+  lr: z.number(),
+  imgPerS: z.number(),
+});
+export type StepPoint = z.infer<typeof StepPoint>;
+
+export const EpochPoint = z.object({
+  epoch: z.number().int(),
+  trainLoss: z.number(),
+  valLoss: z.number().nullable(),
+  valTop1: z.number().nullable(),
+  valTop5: z.number().nullable(),
+  lr: z.number(),
+  perClassAcc: z.record(z.string(), z.number().nullable()),
+});
+export type EpochPoint = z.infer<typeof EpochPoint>;
+
+/** Everything needed to draw one run's dashboard, rebuilt from its run folder. */
+export const RunDetail = z.object({
+  summary: RunSummary,
+  settings: RunSettings,
+  /** Facts the trainer reported at start (versions, device, dataset, split). */
+  started: z.record(z.string(), z.unknown()).nullable(),
+  epochs: z.array(EpochPoint),
+  /** Step metrics, downsampled to at most `maxPoints`. */
+  steps: z.array(StepPoint),
+  /** GPU samples during the run, downsampled to at most `maxPoints`. */
+  gpu: z.array(GpuSample),
+  skipped: z.array(SkippedFile),
+  warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+  /** Number of events in metrics.jsonl so far: a client resumes its live stream after this. */
+  eventCount: z.number().int(),
+});
+export type RunDetail = z.infer<typeof RunDetail>;
+
+export const ClassMetrics = z.object({
+  name: z.string(),
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: z.number().int(),
+});
+
+/** Results of a finished run: from its eval/, export/ and report.md. */
+export const RunResults = z.object({
+  folder: z.string(),
+  valTop1: z.number().nullable(),
+  valTop5: z.number().nullable(),
+  perClass: z.array(ClassMetrics),
+  confusion: z.object({ labels: z.array(z.string()), matrix: z.array(z.array(z.number().int())) }),
+  misclassified: z.array(
+    z.object({ path: z.string(), trueLabel: z.string(), predictedLabel: z.string(), confidence: z.number() }),
+  ),
+  exports: z.array(z.object({ format: z.string(), path: z.string(), parityMaxAbsDiff: z.number().nullable() })),
+  reportMarkdown: z.string(),
+});
+export type RunResults = z.infer<typeof RunResults>;
+
+export const RunEstimate = z.object({
+  seconds: z.number().nullable(),
+  memoryGiB: z.number().nullable(),
+  explanation: z.string(),
+});
+export type RunEstimate = z.infer<typeof RunEstimate>;
+
+const runId = z.object({ id: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/) });
+
+export const runCalls = {
+  'models.list': call(
+    z.object({}),
+    z.array(ModelCard),
+    'The models the user can fine-tune, with size and expected speed.',
+  ),
+  'runs.list': call(z.object({}), z.array(RunSummary), 'All runs, newest first.'),
+  'runs.get': call(
+    runId.extend({ maxPoints: z.number().int().min(10).max(20000).default(1500) }),
+    RunDetail,
+    "One run's settings, metrics and GPU samples, rebuilt from its folder.",
+  ),
+  'runs.create': call(
+    z.object({ settings: RunSettings }),
+    RunSummary,
+    'Creates a run and starts it, or queues it behind a run on the same GPU.',
+  ),
+  'runs.estimate': call(
+    z.object({ settings: RunSettings }),
+    RunEstimate,
+    'Expected duration and GPU memory before starting.',
+  ),
+  'runs.stop': call(runId, RunSummary, 'Stops a run gracefully; it stays resumable.'),
+  'runs.resume': call(runId, RunSummary, 'Continues a stopped run from its last checkpoint.'),
+  'runs.delete': call(
+    runId.extend({ confirm: z.literal(true) }),
+    z.object({ deleted: z.literal(true) }),
+    "Deletes a run's folder (never the dataset).",
+  ),
+  'runs.results': call(
+    runId,
+    RunResults,
+    'Per-class metrics, confusion matrix, mistakes, exports and report of a finished run.',
+  ),
+  'runs.log': call(
+    runId.extend({ query: z.string().max(200).optional(), limit: z.number().int().min(1).max(5000).default(500) }),
+    z.object({ lines: z.array(z.string()), total: z.number().int() }),
+    "The run's log (train.log), optionally filtered.",
+  ),
+  'runs.image': call(
+    runId.extend({ file: z.string().min(1).max(4096) }),
+    z.object({ mime: z.string(), dataBase64: z.string() }),
+    "An image of the run's dataset (e.g. a misclassified one), by its path relative to the dataset.",
+  ),
+  'runs.openFolder': call(
+    runId,
+    z.object({ path: z.string(), opened: z.boolean() }),
+    "Opens the run's folder in the file manager (desktop) or returns its path.",
+  ),
+};
+
+export const runEvents = {
+  'run.updated': event(RunSummary, "A run's status or progress changed."),
+  'run.event': event(
+    z.object({ runId: z.string(), index: z.number().int(), event: TrainerEvent }),
+    'One trainer event of a run, in order; `index` is its line number in metrics.jsonl.',
+  ),
+  'run.log': event(z.object({ runId: z.string(), lines: z.array(z.string()) }), 'New lines of a run log.'),
+  'run.gpu': event(z.object({ runId: z.string(), sample: GpuSample }), 'A GPU sample recorded for a running run.'),
+};

@@ -1,0 +1,198 @@
+import { z } from 'zod';
+
+/**
+ * The trainer's event stream, version 1: one JSON object per line on stdout and in `metrics.jsonl`.
+ * Documented in docs/trainer-protocol.md; the Python side validates against
+ * docker/protocol/events.schema.json and both sides' tests read docker/protocol/fixtures/.
+ * Unknown fields are allowed (newer trainers may add some); unknown `type`s are kept as `unknown`.
+ */
+export const PROTOCOL_VERSION = 1;
+
+const base = {
+  v: z.literal(1),
+  seq: z.number().int().nonnegative(),
+  time: z.number(), // unix seconds
+};
+
+const num = z.number();
+const nullableNum = z.number().nullable();
+
+export const TrainerErrorKind = z.enum([
+  'config_invalid',
+  'dataset_not_found',
+  'dataset_empty',
+  'dataset_one_class',
+  'weights_missing',
+  'checkpoint_invalid',
+  'out_of_memory',
+  'internal',
+]);
+export type TrainerErrorKind = z.infer<typeof TrainerErrorKind>;
+
+export const SkippedFile = z.object({ path: z.string(), reason: z.string() });
+export type SkippedFile = z.infer<typeof SkippedFile>;
+
+export const RunStartedEvent = z.looseObject({
+  ...base,
+  type: z.literal('run_started'),
+  run_id: z.string(),
+  resumed: z.boolean(),
+  start_epoch: z.number().int(),
+  epochs: z.number().int(),
+  steps_per_epoch: z.number().int(),
+  total_steps: z.number().int(),
+  batch_size: z.number().int(),
+  model: z.string(),
+  img_size: z.number().int(),
+  precision: z.enum(['bf16', 'fp16', 'fp32']),
+  compile: z.boolean(),
+  versions: z.looseObject({ python: z.string(), torch: z.string(), timm: z.string(), cuda: z.string().nullable() }),
+  device: z.looseObject({
+    kind: z.enum(['cuda', 'cpu']),
+    name: z.string(),
+    count: z.number().int(),
+    memory_bytes: nullableNum,
+  }),
+  dataset: z.looseObject({
+    root: z.string(),
+    layout: z.enum(['split', 'class-folders']),
+    classes: z.array(z.string()),
+    train_count: z.number().int(),
+    val_count: z.number().int(),
+    skipped_count: z.number().int(),
+  }),
+});
+
+export const ProgressEvent = z.looseObject({
+  ...base,
+  type: z.literal('progress'),
+  phase: z.enum(['scan', 'cache', 'weights', 'compile', 'eval', 'export']),
+  done: num,
+  total: nullableNum,
+  message: z.string(),
+});
+
+export const FilesSkippedEvent = z.looseObject({
+  ...base,
+  type: z.literal('files_skipped'),
+  files: z.array(SkippedFile),
+});
+
+export const BatchSizeEvent = z.looseObject({
+  ...base,
+  type: z.literal('batch_size'),
+  batch_size: z.number().int().positive(),
+  previous: z.number().int().nullable(),
+  reason: z.enum(['auto', 'out_of_memory']),
+});
+
+export const StepEvent = z.looseObject({
+  ...base,
+  type: z.literal('step'),
+  epoch: z.number().int(),
+  step: z.number().int(),
+  steps_per_epoch: z.number().int(),
+  global_step: z.number().int(),
+  total_steps: z.number().int(),
+  loss: num,
+  lr: num,
+  img_per_s: num,
+  eta_s: nullableNum,
+});
+
+export const EpochEvent = z.looseObject({
+  ...base,
+  type: z.literal('epoch'),
+  epoch: z.number().int(),
+  epochs: z.number().int(),
+  train_loss: num,
+  val_loss: nullableNum,
+  val_top1: nullableNum,
+  val_top5: nullableNum,
+  per_class_acc: z.record(z.string(), z.number().nullable()),
+  lr: num,
+  duration_s: num,
+  img_per_s: num,
+  is_best: z.boolean(),
+});
+
+export const CheckpointEvent = z.looseObject({
+  ...base,
+  type: z.literal('checkpoint'),
+  kind: z.enum(['last', 'best']),
+  path: z.string(),
+  epoch: z.number().int(),
+});
+
+export const ArtifactEvent = z.looseObject({
+  ...base,
+  type: z.literal('artifact'),
+  kind: z.enum(['eval', 'export', 'report', 'split']),
+  path: z.string(),
+  format: z.string().nullable().optional(),
+  parity_max_abs_diff: nullableNum.optional(),
+});
+
+export const WarningEvent = z.looseObject({
+  ...base,
+  type: z.literal('warning'),
+  code: z.string(),
+  message: z.string(),
+});
+
+export const ErrorEvent = z.looseObject({
+  ...base,
+  type: z.literal('error'),
+  kind: TrainerErrorKind,
+  message: z.string(),
+  fix: z.string(),
+  detail: z.string().nullable(),
+});
+
+export const StoppedEvent = z.looseObject({
+  ...base,
+  type: z.literal('stopped'),
+  resumable: z.boolean(),
+  epoch: z.number().int(),
+  global_step: z.number().int(),
+  checkpoint: z.string().nullable(),
+});
+
+export const FinishedEvent = z.looseObject({
+  ...base,
+  type: z.literal('finished'),
+  epochs_done: z.number().int(),
+  best_val_top1: nullableNum,
+  best_epoch: z.number().int().nullable(),
+  duration_s: num,
+  early_stopped: z.boolean(),
+});
+
+/** Any event of protocol version 1. */
+export const TrainerEvent = z.discriminatedUnion('type', [
+  RunStartedEvent,
+  ProgressEvent,
+  FilesSkippedEvent,
+  BatchSizeEvent,
+  StepEvent,
+  EpochEvent,
+  CheckpointEvent,
+  ArtifactEvent,
+  WarningEvent,
+  ErrorEvent,
+  StoppedEvent,
+  FinishedEvent,
+]);
+export type TrainerEvent = z.infer<typeof TrainerEvent>;
+export type TrainerEventType = TrainerEvent['type'];
+export type TrainerEventOf<T extends TrainerEventType> = Extract<TrainerEvent, { type: T }>;
+
+/** Exit codes of `python -m deit_trainer train`. */
+export const TRAINER_EXIT = {
+  ok: 0, // finished, or stopped and resumable
+  internal: 1,
+  config_invalid: 2,
+  dataset: 3,
+  weights_missing: 4,
+  out_of_memory: 5,
+} as const;

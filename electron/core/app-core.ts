@@ -1,0 +1,57 @@
+import type Dockerode from 'dockerode';
+import type { Handlers } from '../contract';
+import { createAppHandlers } from './app/app-handlers';
+import type { CoreContext, CoreOptions } from './context';
+import { createDatasetHandlers } from './dataset/dataset-handlers';
+import { connectDocker } from './docker/connect';
+import { createEnvironmentHandlers } from './environment/environment-handlers';
+import { EventBus } from './event-bus';
+import { createImageHandlers } from './images/image-handlers';
+import { studioPaths } from './paths';
+import { createRunHandlers } from './runs/run-handlers';
+
+/** The whole core as the shells see it: handlers for every call, the event bus, and shutdown. */
+export interface StudioCore {
+  handlers: Handlers;
+  bus: EventBus;
+  context: CoreContext;
+  close(): Promise<void>;
+}
+
+/** Builds every core service. Shells call this once and route the contract to `handlers`. */
+export async function createCore(options: CoreOptions): Promise<StudioCore> {
+  const bus = new EventBus();
+  const closers: Array<() => void | Promise<void>> = [];
+  let dockerClient: Promise<Dockerode> | null = options.docker ? Promise.resolve(options.docker) : null;
+  const context: CoreContext = {
+    options,
+    paths: studioPaths(options.dataDir),
+    bus,
+    docker() {
+      if (!dockerClient) {
+        dockerClient = connectDocker().catch((error: unknown) => {
+          dockerClient = null; // try again next time: the user may start Docker meanwhile
+          throw error;
+        });
+      }
+      return dockerClient;
+    },
+    now: () => new Date(),
+    onClose: (cleanup) => void closers.push(cleanup),
+  };
+  const handlers: Handlers = {
+    ...createAppHandlers(context),
+    ...createEnvironmentHandlers(context),
+    ...createImageHandlers(context),
+    ...createDatasetHandlers(context),
+    ...createRunHandlers(context),
+  };
+  return {
+    handlers,
+    bus,
+    context,
+    async close() {
+      for (const cleanup of closers.reverse()) await cleanup();
+    },
+  };
+}
