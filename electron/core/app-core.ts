@@ -8,7 +8,8 @@ import { createEnvironmentHandlers } from './environment/environment-handlers';
 import { EventBus } from './event-bus';
 import { createImageHandlers } from './images/image-handlers';
 import { studioPaths } from './paths';
-import { createRunHandlers } from './runs/run-handlers';
+import { createRunHandlers, trainerImageNotReady } from './runs/run-handlers';
+import { RunService } from './runs/run-service';
 
 /** The whole core as the shells see it: handlers for every call, the event bus, and shutdown. */
 export interface StudioCore {
@@ -39,12 +40,21 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
     now: () => new Date(),
     onClose: (cleanup) => void closers.push(cleanup),
   };
+  const runs = new RunService({
+    docker: context.docker,
+    paths: context.paths,
+    bus,
+    now: context.now,
+    trainerImage: trainerImageNotReady, // replaced by the image service's tag function when it lands
+  });
+  if (options.background) void runs.start();
+  context.onClose(() => runs.close());
   const handlers: Handlers = {
     ...createAppHandlers(context),
     ...createEnvironmentHandlers(context),
     ...createImageHandlers(context),
     ...createDatasetHandlers(context),
-    ...createRunHandlers(context),
+    ...createRunHandlers(context, runs),
   };
   return {
     handlers,

@@ -31,6 +31,8 @@ export interface TrainContainerInput {
   runId: string;
   attempt: number;
   image: string;
+  /** Tag and digest recorded by the trainer in run_started and report.md (default: `image`). */
+  imageLabel?: string;
   settings: Pick<RunSettings, 'device' | 'gpuIds'>;
   mounts: RunMounts;
   user: ContainerUser;
@@ -84,7 +86,7 @@ export function trainContainerSpec(input: TrainContainerInput): Dockerode.Contai
     name: `${input.namePrefix}-${input.runId}-${input.attempt}`,
     Image: input.image,
     Cmd: trainCommand(input.resume),
-    Env: trainerEnv(true),
+    Env: trainerEnv(true, input.imageLabel ?? input.image),
     ...(input.user ? { User: `${input.user.uid}:${input.user.gid}` } : {}),
     WorkingDir: CONTAINER_PATHS.run,
     Labels: {
@@ -131,7 +133,7 @@ export function fetchWeightsContainerSpec(input: FetchWeightsInput): Dockerode.C
     name: `${input.namePrefix}-${input.runId}-weights`,
     Image: input.image,
     Cmd: ['python', '-m', 'deit_trainer', 'fetch-weights', '--model', input.modelId, '--weights-dir', CONTAINER_PATHS.weights],
-    Env: trainerEnv(false),
+    Env: trainerEnv(false, input.image),
     ...(input.user ? { User: `${input.user.uid}:${input.user.gid}` } : {}),
     WorkingDir: '/tmp',
     Labels: {
@@ -153,15 +155,13 @@ export function fetchWeightsContainerSpec(input: FetchWeightsInput): Dockerode.C
   };
 }
 
-function trainerEnv(offline: boolean): string[] {
+function trainerEnv(offline: boolean, image: string): string[] {
+  // The image sets HOME, XDG_CACHE_HOME and the compile caches for any uid (docs/trainer-protocol.md).
   return [
     `HF_HOME=${CONTAINER_PATHS.weights}`,
     ...(offline ? ['HF_HUB_OFFLINE=1'] : []),
     'PYTHONUNBUFFERED=1',
-    // An arbitrary uid has no home folder in the image; caches go to the mounted cache.
-    'HOME=/tmp',
-    `TORCHINDUCTOR_CACHE_DIR=${CONTAINER_PATHS.cache}/inductor`,
-    `TRITON_CACHE_DIR=${CONTAINER_PATHS.cache}/triton`,
+    `DEIT_STUDIO_IMAGE=${image}`,
   ];
 }
 

@@ -54,6 +54,11 @@ export class LiveRun {
     return buildRunSummary(this.record, this.state, this.stream.metrics, this.now());
   }
 
+  /** Sends lines to the run's log view (e.g. the weights download). */
+  log(lines: string[]): void {
+    this.publisher.log(this.id, lines);
+  }
+
   /** Changes the lifecycle state, saves state.json and tells the UI at once. */
   async update(patch: Partial<RunStateFile>): Promise<void> {
     this.state = { ...this.state, ...patch };

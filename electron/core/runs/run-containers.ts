@@ -15,6 +15,8 @@ export interface ContainerExit {
   exitCode: number | null;
   oomKilled: boolean;
   running: boolean;
+  /** When it exited (ISO time), null while running or when Docker does not say. */
+  finishedAt: string | null;
 }
 
 /** Lists this data folder's run containers (running or not) by their labels. */
@@ -36,7 +38,14 @@ export async function listRunContainers(docker: Dockerode, dataDir: string): Pro
 export async function inspectExit(container: Dockerode.Container): Promise<ContainerExit | null> {
   try {
     const info = await container.inspect();
-    return { exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled, running: info.State.Running };
+    const finished = Date.parse(info.State.FinishedAt);
+    return {
+      exitCode: info.State.ExitCode,
+      oomKilled: info.State.OOMKilled,
+      running: info.State.Running,
+      // Docker says 0001-01-01T00:00:00Z for "never".
+      finishedAt: !info.State.Running && finished > 0 ? new Date(finished).toISOString() : null,
+    };
   } catch (error) {
     if (statusCode(error) === 404) return null;
     throw error;
