@@ -11,7 +11,10 @@ export function fixtureNames(): string[] {
   if (!fs.existsSync(FIXTURE_DIR)) {
     throw new Error(`${FIXTURE_DIR} is missing: merge the trainer branch (docker/protocol/fixtures/).`);
   }
-  return fs.readdirSync(FIXTURE_DIR).filter((name) => name.endsWith('.jsonl')).sort();
+  return fs
+    .readdirSync(FIXTURE_DIR)
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort();
 }
 
 /** A fixture's bytes. */

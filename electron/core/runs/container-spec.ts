@@ -132,7 +132,16 @@ export function fetchWeightsContainerSpec(input: FetchWeightsInput): Dockerode.C
   return {
     name: `${input.namePrefix}-${input.runId}-weights`,
     Image: input.image,
-    Cmd: ['python', '-m', 'deit_trainer', 'fetch-weights', '--model', input.modelId, '--weights-dir', CONTAINER_PATHS.weights],
+    Cmd: [
+      'python',
+      '-m',
+      'deit_trainer',
+      'fetch-weights',
+      '--model',
+      input.modelId,
+      '--weights-dir',
+      CONTAINER_PATHS.weights,
+    ],
     Env: trainerEnv(false, input.image),
     ...(input.user ? { User: `${input.user.uid}:${input.user.gid}` } : {}),
     WorkingDir: '/tmp',

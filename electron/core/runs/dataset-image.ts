@@ -42,9 +42,13 @@ export async function readDatasetImage(root: string, relative: string): Promise<
   const stat = await fs.stat(real);
   if (!stat.isFile()) throw refuse();
   if (stat.size > MAX_IMAGE_BYTES) {
-    throw new AppError('validation', `The image ${relative} is too large to show (${Math.round(stat.size / 2 ** 20)} MiB).`, {
-      fix: 'Open it from the dataset folder instead.',
-    });
+    throw new AppError(
+      'validation',
+      `The image ${relative} is too large to show (${Math.round(stat.size / 2 ** 20)} MiB).`,
+      {
+        fix: 'Open it from the dataset folder instead.',
+      },
+    );
   }
   return { mime, dataBase64: (await fs.readFile(real)).toString('base64') };
 }

@@ -8,9 +8,7 @@ export interface StreamWarning {
 
 /** What one line of metrics.jsonl turned out to be. */
 export type ParsedLine =
-  | { kind: 'event'; event: TrainerEvent }
-  | { kind: 'blank' }
-  | { kind: 'ignored'; warning: StreamWarning };
+  { kind: 'event'; event: TrainerEvent } | { kind: 'blank' } | { kind: 'ignored'; warning: StreamWarning };
 
 const KNOWN_TYPES = new Set<string>(TrainerEvent.options.map((option) => option.shape.type.value));
 

@@ -7,13 +7,7 @@ import type { LiveRun } from './live-run';
 import { endWithNewline } from './metrics-stream';
 import { RunFolder } from './run-folder';
 import { classifyAttemptEnd, classifyStartError, isConnectionError } from './run-outcome';
-import {
-  containerLogTail,
-  inspectExit,
-  removeContainer,
-  signalContainer,
-  statusCode,
-} from './run-containers';
+import { containerLogTail, inspectExit, removeContainer, signalContainer, statusCode } from './run-containers';
 import { hasPretrainedWeights } from './weights-cache';
 import { runWeightsFetch, weightsFetchFailure } from './weights-fetch';
 
@@ -40,7 +34,13 @@ export interface AttemptEnv {
 export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void> {
   const settings = live.record.settings;
   const attempt = live.state.attempts + 1;
-  await live.setStatus('preparing', { attempts: attempt, failure: null, exitCode: null, oomKilled: null, endedAt: null });
+  await live.setStatus('preparing', {
+    attempts: attempt,
+    failure: null,
+    exitCode: null,
+    oomKilled: null,
+    endedAt: null,
+  });
   try {
     const docker = await env.docker();
     const tag = await env.trainerImage();

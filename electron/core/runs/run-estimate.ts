@@ -79,7 +79,8 @@ export function estimateRun(settings: RunSettings, images: ImageCount, gpuNames:
   const trainSpeed = settings.freezeBackbone ? speed * 2 : speed;
   const trainS = (settings.epochs * images.train) / trainSpeed;
   const evalS = (settings.epochs * images.val) / (speed * 3);
-  const setupS = SETUP_S + (images.train + images.val) / DECODE_IMG_PER_S + (settings.compile === false ? 0 : COMPILE_S);
+  const setupS =
+    SETUP_S + (images.train + images.val) / DECODE_IMG_PER_S + (settings.compile === false ? 0 : COMPILE_S);
   const seconds = Math.round(trainS + evalS + setupS);
   const gpuText = chosen.length > 1 ? `${chosen.length} GPUs (${chosen[0]})` : (chosen[0] as string);
   return {

@@ -1,11 +1,4 @@
-import type {
-  EpochPoint,
-  RunProgress,
-  SkippedFile,
-  StepPoint,
-  TrainerEvent,
-  TrainerEventOf,
-} from '../../contract';
+import type { EpochPoint, RunProgress, SkippedFile, StepPoint, TrainerEvent, TrainerEventOf } from '../../contract';
 import type { ParsedLine } from './event-line';
 
 /** A warning shown with a run: from the trainer (`warning` events) or about its event stream. */

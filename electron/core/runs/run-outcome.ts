@@ -97,7 +97,10 @@ export function classifyAttemptEnd(end: AttemptEnd, settings: RunSettings): RunO
 export function classifyStartError(error: unknown): RunFailure {
   if (error instanceof AppError) {
     if (error.kind === 'docker_unreachable' || error.kind === 'docker_permission') {
-      return withDetail({ cause: 'docker_gone', message: error.message, fix: error.fix ?? 'Start Docker.' }, error.detail);
+      return withDetail(
+        { cause: 'docker_gone', message: error.message, fix: error.fix ?? 'Start Docker.' },
+        error.detail,
+      );
     }
     if (error.kind === 'dataset_invalid') {
       return withDetail(
@@ -165,7 +168,8 @@ function gpuToolkitMissing(detail?: string): RunFailure {
   return withDetail(
     {
       cause: 'gpu_toolkit_missing',
-      message: 'Docker cannot give containers access to the GPU: the NVIDIA Container Toolkit is missing or not set up.',
+      message:
+        'Docker cannot give containers access to the GPU: the NVIDIA Container Toolkit is missing or not set up.',
       fix: 'Install the NVIDIA Container Toolkit, run `sudo nvidia-ctk runtime configure --runtime=docker`, restart Docker, and try again (or train on the CPU, slowly).',
       action: { label: 'Train on the CPU instead', settingsPatch: { device: 'cpu' } },
     },
@@ -189,7 +193,7 @@ function killedForMemory(end: AttemptEnd, settings: RunSettings): RunFailure {
   const half = halfBatch(end, settings);
   return {
     cause: 'killed_for_memory',
-    message: "The computer ran out of memory (RAM), so the system stopped the training.",
+    message: 'The computer ran out of memory (RAM), so the system stopped the training.',
     fix: 'Close other programs, or try a smaller batch size or image size.',
     ...(half ? { action: { label: `Retry with batch size ${half}`, settingsPatch: { batchSize: half } } } : {}),
   };

@@ -99,7 +99,10 @@ async function endVanished(env: AttemptEnv, live: LiveRun): Promise<void> {
 function armKill(env: AttemptEnv, live: LiveRun): void {
   const container = live.container;
   if (!container || live.stopTimer) return;
-  live.stopTimer = setTimeout(() => void container.kill({ signal: 'SIGKILL' }).catch(() => undefined), env.stopTimeoutMs);
+  live.stopTimer = setTimeout(
+    () => void container.kill({ signal: 'SIGKILL' }).catch(() => undefined),
+    env.stopTimeoutMs,
+  );
   live.stopTimer.unref();
 }
 

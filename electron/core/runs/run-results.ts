@@ -10,9 +10,7 @@ const EvalMetricsFile = z.looseObject({
   val_top1: z.number().nullable().optional(),
   val_top5: z.number().nullable().optional(),
   per_class: z.array(z.unknown()).optional(),
-  confusion: z
-    .looseObject({ labels: z.array(z.string()), matrix: z.array(z.array(z.number().int())) })
-    .optional(),
+  confusion: z.looseObject({ labels: z.array(z.string()), matrix: z.array(z.array(z.number().int())) }).optional(),
 });
 const Misclassified = z.looseObject({
   path: z.string(),

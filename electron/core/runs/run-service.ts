@@ -186,7 +186,10 @@ export class RunService {
     // A run folder reached through a link could lead outside the runs directory.
     const real = await fs.realpath(folder.dir);
     if (path.dirname(real) !== (await fs.realpath(this.env.paths.runsDir))) {
-      throw new AppError('validation', 'This run folder is not inside the runs directory; DeiT Studio leaves it alone.');
+      throw new AppError(
+        'validation',
+        'This run folder is not inside the runs directory; DeiT Studio leaves it alone.',
+      );
     }
     for (const other of this.live.values()) {
       if (other.record.settings.initFromRunId === id) {

@@ -38,6 +38,10 @@ export function buildRunSummary(
 
 /** A name for a run the user did not name: "DeiT-S on flowers". */
 export function defaultRunName(modelTitle: string, datasetPath: string): string {
-  const folder = datasetPath.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || datasetPath;
+  const folder =
+    datasetPath
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() || datasetPath;
   return `${modelTitle} on ${folder}`;
 }

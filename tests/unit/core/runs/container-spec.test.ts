@@ -83,7 +83,11 @@ describe('trainContainerSpec', () => {
   });
 
   it('mounts an earlier run’s checkpoints read-only at /init, and resumes with --resume', () => {
-    const from = trainContainerSpec({ ...input, resume: true, mounts: { ...input.mounts, init: '/d/runs/r0/checkpoints' } });
+    const from = trainContainerSpec({
+      ...input,
+      resume: true,
+      mounts: { ...input.mounts, init: '/d/runs/r0/checkpoints' },
+    });
     expect(from.HostConfig!.Mounts).toContainEqual({
       Type: 'bind',
       Source: '/d/runs/r0/checkpoints',
@@ -125,7 +129,9 @@ describe('fetchWeightsContainerSpec', () => {
       '/weights',
     ]);
     expect(spec.HostConfig!.NetworkMode).toBe('default');
-    expect(spec.HostConfig!.Mounts).toEqual([{ Type: 'bind', Source: '/d/weights', Target: '/weights', ReadOnly: false }]);
+    expect(spec.HostConfig!.Mounts).toEqual([
+      { Type: 'bind', Source: '/d/weights', Target: '/weights', ReadOnly: false },
+    ]);
     expect(spec.Env).not.toContain('HF_HUB_OFFLINE=1');
     expect(spec.HostConfig!.AutoRemove).toBe(false);
     expect(spec.Labels!['deit-studio.role']).toBe('fetch-weights');

@@ -133,9 +133,7 @@ describe('classifyAttemptEnd', () => {
 describe('classifyStartError', () => {
   it('GPU toolkit missing: the exact daemon error, with a CPU fallback action', () => {
     const error = Object.assign(
-      new Error(
-        '(HTTP code 500) server error - could not select device driver "" with capabilities: [[gpu]]',
-      ),
+      new Error('(HTTP code 500) server error - could not select device driver "" with capabilities: [[gpu]]'),
       { statusCode: 500 },
     );
     expect(classifyStartError(error)).toMatchObject({
@@ -145,7 +143,9 @@ describe('classifyStartError', () => {
   });
 
   it('driver too old and CDI missing are GPU setup problems with their own fixes', () => {
-    const old = classifyStartError(new Error('nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.4'));
+    const old = classifyStartError(
+      new Error('nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.4'),
+    );
     expect(old.cause).toBe('gpu_toolkit_missing');
     expect(old.fix).toMatch(/driver/i);
     const cdi = classifyStartError(new Error('unresolvable CDI devices nvidia.com/gpu=all'));

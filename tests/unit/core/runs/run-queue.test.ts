@@ -18,7 +18,15 @@ describe('devicesOverlap', () => {
 
 describe('runsToStart', () => {
   it('starts the first run when nothing runs, and queues one on the same GPUs', () => {
-    expect(runsToStart([], [{ id: 'a', devices: gpu() }, { id: 'b', devices: gpu() }])).toEqual(['a']);
+    expect(
+      runsToStart(
+        [],
+        [
+          { id: 'a', devices: gpu() },
+          { id: 'b', devices: gpu() },
+        ],
+      ),
+    ).toEqual(['a']);
   });
   it('starts runs on disjoint GPUs side by side, and a CPU run beside them', () => {
     const queue = [
