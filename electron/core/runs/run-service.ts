@@ -249,6 +249,8 @@ export class RunService {
     this.live.set(live.id, live);
     this.queue.push(live.id);
     this.pump();
+    // A run that starts at once announced 'preparing'; one that waits says so too.
+    if (live.state.status === 'queued') this.bus.emit('run.updated', live.summary());
   }
 
   /** Takes over a run found by reattach: `watch` when its container is there, else it is queued. */
