@@ -129,13 +129,13 @@ describe('a run in a container', () => {
 
   it('stops gracefully (resumable), then resumes from the checkpoint to the end', async () => {
     const h = harness();
-    const { id } = await h.service.create(tinyCpuSettings(seed.dataset, { epochs: 30 }));
-    await h.waitEvent(id, (e) => e.type === 'epoch', 180_000);
+    const { id } = await h.service.create(tinyCpuSettings(seed.dataset, { epochs: 2 }));
+    await h.waitEvent(id, (e) => e.type === 'step', 180_000);
     const stopping = await h.service.stop(id);
     expect(stopping.status).toBe('stopping');
     const stopped = await h.waitStatus(id, ['stopped', 'failed', 'finished'], 60_000);
     expect(stopped).toMatchObject({ status: 'stopped', resumable: true, failure: null });
-    expect(stopped.epochsDone).toBeLessThan(30);
+    expect(stopped.epochsDone).toBeLessThan(2);
     expect(await h.containers(id)).toEqual([]);
     const stopEvent = (h.events.get(id) ?? []).find((e) => e.event.type === 'stopped');
     expect(stopEvent?.event).toMatchObject({ type: 'stopped', resumable: true });
@@ -144,7 +144,7 @@ describe('a run in a container', () => {
     expect(['queued', 'preparing']).toContain(resumed.status);
     const done = await h.waitStatus(id, ['finished', 'failed', 'stopped'], 240_000);
     expect(done.failure).toBeNull();
-    expect(done).toMatchObject({ status: 'finished', epochsDone: 30 });
+    expect(done).toMatchObject({ status: 'finished', epochsDone: 2 });
     const runDir = path.join(h.paths.runsDir, id);
     const events = h.events.get(id) ?? [];
     // Both attempts' events, each line once, in order.
@@ -157,7 +157,7 @@ describe('a run in a container', () => {
 
   it('classifies a container killed from outside, and then starts the queued run by itself', async () => {
     const h = harness();
-    const first = await h.service.create(tinyCpuSettings(seed.dataset, { epochs: 200 }));
+    const first = await h.service.create(tinyCpuSettings(seed.dataset, { epochs: 50 }));
     const second = await h.service.create(tinyCpuSettings(seed.dataset, { epochs: 1 }));
     expect(second.status).toBe('queued');
     await h.waitEvent(first.id, (e) => e.type === 'checkpoint', 180_000);

@@ -73,7 +73,7 @@ describe('reattach after the app died', () => {
 
     const child = spawn(
       process.execPath,
-      [childScript, JSON.stringify({ dataDir, image, settings: tinyCpuSettings(seed.dataset, { epochs: 25 }) })],
+      [childScript, JSON.stringify({ dataDir, image, settings: tinyCpuSettings(seed.dataset, { epochs: 3 }) })],
       { cwd: ROOT, uid: user.uid, gid: user.gid, stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
     );
     children.push(child);
@@ -87,7 +87,7 @@ describe('reattach after the app died', () => {
     expect(created.kind).toBe('created');
     expect(created.uid).toBe(user.uid);
     const id = created.id!;
-    await waitFor(() => seen.find((m) => m.kind === 'event' && m.type === 'epoch'), 180_000, 'the first epoch');
+    await waitFor(() => seen.find((m) => m.kind === 'event' && m.type === 'step'), 180_000, 'the first step');
 
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -106,7 +106,7 @@ describe('reattach after the app died', () => {
     await h.service.start();
     const done = await h.waitStatus(id, ['finished', 'failed', 'stopped'], 240_000);
     expect(done.failure).toBeNull();
-    expect(done).toMatchObject({ status: 'finished', epochsDone: 25 });
+    expect(done).toMatchObject({ status: 'finished', epochsDone: 3 });
 
     const lines = metricsLines(path.join(dataDir, 'runs', id));
     const afterRestart = (h.events.get(id) ?? []).map((e) => e.index);

@@ -49,6 +49,8 @@ export class RunService {
   private readonly active = new Set<string>();
   private readonly abort = new AbortController();
   private readonly tasks = new Set<Promise<unknown>>();
+  /** The task driving each active run; a run that just ended is cleaned up before it counts as idle. */
+  private readonly driving = new Map<string, Promise<void>>();
   private ready: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   /** GPU names from the latest telemetry sample (for speed estimates). */
@@ -149,6 +151,7 @@ export class RunService {
   /** Queues a stopped (or resumable failed) run to continue from its last checkpoint. */
   async resume(id: string): Promise<RunSummary> {
     await this.ready;
+    await this.settle(id);
     if (this.live.has(id)) {
       throw new AppError('busy', 'This run is already running or waiting to run.', { fix: 'Wait for it.' });
     }
@@ -175,6 +178,7 @@ export class RunService {
 
   /** Deletes a run's folder (after `confirm`); refuses while the run is active or another starts from it. */
   async delete(id: string): Promise<void> {
+    await this.settle(id);
     if (this.live.has(id)) {
       throw new AppError('busy', 'This run is running or waiting to run.', { fix: 'Stop it first, then delete it.' });
     }
@@ -245,6 +249,13 @@ export class RunService {
     await Promise.allSettled([...this.tasks]);
   }
 
+  /** Waits until a run that has just ended (its status already final) is no longer managed. */
+  private async settle(id: string): Promise<void> {
+    const live = this.live.get(id);
+    const ended = live && ['stopped', 'failed', 'finished'].includes(live.state.status);
+    if (ended) await this.driving.get(id);
+  }
+
   private enqueue(live: LiveRun): void {
     this.live.set(live.id, live);
     this.queue.push(live.id);
@@ -275,7 +286,15 @@ export class RunService {
     }
   }
 
-  private async drive(live: LiveRun, start: boolean): Promise<void> {
+  private drive(live: LiveRun, start: boolean): Promise<void> {
+    const task = this.attempt(live, start).finally(() => {
+      if (this.driving.get(live.id) === task) this.driving.delete(live.id);
+    });
+    this.driving.set(live.id, task);
+    return task;
+  }
+
+  private async attempt(live: LiveRun, start: boolean): Promise<void> {
     if (start) await startAttempt(this.env, live);
     if (live.container && !(await watchUntilExit(this.env, live, this.abort.signal))) return;
     if (this.abort.signal.aborted) return;
