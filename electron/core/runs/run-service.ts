@@ -246,7 +246,11 @@ export class RunService {
     this.unsubscribe?.();
     this.abort.abort();
     for (const live of this.live.values()) await live.detach();
-    await Promise.allSettled([...this.tasks]);
+    // A weights download cannot be interrupted mid-way here; closing does not wait for it.
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise((resolve) => (timer = setTimeout(resolve, 5000)));
+    await Promise.race([Promise.allSettled([...this.tasks]), patience]);
+    clearTimeout(timer);
   }
 
   /** Waits until a run that has just ended (its status already final) is no longer managed. */
