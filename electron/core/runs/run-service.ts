@@ -1,7 +1,6 @@
 import type Dockerode from 'dockerode';
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { AppError, type GpuSample, type RunSettings, type RunSummary } from '../../contract';
 import type { EventBus } from '../event-bus';
 import type { StudioPaths } from '../paths';
@@ -11,7 +10,8 @@ import { MetricsStream, loadMetrics } from './metrics-stream';
 import { modelFacts } from './model-catalog';
 import { sendStop, startAttempt, watchUntilExit, type AttemptEnv } from './run-attempt';
 import { initialRunState, type RunRecordFile, type RunStateFile } from './run-files';
-import { listRunIds, RunFolder } from './run-folder';
+import { deleteRunFolder } from './run-delete';
+import { listRunIds, readRun, RunFolder } from './run-folder';
 import { makeRunId } from './run-id';
 import { runsToStart } from './run-queue';
 import { reattachRuns } from './run-reattach';
@@ -182,19 +182,6 @@ export class RunService {
     if (this.live.has(id)) {
       throw new AppError('busy', 'This run is running or waiting to run.', { fix: 'Stop it first, then delete it.' });
     }
-    const folder = new RunFolder(this.env.paths.runsDir, id);
-    const stat = await fs.lstat(folder.dir).catch(() => null);
-    if (!stat?.isDirectory() || !(await folder.exists(folder.runJson))) {
-      throw new AppError('not_found', `There is no run "${id}".`, { fix: 'Reload the runs list.' });
-    }
-    // A run folder reached through a link could lead outside the runs directory.
-    const real = await fs.realpath(folder.dir);
-    if (path.dirname(real) !== (await fs.realpath(this.env.paths.runsDir))) {
-      throw new AppError(
-        'validation',
-        'This run folder is not inside the runs directory; DeiT Studio leaves it alone.',
-      );
-    }
     for (const other of this.live.values()) {
       if (other.record.settings.initFromRunId === id) {
         throw new AppError('busy', `The run "${other.record.name}" starts from this run's model.`, {
@@ -202,7 +189,7 @@ export class RunService {
         });
       }
     }
-    await fs.rm(folder.dir, { recursive: true, force: true });
+    await deleteRunFolder(this.env.paths.runsDir, id);
   }
 
   /** All runs, newest first. */
@@ -321,14 +308,6 @@ export class RunService {
     void task.finally(() => this.tasks.delete(task)).catch(() => undefined);
     return task;
   }
-}
-
-/** Reads a run's record and state; a run without state.json (interrupted creation) counts as stopped. */
-export async function readRun(folder: RunFolder): Promise<{ record: RunRecordFile; state: RunStateFile }> {
-  const record = await folder.readRecord();
-  if (!record) throw new AppError('not_found', `There is no run "${folder.id}".`, { fix: 'Reload the runs list.' });
-  const state = (await folder.readState()) ?? { ...initialRunState(), status: 'stopped', resumable: true };
-  return { record, state };
 }
 
 async function requireDataset(folder: string): Promise<void> {
