@@ -140,9 +140,10 @@ describe('a run in a container', () => {
     const stopEvent = (h.events.get(id) ?? []).find((e) => e.event.type === 'stopped');
     expect(stopEvent?.event).toMatchObject({ type: 'stopped', resumable: true });
 
+    const since = h.updates.length;
     const resumed = await h.service.resume(id);
     expect(['queued', 'preparing']).toContain(resumed.status);
-    const done = await h.waitStatus(id, ['finished', 'failed', 'stopped'], 240_000);
+    const done = await h.waitStatus(id, ['finished', 'failed', 'stopped'], 240_000, since);
     expect(done.failure).toBeNull();
     expect(done).toMatchObject({ status: 'finished', epochsDone: 2 });
     const runDir = path.join(h.paths.runsDir, id);
@@ -160,7 +161,7 @@ describe('a run in a container', () => {
     const first = await h.service.create(tinyCpuSettings(seed.dataset, { epochs: 50 }));
     const second = await h.service.create(tinyCpuSettings(seed.dataset, { epochs: 1 }));
     expect(second.status).toBe('queued');
-    await h.waitEvent(first.id, (e) => e.type === 'checkpoint', 180_000);
+    await h.waitEvent(first.id, (e) => e.type === 'checkpoint' && e.kind === 'last', 180_000);
     expect((await h.service.summary(second.id)).status).toBe('queued');
     const [info] = await h.containers(first.id);
     await docker.getContainer(info!.Id).kill(); // `docker kill`: SIGKILL, nobody asked the app

@@ -67,6 +67,7 @@ describe('reattach after the app died', () => {
       perClass: 16,
     });
     const datasetHash = folderHash(seed.dataset);
+    fs.chmodSync(suite.dir, 0o755); // mkdtemp makes it private; the core's user must reach the dataset
     fs.mkdirSync(dataDir, { recursive: true });
     fs.cpSync(seed.weights, path.join(dataDir, 'weights'), { recursive: true, verbatimSymlinks: true });
     chownTree(dataDir, user.uid, user.gid);
@@ -77,13 +78,15 @@ describe('reattach after the app died', () => {
       { cwd: ROOT, uid: user.uid, gid: user.gid, stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
     );
     children.push(child);
-    const seen: Array<{ kind: string; id?: string; index?: number; type?: string; uid?: number }> = [];
+    const seen: Array<{ kind: string; id?: string; index?: number; type?: string; uid?: number; message?: string }> =
+      [];
     readline.createInterface({ input: child.stdout! }).on('line', (line) => seen.push(JSON.parse(line)));
     const created = await waitFor(
       () => seen.find((m) => m.kind === 'created' || m.kind === 'error'),
       60_000,
       'created',
     );
+    expect(created.message).toBeUndefined(); // the child core's error, if it failed
     expect(created.kind).toBe('created');
     expect(created.uid).toBe(user.uid);
     const id = created.id!;

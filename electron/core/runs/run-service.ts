@@ -35,6 +35,8 @@ export interface RunServiceOptions {
   fetchNetworkMode?: string;
   stopTimeoutMs?: number;
   pollMs?: number;
+  /** Extra `NAME=value` environment of training containers. */
+  extraEnv?: string[];
 }
 
 /**
@@ -69,6 +71,7 @@ export class RunService {
       fetchNetworkMode: options.fetchNetworkMode ?? 'default',
       stopTimeoutMs: options.stopTimeoutMs ?? 60_000,
       pollMs: options.pollMs ?? 250,
+      extraEnv: options.extraEnv ?? [],
     };
     this.unsubscribe = this.bus.on('gpu.sample', (sample) => this.recordGpuSample(sample));
   }
