@@ -9,7 +9,7 @@ import {
 import { estimateRun, formatDuration } from '../../../../electron/core/runs/run-estimate';
 import { initialRunState, type RunRecordFile } from '../../../../electron/core/runs/run-files';
 import { buildRunSummary, defaultRunName } from '../../../../electron/core/runs/run-summary';
-import { metricsOf } from '../../../helpers/runs-fixtures';
+import { finishedOf, metricsOf } from '../../../helpers/runs-fixtures';
 
 const settings = RunSettings.parse({ datasetPath: '/home/ann/flowers/', modelId: 'deit_small_patch16_224', epochs: 3 });
 const record: RunRecordFile = {
@@ -38,8 +38,15 @@ describe('buildRunSummary', () => {
   it('takes epochs, best accuracy and progress from the metrics when known', () => {
     const state = { ...initialRunState(), status: 'finished' as const, startedAt: 'x', activeSeconds: 42 };
     const summary = buildRunSummary(record, state, metricsOf('finished-run.jsonl'), new Date());
-    expect(summary).toMatchObject({ epochsDone: 3, epochs: 3, bestValTop1: 0.93, durationS: 42, resumable: false });
-    expect(summary.progress?.epoch).toBe(3);
+    const finished = finishedOf('finished-run.jsonl');
+    expect(summary).toMatchObject({
+      epochsDone: finished.epochs_done,
+      epochs: finished.epochs_done,
+      bestValTop1: finished.best_val_top1,
+      durationS: 42,
+      resumable: false,
+    });
+    expect(summary.progress?.epoch).toBe(finished.epochs_done);
   });
 
   it('shows a failure only on a failed run, and resumable only when stopped or failed', () => {
