@@ -5,6 +5,7 @@ import { AppError, type GpuSample, type RunSettings, type RunSummary } from '../
 import type { EventBus } from '../event-bus';
 import type { StudioPaths } from '../paths';
 import type { ContainerUser } from './container-spec';
+import { runGpuSample } from './gpu-samples';
 import { LiveRun, type RunPublisher } from './live-run';
 import { MetricsStream, loadMetrics } from './metrics-stream';
 import { modelFacts } from './model-catalog';
@@ -222,10 +223,9 @@ export class RunService {
   recordGpuSample(sample: GpuSample): void {
     this.gpuNames = sample.gpus.map((gpu) => gpu.name);
     for (const live of this.live.values()) {
-      const { device, gpuIds } = live.record.settings;
-      if (device !== 'gpu' || (live.state.status !== 'running' && live.state.status !== 'stopping')) continue;
-      const gpus = gpuIds.length ? sample.gpus.filter((gpu) => gpuIds.includes(String(gpu.index))) : sample.gpus;
-      const own = { time: sample.time, gpus };
+      if (live.record.settings.device !== 'gpu') continue;
+      if (live.state.status !== 'running' && live.state.status !== 'stopping') continue;
+      const own = runGpuSample(sample, live.record.settings);
       void live.folder.appendGpuSample(own).catch(() => undefined);
       this.bus.emit('run.gpu', { runId: live.id, sample: own });
     }
