@@ -1,6 +1,7 @@
 import { app, BrowserWindow, dialog, Menu, Notification, protocol, session, shell } from 'electron';
 import { CALL_NAMES, EVENT_NAMES } from '../contract';
 import { createCore, type StudioCore } from '../core/app-core';
+import { APP_ID } from './app-id';
 import { appMenuTemplate } from './app-menu';
 import type { DesktopPaths } from './desktop-paths';
 import { forwardEvents } from './event-forwarding';
@@ -18,9 +19,6 @@ export interface DesktopApp {
   core: StudioCore;
   mainWindow(): BrowserWindow | null;
 }
-
-/** The app's identity; must equal `appId` in electron-builder.yml (Windows ties notifications to it). */
-export const APP_ID = 'org.deit-studio.app';
 
 /** How long quitting waits for the core to stop its services before giving up on them. */
 const CLOSE_TIMEOUT_MS = 5000;

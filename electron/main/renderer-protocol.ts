@@ -41,7 +41,7 @@ function plain(status: number, text: string): Response {
 
 /**
  * Maps a request URL to a file under `rootDir`, or null when it must be refused: another host, an
- * undecodable path, a NUL byte, a backslash, or anything that resolves outside the root.
+ * undecodable path, a NUL byte, a backslash, a ".." segment, or anything that resolves outside the root.
  */
 export function resolveRendererFile(rootDir: string, url: string): string | null {
   let parsed: URL;
@@ -59,6 +59,7 @@ export function resolveRendererFile(rootDir: string, url: string): string | null
     return null;
   }
   if (relative.includes('\0') || relative.includes('\\')) return null;
+  if (relative.split('/').some((segment) => segment === '..')) return null; // an encoded "../" survived parsing
   if (relative === '/' || relative === '') relative = '/index.html';
   const root = path.resolve(rootDir);
   const file = path.resolve(root, '.' + path.posix.normalize(relative));
