@@ -55,8 +55,7 @@ describe('event forwarding', () => {
     gone.destroy();
     closing.webContents.destroyed = true;
     expect(() => bus.emit('gpu.warning', warning(1))).not.toThrow();
-    expect(gone.webContents.sent).toEqual([]);
-    expect(closing.webContents.sent).toEqual([]);
+    expect(gone.webContents.sendsAfterDestroy + closing.webContents.sendsAfterDestroy).toBe(0);
     expect(live.webContents.sent).toHaveLength(1);
   });
 

@@ -54,6 +54,8 @@ export class FakeWebContents extends EventEmitter {
   destroyed = false;
   url = '';
   sent: Array<{ channel: string; payload: unknown }> = [];
+  /** Sends attempted after destruction (Electron throws on them). */
+  sendsAfterDestroy = 0;
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
   isDestroyed(): boolean {
     return this.destroyed;
@@ -62,7 +64,10 @@ export class FakeWebContents extends EventEmitter {
     return this.url;
   }
   send(channel: string, payload: unknown): void {
-    if (this.destroyed) throw new Error('Object has been destroyed');
+    if (this.destroyed) {
+      this.sendsAfterDestroy += 1;
+      throw new Error('Object has been destroyed');
+    }
     const copy = structuredClone(payload);
     this.sent.push({ channel, payload: copy });
     if (fake.rendererContents === this) ipcRenderer.emit(channel, { sender: ipcRenderer }, copy);
