@@ -39,11 +39,19 @@ function closeCoreOnQuit(close: () => Promise<void>): void {
   });
 }
 
+/** Notifications on screen; held so they are not garbage-collected (and lose their click handler). */
+const visibleNotices = new Set<Notification>();
+
 /** Shows a desktop notification; clicking it brings the window back. */
 function showNotice(notice: Notice, onClick: () => void): void {
   if (!Notification.isSupported()) return;
   const note = new Notification({ title: notice.title, body: notice.body });
-  note.on('click', onClick);
+  visibleNotices.add(note);
+  note.on('click', () => {
+    visibleNotices.delete(note);
+    onClick();
+  });
+  note.on('close', () => visibleNotices.delete(note));
   note.show();
 }
 
