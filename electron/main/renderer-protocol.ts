@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { CustomScheme } from 'electron';
-import { securityHeaders } from './csp';
+import { securityHeaders } from '../core/renderer-csp';
 import { RENDERER_HOST, RENDERER_SCHEME } from './renderer-origin';
 
 /**

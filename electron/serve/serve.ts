@@ -13,7 +13,8 @@ const distDir = path.resolve(__dirname, '..');
 /** The app version from package.json (dist/ sits beside it). */
 function appVersion(): string {
   try {
-    return (JSON.parse(fs.readFileSync(path.resolve(distDir, '..', 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(fs.readFileSync(path.resolve(distDir, '..', 'package.json'), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }

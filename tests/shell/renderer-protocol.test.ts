@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RENDERER_CSP } from '../../electron/main/csp';
+import { RENDERER_CSP } from '../../electron/core/renderer-csp';
 import { createRendererProtocolHandler, resolveRendererFile } from '../../electron/main/renderer-protocol';
 
 /** The CSP as a map of directive → sources. */

@@ -3,7 +3,7 @@
  * `frame-ancestors`). Scripts only from our own origin, no eval, no plugins, no <base>, no framing.
  * Styles: files from our origin only; React's `style` props go through CSSOM, which CSP allows, so no
  * 'unsafe-inline' is needed. Images also from data:/blob: (dataset images arrive as base64).
- * Serve mode should send the same header, so browser tests of the renderer exercise this policy.
+ * Both shells send it: the Electron protocol handler and serve mode, so browser tests exercise this very policy.
  */
 export const RENDERER_CSP = [
   "default-src 'none'",
