@@ -43,8 +43,11 @@ export class PullProgressTracker {
     if (event.status === 'downloading' && event.current !== null && !event.seconds) {
       layer.downloaded = Math.max(layer.downloaded, event.current);
     }
-    if (DOWNLOADED.includes(event.status) && layer.total !== null)
-      layer.downloaded = Math.max(layer.downloaded, layer.total);
+    if (DOWNLOADED.includes(event.status)) {
+      // A finished download's size is known even when its events never said (total -1 or missing).
+      if (layer.total === null && layer.downloaded > 0) layer.total = layer.downloaded;
+      if (layer.total !== null) layer.downloaded = Math.max(layer.downloaded, layer.total);
+    }
     // A layer never goes back to an earlier stage (a late "Downloading" after "Download complete" is noise).
     if (!FINISHED.includes(layer.status)) layer.status = event.status;
     this.layers.set(event.id, layer);
@@ -56,9 +59,10 @@ export class PullProgressTracker {
   snapshot(time: number): PullSnapshot {
     const counted = [...this.layers.values()].filter((l) => l.status !== 'exists');
     const bytesDone = this.bytesDone();
-    const bytesTotal = counted.every((l) => l.total !== null)
-      ? counted.reduce((sum, l) => sum + (l.total ?? 0), 0)
-      : null;
+    const bytesTotal =
+      counted.length > 0 && counted.every((l) => l.total !== null)
+        ? counted.reduce((sum, l) => sum + (l.total ?? 0), 0)
+        : null;
     const speed = this.speed(time, bytesDone);
     const remaining = bytesTotal === null ? null : Math.max(0, bytesTotal - bytesDone);
     const unpacking = counted.length > 0 && counted.every((l) => DOWNLOADED.includes(l.status));

@@ -128,7 +128,7 @@ export class GpuTelemetry {
     if (this.pending.some((p) => p.reading.index === parsed.reading.index)) this.flush();
     this.pending.push(parsed);
     if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = setTimeout(() => this.flush(), Math.min(100, Math.max(5, this.intervalMs / 4)));
+    this.flushTimer = setTimeout(() => this.flush(), Math.min(200, Math.max(50, this.intervalMs / 2)));
   }
 
   private flush(): void {
