@@ -23,6 +23,8 @@ export interface ImageServiceOptions {
   repository?: string;
   /** Network of RUN steps: 'host' reaches PyPI also on engines without a default bridge. */
   buildNetworkMode?: string;
+  /** Extra trusted certificates (PEM) for pip inside the build: a TLS-intercepting proxy's CA. */
+  extraCaPem?: () => Promise<string>;
   /** Free bytes on the file system holding a folder; null when it cannot be measured. */
   freeBytes?: (dir: string) => Promise<number | null>;
   /** Size of the base image when it is not in KNOWN_BASE_IMAGES (null: unknown, which asks first). */
@@ -158,6 +160,13 @@ export class ImageService {
     };
   }
 
+  private async buildArgs(hash: string): Promise<Record<string, string>> {
+    const args: Record<string, string> = { BASE_IMAGE: this.baseImage, TRAINER_HASH: hash };
+    const pem = this.options.extraCaPem ? await this.options.extraCaPem() : '';
+    if (pem) args.EXTRA_CA_PEM = pem;
+    return args;
+  }
+
   private baseSize(): ImageSize | null {
     return this.options.baseImageSize !== undefined
       ? this.options.baseImageSize
@@ -211,7 +220,7 @@ export class ImageService {
         contextDir: this.options.trainerDir,
         files: await listContextFiles(this.options.trainerDir),
         tag: status.tag,
-        buildArgs: { BASE_IMAGE: this.baseImage },
+        buildArgs: await this.buildArgs(hash),
         labels: { 'deit-studio.trainer-hash': hash, 'deit-studio.base-image': this.baseImage },
         networkMode: this.options.buildNetworkMode ?? 'host',
         signal,
