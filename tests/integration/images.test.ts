@@ -73,8 +73,11 @@ describe('the training image against the real Docker Engine', () => {
     expect(before).toMatchObject({ state: 'missing', basePresent: true, needsConsent: false, downloadBytes: 0 });
     expect(before.tag).toMatch(/^deit-env-test\/trainer:[0-9a-f]{12}$/);
 
+    const [first, second] = await Promise.all([images.ensure({ consent: false }), images.ensure({ consent: false })]);
+    expect([first.state, second.state]).toEqual(['building', 'building']); // a double click starts one build
     const ready = await images.ensureAndWait({ consent: false });
     expect(ready).toMatchObject({ state: 'ready', tag: before.tag });
+    expect(events.filter((e) => e.phase === 'checking')).toHaveLength(1);
     expect(events[0]?.phase).toBe('checking');
     expect(events.at(-1)?.phase).toBe('done');
     const steps = events.slice(1, -1);

@@ -63,6 +63,7 @@ export class ImageService {
   private state: ImageState = 'missing';
   private lastError: AppErrorShape | undefined;
   private lastEmit = 0;
+  private starting: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ImageServiceOptions) {
     this.baseImage = options.baseImage ?? DEFAULT_BASE_IMAGE;
@@ -96,7 +97,14 @@ export class ImageService {
   }
 
   /** Starts getting the image (progress as `image.progress` events) and returns at once. */
-  async ensure(input: { consent: boolean }): Promise<ImageStatus> {
+  ensure(input: { consent: boolean }): Promise<ImageStatus> {
+    // One at a time: a double click must not start two pulls.
+    const next = this.starting.then(() => this.start(input));
+    this.starting = next.catch(() => undefined);
+    return next;
+  }
+
+  private async start(input: { consent: boolean }): Promise<ImageStatus> {
     if (this.task) return this.status();
     const docker = await this.options.docker();
     const status = await this.status();
