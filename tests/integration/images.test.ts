@@ -156,6 +156,21 @@ describe('the training image against the real Docker Engine', () => {
     );
   });
 
+  it('cancels a pull midway, and a later ensure gets the image', async () => {
+    const base = await pushLayeredImage(docker, registry, 'deit-env-test/pull-cancel:1', [16_000_000, 8_000_000]);
+    const { images, events } = service(await context('trainer-copy-only'), { baseImage: base });
+    expect((await images.ensure({ consent: true })).state).toBe('pulling');
+    await until(() => events.some((e) => e.phase === 'pulling' && e.layersTotal > 0), 30_000, 'the pull to start');
+    const cancelled = await images.cancel();
+    expect(cancelled.state).toBe('cancelled');
+    expect(events.at(-1)?.phase).toBe('cancelled');
+    expect(events.some((e) => e.phase === 'building')).toBe(false);
+
+    events.length = 0;
+    expect((await images.ensureAndWait({ consent: true })).state).toBe('ready');
+    expect(events.at(-1)?.phase).toBe('done');
+  });
+
   it('reports a failing build step as a typed error with the step output', async () => {
     const { images, events } = service(await context('trainer-failing'));
     const error = await images.ensureAndWait({ consent: false }).catch((e: unknown) => e);
