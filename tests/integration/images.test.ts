@@ -59,7 +59,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await removeImages(docker, REPOSITORY);
+  await removeImages(docker, `${REPOSITORY}:`);
   await removeImages(docker, `${registry.host}/deit-env-test/`);
   await registry.stop();
   for (const dir of tempDirs) await fs.rm(dir, { recursive: true, force: true });
