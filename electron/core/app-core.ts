@@ -4,11 +4,12 @@ import { createAppHandlers } from './app/app-handlers';
 import type { CoreContext, CoreOptions } from './context';
 import { createDatasetHandlers } from './dataset/dataset-handlers';
 import { connectDocker } from './docker/connect';
+import { createEngineServices, type EngineServices } from './environment/engine-services';
 import { createEnvironmentHandlers } from './environment/environment-handlers';
 import { EventBus } from './event-bus';
 import { createImageHandlers } from './images/image-handlers';
 import { studioPaths } from './paths';
-import { createRunHandlers, trainerImageNotReady } from './runs/run-handlers';
+import { createRunHandlers, readyTrainerImage } from './runs/run-handlers';
 import { RunService } from './runs/run-service';
 
 /** The whole core as the shells see it: handlers for every call, the event bus, and shutdown. */
@@ -16,6 +17,8 @@ export interface StudioCore {
   handlers: Handlers;
   bus: EventBus;
   context: CoreContext;
+  /** Doctor, training image and GPU telemetry, for services that build on them (runs). */
+  engine: EngineServices;
   close(): Promise<void>;
 }
 
@@ -40,19 +43,22 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
     now: () => new Date(),
     onClose: (cleanup) => void closers.push(cleanup),
   };
+  const engine = createEngineServices(context);
+  if (options.background !== false) engine.telemetry.start();
+  context.onClose(() => engine.telemetry.stop());
   const runs = new RunService({
-    docker: context.docker,
+    docker: () => context.docker(),
     paths: context.paths,
     bus,
-    now: context.now,
-    trainerImage: trainerImageNotReady, // replaced by the image service's tag function when it lands
+    now: () => context.now(),
+    trainerImage: () => readyTrainerImage(engine.images),
   });
-  if (options.background) void runs.start();
+  if (options.background !== false) void runs.start(); // reattach to runs left by an earlier session
   context.onClose(() => runs.close());
   const handlers: Handlers = {
     ...createAppHandlers(context),
-    ...createEnvironmentHandlers(context),
-    ...createImageHandlers(context),
+    ...createEnvironmentHandlers(context, engine),
+    ...createImageHandlers(engine.images),
     ...createDatasetHandlers(context),
     ...createRunHandlers(context, runs),
   };
@@ -60,6 +66,7 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
     handlers,
     bus,
     context,
+    engine,
     async close() {
       for (const cleanup of closers.reverse()) await cleanup();
     },

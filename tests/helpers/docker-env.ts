@@ -15,7 +15,7 @@ export async function testDocker(): Promise<Dockerode> {
   try {
     await docker.ping();
   } catch (error) {
-    throw new Error(`No Docker Engine answers at ${host}: ${(error as Error).message}. ${HOW_TO}`);
+    throw new Error(`No Docker Engine answers at ${host}: ${(error as Error).message}. ${HOW_TO}`, { cause: error });
   }
   return docker;
 }

@@ -1,4 +1,4 @@
-import { AppError, type Handlers } from '../../contract';
+import { AppError, type Handlers, type ImageStatus } from '../../contract';
 import type { CoreContext } from '../context';
 import { readDatasetImage } from './dataset-image';
 import { modelCards } from './model-catalog';
@@ -22,11 +22,15 @@ type RunCallName =
   | 'runs.image'
   | 'runs.openFolder';
 
-/** Until the image service hands over its tag function: a typed error instead of a guess. */
-export async function trainerImageNotReady(): Promise<string> {
-  throw new AppError('not_available', 'The training image is not ready yet.', {
-    fix: 'Open the environment page and get the training image, then start the run again.',
-  });
+/** The tag of the training image once it is ready; a typed error asking to get it first otherwise. */
+export async function readyTrainerImage(images: { status(): Promise<ImageStatus> }): Promise<string> {
+  const status = await images.status();
+  if (status.state !== 'ready') {
+    throw new AppError('not_available', 'The training image is not ready yet.', {
+      fix: 'Open the environment page and get the training image (it downloads once), then start the run again.',
+    });
+  }
+  return status.tag;
 }
 
 /** Models, run lifecycle and run history, carried by `service`. */
