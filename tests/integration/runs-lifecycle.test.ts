@@ -183,6 +183,7 @@ describe('a run in a container', () => {
       action: { settingsPatch: { device: 'cpu' } },
     });
     expect(failed.failure!.detail).toContain('could not select device driver');
+    expect(failed.resumable).toBe(true); // nothing ran: once the toolkit is installed, "resume" tries again
     expect(await h.containers(id)).toEqual([]);
   });
 

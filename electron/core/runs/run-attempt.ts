@@ -80,7 +80,7 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
         return void (await live.setStatus('failed', {
           failure: weightsFetchFailure(fetched),
           endedAt: env.now().toISOString(),
-          resumable: false,
+          resumable: true, // nothing trained yet: starting again loses nothing
         }));
       }
     }
@@ -129,7 +129,9 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
     await live.setStatus('failed', {
       failure: classifyStartError(error),
       endedAt: env.now().toISOString(),
-      resumable: await live.folder.exists(live.folder.lastCheckpoint),
+      // No container ran this time: "resume" tries again (from last.pt when an earlier attempt left one).
+      resumable: true,
+      resumeNext: await live.folder.exists(live.folder.lastCheckpoint),
     });
   }
 }
