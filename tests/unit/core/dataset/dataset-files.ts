@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 
-/** The committed real image files, by name. */
-export const FIXTURES = path.resolve(__dirname, '../../../fixtures/images');
+/** The committed real image files (relative to the repository root, where vitest and `npm run bench` run). */
+export const FIXTURES = path.resolve('tests/fixtures/images');
 
 /** Bytes of one committed fixture image. */
 export function fixture(name: string): Buffer {
