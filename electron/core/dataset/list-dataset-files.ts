@@ -54,6 +54,8 @@ export async function listDatasetFiles(folders: ClassFolder[], ctx: ListingConte
 }
 
 type Limit = ReturnType<typeof createLimiter>;
+const YIELD_EVERY = 256;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 interface Pending {
   absolute: string;
   path: string;
@@ -77,18 +79,28 @@ async function walkClassFolder(folder: ClassFolder, ctx: ListingContext, limit: 
   const readFolder = async (at: Pending): Promise<Pending[]> => {
     throwIfCancelled(ctx.signal);
     const subfolders: Pending[] = [];
+    let sinceYield = 0;
     let entries: AsyncGenerator<Dirent>;
     try {
       entries = folderEntries(at.absolute);
       for await (const dirent of entries) {
         throwIfCancelled(ctx.signal);
         ctx.onEntry();
+        // Buffered entries arrive as microtasks, which never let the event loop run: give it a turn now and then.
+        if (++sinceYield >= YIELD_EVERY) {
+          sinceYield = 0;
+          await yieldToEventLoop();
+        }
         const name = dirent.name;
         const relative = `${at.path}/${name}`;
-        const absolute = path.join(at.absolute, name);
+        const absolute = `${at.absolute}${path.sep}${name}`; // no path.join: both parts are already clean
         if (isHiddenName(name)) {
           if (dirent.isDirectory()) skips.add(`${relative}/`, 'hidden', 'hidden folder');
           else skips.add(relative, 'hidden', 'hidden file');
+          continue;
+        }
+        if (dirent.isFile()) {
+          addFile(name, relative, absolute, at.viaLink); // the common case costs no system call and no promise
           continue;
         }
         const entry = await resolveEntry(absolute, dirent);

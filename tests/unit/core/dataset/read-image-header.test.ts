@@ -52,6 +52,11 @@ describe('readImageHeader skips what the trainer cannot use', () => {
     const jpeg = fixture('exif-thumb-160x120.jpg');
     expect((await read(jpeg, 'jpeg')).ok).toBe(true);
     expect(await read(jpeg.subarray(0, jpeg.length - 300), 'jpeg')).toMatchObject({ ok: false, code: 'truncated' });
+    // Cut soon after the start of scan, so that the last kilobyte still holds the preview's end marker.
+    const scanStart = jpeg.indexOf(Buffer.from([0xff, 0xda]), jpeg.indexOf(Buffer.from([0xff, 0xd9]))); // after the preview
+    const cut = jpeg.subarray(0, scanStart + 100);
+    expect(cut.subarray(-1024).includes(Buffer.from([0xff, 0xd9]))).toBe(true);
+    expect(await read(cut, 'jpeg')).toMatchObject({ ok: false, code: 'truncated' });
   });
 
   it('accepts a JPEG with data appended after its end (phone motion photos), found by the full search', async () => {
