@@ -85,6 +85,16 @@ export const DatasetScan = z.object({
 });
 export type DatasetScan = z.infer<typeof DatasetScan>;
 
+/**
+ * Validation images the automatic split takes from a class of `n` images: none from a class of 0 or 1,
+ * at least one otherwise, else n × ratio rounded half up. The scan and the trainer both use this rule
+ * (Python: `math.floor(n * ratio + 0.5)`, not `round`, which rounds halves to even); the renderer may
+ * use it to update counts while the user moves the ratio, without scanning again.
+ */
+export function autoValCount(n: number, ratio: number): number {
+  return n >= 2 ? Math.max(1, Math.floor(n * ratio + 0.5)) : 0;
+}
+
 export const Thumbnail = z.object({ mime: z.string(), dataBase64: z.string() });
 export type Thumbnail = z.infer<typeof Thumbnail>;
 

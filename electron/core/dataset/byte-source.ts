@@ -31,8 +31,8 @@ export function bufferByteSource(bytes: Buffer, headLength = bytes.length): Byte
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
 /**
- * Opens a file read-only and reads its head. A file shorter than the head needs no stat call (its size
- * is what was read); a longer one is measured with fstat. Uses plain file descriptors, which cost about
+ * Opens a file read-only and reads its head. A file shorter than the head needs no stat call and no
+ * further read (its size is what was read); a longer one is measured with fstat. Uses plain file descriptors, which cost about
  * half as much per file as `FileHandle` — it matters at 100,000 files.
  */
 export async function openByteSource(absolute: string, headLength: number): Promise<FileByteSource> {
@@ -75,17 +75,11 @@ function fileSize(fd: number): Promise<number> {
   );
 }
 
+/** One read at `position`; fewer bytes than asked means the end of the file (regular files read in full otherwise). */
 async function readAt(fd: number, position: number, length: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(length);
-  let filled = 0;
-  while (filled < length) {
-    const bytesRead = await new Promise<number>((resolve, reject) =>
-      fs.read(fd, buffer, filled, length - filled, position + filled, (error, n) =>
-        error ? reject(error) : resolve(n),
-      ),
-    );
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return buffer.subarray(0, filled);
+  const bytesRead = await new Promise<number>((resolve, reject) =>
+    fs.read(fd, buffer, 0, length, position, (error, n) => (error ? reject(error) : resolve(n))),
+  );
+  return buffer.subarray(0, bytesRead);
 }
