@@ -3,7 +3,8 @@ import path from 'node:path';
 import { AppError, type Thumbnail } from '../../contract';
 import { openByteSource, type FileByteSource } from './byte-source';
 import { findExifThumbnail } from './exif-thumbnail';
-import { FORMAT_MIME, formatOfName } from './image-formats';
+import { isInside } from './folder-entry';
+import { FORMAT_MIME, isImageName } from './image-formats';
 import { HEAD_BYTES } from './inspect-image-file';
 import { readImageHeader } from './read-image-header';
 import { isHiddenName } from './skip-log';
@@ -45,11 +46,11 @@ export function parseDatasetFilePath(file: string): string[] {
  */
 export async function readThumbnail(realRoot: string, file: string, limits = THUMBNAIL_LIMITS): Promise<Thumbnail> {
   const parts = parseDatasetFilePath(file);
-  const format = formatOfName(parts[parts.length - 1]!);
-  if (!format)
+  if (!isImageName(parts[parts.length - 1]!)) {
     throw new AppError('validation', `“${file}” is not an image file.`, {
       fix: 'Ask only for images the scan listed.',
     });
+  }
   let real: string;
   try {
     real = await fs.realpath(path.join(realRoot, ...parts));
@@ -59,19 +60,14 @@ export async function readThumbnail(realRoot: string, file: string, limits = THU
       detail: (error as Error).message,
     });
   }
-  if (!real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep)) {
+  if (!isInside(realRoot, real) || real === realRoot) {
     throw new AppError(
       'validation',
-      `“${file}” is a link to a file outside the dataset folder, so no preview is shown.`,
+      `“${file}” is a link to a file outside the dataset folder, so it has no preview.`,
       {
-        fix: 'Nothing to do: the scan and the trainer still use it. Copy the file into the folder to see a preview.',
+        fix: 'Training cannot see it either: copy the file into the dataset folder instead of linking to it.',
       },
     );
-  }
-  if (format === 'tiff') {
-    throw new AppError('not_available', `TIFF images such as “${file}” cannot be previewed.`, {
-      fix: 'Nothing to do: TIFF images are still used for training.',
-    });
   }
   let src: FileByteSource;
   try {
@@ -83,10 +79,16 @@ export async function readThumbnail(realRoot: string, file: string, limits = THU
     });
   }
   try {
-    const header = await readImageHeader(src, format);
+    const header = await readImageHeader(src);
     if (!header.ok) {
       throw new AppError('validation', `“${file}” is not a usable image: ${header.reason}.`, {
         fix: 'The scan lists it among the left-out files; fix or remove it.',
+      });
+    }
+    const format = header.image.format;
+    if (format === 'tiff') {
+      throw new AppError('not_available', `TIFF images such as “${file}” cannot be previewed.`, {
+        fix: 'Nothing to do: TIFF images are still used for training.',
       });
     }
     if (format === 'jpeg' && src.size > limits.preferExifAbove) {

@@ -21,7 +21,6 @@ export interface ImageRecord {
   absolute: string;
   classIndex: number;
   part: ImageCandidate['part'];
-  viaLink: boolean;
   width: number;
   height: number;
   size: number;
@@ -45,14 +44,14 @@ export async function inspectImageFile(candidate: ImageCandidate): Promise<Inspe
     return { ok: false, ...openFailure(error) };
   }
   try {
-    const header = await readImageHeader(src, candidate.format);
+    const header = await readImageHeader(src);
     if (!header.ok) return header;
     // First 4 KiB and last 1 KiB (from memory when the file fit in the head): the whole file up to 5 KiB.
     const hash = createHash('sha1').update(src.head.subarray(0, FINGERPRINT_HEAD_BYTES));
     const tailStart = Math.max(FINGERPRINT_HEAD_BYTES, src.size - TAIL_BYTES);
     if (tailStart < src.size) hash.update(await src.read(tailStart, TAIL_BYTES));
     const whole = src.size <= FINGERPRINT_HEAD_BYTES + TAIL_BYTES;
-    const { path, absolute, classIndex, part, viaLink } = candidate;
+    const { path, absolute, classIndex, part } = candidate;
     return {
       ok: true,
       image: {
@@ -60,7 +59,6 @@ export async function inspectImageFile(candidate: ImageCandidate): Promise<Inspe
         absolute,
         classIndex,
         part,
-        viaLink,
         width: header.image.width,
         height: header.image.height,
         size: src.size,
