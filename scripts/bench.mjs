@@ -20,7 +20,9 @@ if (files.length === 0) {
   console.error(`No benchmarks match ${wanted.join(' ') || '(all)'} in tests/bench/.`);
   process.exit(1);
 }
-const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'deit-bench-'));
+// Inside the repository, so the bundles' external packages resolve from node_modules.
+fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+const outDir = fs.mkdtempSync(path.join(root, 'dist', 'bench-'));
 const results = [];
 let failed = 0;
 for (const file of files) {

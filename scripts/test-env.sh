@@ -2,7 +2,7 @@
 # Makes this machine ready for `npm test`: Debian packages, a private Docker daemon, the CPU twin image.
 # Idempotent and cached: a second call on the same machine takes seconds.
 # Usage: bash scripts/test-env.sh            (as root: installs what is missing; otherwise only checks)
-# Prints `export DOCKER_HOST=...` as its last line for callers that eval it.
+# Prints `export NAME=...` lines (DOCKER_HOST last) for callers that eval them.
 set -euo pipefail
 
 STATE_DIR=${DEIT_TEST_STATE:-/var/cache/deit-studio-test}
@@ -52,4 +52,17 @@ if [ "$(docker image inspect -f '{{index .Config.Labels "deit-studio.recipe"}}' 
   bash "$here/build-cpu-twin.sh" "$TWIN_TAG" "$recipe_hash" >&2
 fi
 
+# A host Python with Pillow + numpy, for tests that run the trainer's dataset code beside the scan.
+PYENV="$STATE_DIR/pyenv"
+req="$here/../tests/requirements-host.txt"
+req_hash=$(sha256sum "$req" | cut -c1-12)
+if [ "$(cat "$PYENV/.req" 2>/dev/null || true)" != "$req_hash" ]; then
+  say "creating the test Python environment $PYENV (Pillow, numpy)"
+  rm -rf "$PYENV"
+  python3 -m venv "$PYENV" >&2 || fail "python3 -m venv failed: install Python 3 with venv (apt-get install -y python3-venv)"
+  "$PYENV/bin/pip" install -q --disable-pip-version-check -r "$req" >&2 || fail "pip could not install $req"
+  echo "$req_hash" > "$PYENV/.req"
+fi
+
+echo "export DEIT_TRAINER_PYTHON=$PYENV/bin/python"
 echo "export DOCKER_HOST=unix://$SOCK"

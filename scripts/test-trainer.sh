@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
 done
 say() { printf '[test-trainer] %s\n' "$*" >&2; }
 
-eval "$(bash "$here/scripts/test-env.sh" | tail -n 1)"
+eval "$(bash "$here/scripts/test-env.sh" | grep '^export ')"
 TWIN=deit-studio/base-cpu:trixie
 TEST_UID=1000:1000  # never root, whoever runs this
 

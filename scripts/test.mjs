@@ -45,13 +45,15 @@ function readJson(file) {
 
 if (want('env')) {
   const env = run('test environment', 'bash', ['scripts/test-env.sh'], { capture: true });
-  const line = env.stdout.trim().split('\n').pop() ?? '';
-  const match = /^export DOCKER_HOST=(.+)$/.exec(line);
-  if (!env.ok || !match) {
+  const exports = env.stdout
+    .split('\n')
+    .map((line) => /^export (\w+)=(.+)$/.exec(line.trim()))
+    .filter(Boolean);
+  if (!env.ok || !exports.some((m) => m[1] === 'DOCKER_HOST')) {
     console.error('\nThe test environment is not ready (see above). Nothing else can run for real.');
     process.exit(1);
   }
-  process.env.DOCKER_HOST = match[1];
+  for (const m of exports) process.env[m[1]] = m[2];
 }
 
 if (want('static')) {

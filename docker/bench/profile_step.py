@@ -33,6 +33,7 @@ def main():
     p.add_argument("--model", default="deit_small_patch16_224")
     p.add_argument("--batch", type=int, default=512)
     p.add_argument("--steps", type=int, default=30)
+    p.add_argument("--compiled-augment", action="store_true", help="also try torch.compile on the augmentation")
     a = p.parse_args()
     import timm
     dev = torch.device("cuda")
@@ -61,6 +62,17 @@ def main():
     print(f"model step alone       {timed(lambda: model_step(ready), a.steps, a.batch):9.0f} img/s  (bf16, fused AdamW, compiled, batch {a.batch})")
     for preset in ("light", "standard"):
         print(f"augment {preset:8s} + step {timed(lambda: model_step(train_batch(x_u8, 224, preset, gen)), a.steps, a.batch):9.0f} img/s")
+    if a.compiled_augment:
+        aug = torch.compile(train_batch)
+        try:
+            t = time.perf_counter()
+            aug(x_u8, 224, "standard", gen)
+            torch.cuda.synchronize()
+            print(f"compile augment              {time.perf_counter() - t:6.1f} s")
+            print(f"compiled standard alone {timed(lambda: aug(x_u8, 224, 'standard', gen), a.steps, a.batch):9.0f} img/s")
+            print(f"compiled standard + step {timed(lambda: model_step(aug(x_u8, 224, 'standard', gen)), a.steps, a.batch):9.0f} img/s")
+        except Exception as error:  # noqa: BLE001 - an experiment: report, don't crash
+            print(f"compiled augment failed: {type(error).__name__}: {str(error)[:300]}")
     print(f"peak memory {torch.cuda.max_memory_allocated() / 2 ** 30:.1f} GiB")
 
 
