@@ -66,3 +66,4 @@ export * from './dataset';
 export * from './runs';
 export * from './run-config';
 export * from './trainer-protocol';
+export * from './downsample';

@@ -72,8 +72,8 @@ describe('IPC registration', () => {
   });
 
   it('returns a typed error result, not a rejection, when the core fails', async () => {
-    const result = await invokeMain(callChannel('runs.list'), ours, {});
-    expect(result).toMatchObject({ ok: false, error: { kind: 'not_available' } });
+    const result = await invokeMain(callChannel('runs.results'), ours, { id: 'no-such-run' });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'not_found' } });
   });
 
   it('removes every handler when disposed', () => {
