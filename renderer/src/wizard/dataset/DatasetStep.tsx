@@ -1,0 +1,142 @@
+import { useCallback, useEffect } from 'react';
+import type { DatasetScan } from '../../../../electron/contract';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { StepHeading } from '../StepHeading';
+import { formatCount, plural } from '../wizard-format';
+import { useWizard } from '../wizard-state';
+import { WizardNav } from '../WizardNav';
+import { ClassCounts } from './ClassCounts';
+import { ClassSamples } from './ClassSamples';
+import { DatasetWarnings } from './DatasetWarnings';
+import { FolderChooser } from './FolderChooser';
+import { ScanProgressView } from './ScanProgressView';
+import { SplitPanel } from './SplitPanel';
+import { useDatasetScanner } from './use-dataset-scan';
+
+/** Why a scanned folder cannot be trained on, or null when it can. */
+export function datasetBlocker(scan: DatasetScan): string | null {
+  if (scan.totalImages === 0) return 'No usable images were found in this folder.';
+  const withImages = scan.classes.filter((c) => c.train + c.val > 0).length;
+  if (withImages < 2) return 'Training needs at least two classes (two sub-folders with images).';
+  if (scan.classes.every((c) => c.val === 0)) return 'No images are left for validation.';
+  return null;
+}
+
+/** The layout a user's folder should have, shown before anything is chosen. */
+function ExpectedLayout() {
+  return (
+    <div className="panel expected-layout">
+      <h2>What the folder should look like</h2>
+      <p>One sub-folder per class, named after it. If you already split your images, use train/ and val/.</p>
+      <div className="layouts">
+        <pre aria-label="Example: one folder per class">{`my-images/\n  cats/   img001.jpg …\n  dogs/   img002.png …`}</pre>
+        <pre aria-label="Example: an existing split">{`my-images/\n  train/  cats/ dogs/\n  val/    cats/ dogs/`}</pre>
+      </div>
+    </div>
+  );
+}
+
+/** Folder, image count, classes, scan time. */
+function ScanFacts({ scan }: { scan: DatasetScan }) {
+  return (
+    <dl className="facts" aria-label="This dataset">
+      <dt>Folder</dt>
+      <dd>
+        <code>{scan.root}</code>
+      </dd>
+      <dt>Images</dt>
+      <dd>
+        {formatCount(scan.totalImages)} in {plural(scan.classes.length, 'class', 'classes')}
+        {scan.skipped.length > 0 ? ` (${formatCount(scan.skipped.length)} files skipped)` : ''}
+      </dd>
+      <dt>Layout</dt>
+      <dd>{scan.layout === 'split' ? 'train/ and val/ folders' : 'one folder per class'}</dd>
+      <dt>Scanned in</dt>
+      <dd>{(scan.durationMs / 1000).toFixed(1)} s</dd>
+    </dl>
+  );
+}
+
+/** Step 2: choose the folder of images, see what it holds, and what deserves a look. */
+export function DatasetStep() {
+  const { state, update } = useWizard();
+  const scanner = useDatasetScanner();
+  const { scan } = state;
+  const scanning = scanner.scanning;
+
+  // After a reload a very large scan may not have been kept: scan the chosen folder again.
+  const needsRescan = state.datasetPath !== null && scan === null && !scanning && !scanner.error;
+  const { scan: startScan } = scanner;
+  useEffect(() => {
+    if (needsRescan && state.datasetPath) startScan(state.datasetPath, state.valRatio);
+  }, [needsRescan, state.datasetPath, state.valRatio, startScan]);
+
+  const onRatioChange = useCallback(
+    (ratio: number) => {
+      if (scan) startScan(scan.root, ratio);
+    },
+    [scan, startScan],
+  );
+
+  const blocker = scan ? datasetBlocker(scan) : null;
+  const hint = scanning
+    ? 'Wait for the scan to finish.'
+    : !scan
+      ? 'Choose the folder with your images.'
+      : blocker
+        ? `${blocker} Choose another folder.`
+        : scan.warnings.length > 0
+          ? 'Look at the warnings below; you can train anyway. Next: settings.'
+          : 'The dataset looks good. Next: choose the model and settings.';
+
+  return (
+    <section aria-labelledby="dataset-title" className="wizard-step">
+      <StepHeading id="dataset-title">Dataset</StepHeading>
+      <p className="lead">
+        Choose the folder with your images, one sub-folder per class. DeiT Studio only reads it: nothing in the folder
+        is ever moved, changed or deleted.
+      </p>
+
+      <FolderChooser
+        value={state.folderInput}
+        onChange={(folderInput) => update({ folderInput })}
+        onChoose={(path) => startScan(path, state.valRatio)}
+        busy={scanning !== null}
+      />
+
+      {scanning && (scan === null || scan.root !== scanning.path) && (
+        <ScanProgressView path={scanning.path} progress={scanner.progress} />
+      )}
+      {scanner.error && !scanning && <ErrorNotice error={scanner.error} />}
+      {!scan && !scanning && !scanner.error && <ExpectedLayout />}
+
+      {scan && (
+        <>
+          <ScanFacts scan={scan} />
+          {blocker && (
+            <div className="notice notice-error" role="alert">
+              <p className="notice-title">This folder cannot be trained on as it is.</p>
+              <p>{blocker}</p>
+            </div>
+          )}
+          <DatasetWarnings scan={scan} />
+          {scan.classes.length > 0 && <ClassCounts classes={scan.classes} />}
+          <SplitPanel
+            scan={scan}
+            onRatioChange={onRatioChange}
+            busy={scanning !== null && scanning.path === scan.root}
+          />
+          <ClassSamples scan={scan} />
+        </>
+      )}
+
+      <WizardNav
+        back={{ to: '/new/environment', label: 'Environment' }}
+        next="/new/settings"
+        nextLabel="Next: Settings"
+        canGoNext={scan !== null && blocker === null && !scanning}
+        hint={hint}
+      />
+    </section>
+  );
+}
