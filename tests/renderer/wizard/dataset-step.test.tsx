@@ -1,0 +1,258 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { DatasetScan } from '../../../electron/contract';
+import { DatasetStep } from '../../../renderer/src/wizard/dataset/DatasetStep';
+import { createFakeApi, deferred, failWith } from './fake-studio-api';
+import { scanClean, scanOneClass, scanWithWarnings } from './fixtures';
+import { renderStep, resetWizardTestState } from './render-step';
+
+afterEach(() => {
+  resetWizardTestState();
+  delete window.deitStudio;
+});
+
+// A 1×1 PNG, as dataset.thumbnail sends it.
+const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+
+/** Waits for the thumbnails to arrive, so their late updates do not spill past the test. */
+async function thumbnailsShown(count: number) {
+  await waitFor(() => expect(document.querySelectorAll('.thumbnail img')).toHaveLength(count));
+}
+
+function next() {
+  return screen.getByRole('button', { name: /Next: Settings/ });
+}
+
+function scanning(result: DatasetScan = scanClean) {
+  return createFakeApi({
+    'dataset.scan': () => result,
+    'dataset.thumbnail': () => ({ mime: 'image/png', dataBase64: PIXEL }),
+    'fs.completeFolder': ({ partial }) => ({
+      folder: '/data',
+      entries: ['birds', 'bugs', 'messy']
+        .map((name) => ({ name, path: `/data/${name}` }))
+        .filter((e) => e.path.startsWith(partial) || partial.endsWith('/')),
+    }),
+  });
+}
+
+async function chooseFolder(path: string) {
+  const user = userEvent.setup();
+  const field = screen.getByRole('combobox', { name: 'Folder with your images' });
+  await user.clear(field);
+  await user.type(field, path);
+  await user.click(screen.getByRole('button', { name: 'Scan folder' }));
+  return user;
+}
+
+describe('Dataset step', () => {
+  test('before a folder is chosen it shows the expected layout and promises not to touch it', () => {
+    renderStep(<DatasetStep />, { api: scanning() });
+    expect(screen.getByText(/nothing in the folder is ever moved, changed or deleted/)).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'What the folder should look like' })).toBeInTheDocument();
+    expect(next()).toHaveAttribute('aria-disabled', 'true');
+    expect(next()).toHaveAccessibleDescription('Choose the folder with your images.');
+  });
+
+  test('a scan shows its streaming progress, then classes, counts, split and thumbnails', async () => {
+    const pending = deferred<DatasetScan>();
+    const api = scanning();
+    api.handle({ 'dataset.scan': () => pending.promise });
+    renderStep(<DatasetStep />, { api });
+    await chooseFolder('/data/birds');
+    expect(api.inputsOf('dataset.scan')).toEqual([{ path: '/data/birds', valRatio: 0.2 }]);
+    expect(screen.getByRole('status')).toHaveTextContent('Starting the scan');
+    act(() => api.emit('dataset.progress', { root: '/data/birds', filesSeen: 81234, phase: 'reading' }));
+    expect(screen.getByRole('status')).toHaveTextContent('Reading image headers: 81,234 files so far');
+    expect(next()).toHaveAccessibleDescription('Wait for the scan to finish.');
+
+    await act(async () => pending.resolve(scanClean));
+    const table = screen.getByRole('table', { name: 'Images per class, largest first' });
+    const finch = within(table).getByRole('row', { name: /finch/ });
+    expect(
+      within(finch)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['80', '20', '100']);
+    expect(screen.getByText('216 images for training, 54 for validation.')).toBeInTheDocument();
+    expect(screen.getByRole('slider', { name: /Validation share/ })).toHaveAttribute(
+      'aria-valuetext',
+      '20 percent of each class for validation',
+    );
+    expect(await screen.findByRole('img', { name: 'finch: 001.jpg' })).toHaveAttribute(
+      'src',
+      `data:image/png;base64,${PIXEL}`,
+    );
+    expect(api.inputsOf('dataset.thumbnail')[0]).toEqual({ root: '/data/birds', file: 'finch/001.jpg' });
+    expect(screen.getByText('No problems found')).toBeInTheDocument();
+    expect(next()).not.toHaveAttribute('aria-disabled');
+    await userEvent.setup().click(next());
+    expect(window.location.hash).toBe('#/new/settings');
+  });
+
+  test('warnings say what to do; skipped files are listed with their reasons on request', async () => {
+    renderStep(<DatasetStep />, { api: scanning(scanWithWarnings) });
+    const user = await chooseFolder('/data/messy');
+    const warnings = await screen.findByRole('list', { name: 'Dataset warnings' });
+    const tiny = within(warnings).getByText('Very small classes').closest('li')!;
+    expect(tiny).toHaveTextContent('!Warning');
+    expect(tiny).toHaveTextContent('Add at least 20 images to owl, or remove the folder.');
+    const skipped = within(warnings).getByText('Show skipped files (3)');
+    expect(screen.getByText(/finch\/broken\.jpg/)).not.toBeVisible();
+    await user.click(skipped);
+    expect(screen.getByText(/finch\/broken\.jpg/)).toBeVisible();
+    expect(screen.getByText(/finch\/broken\.jpg/).closest('li')).toHaveTextContent('not a readable image');
+    expect(next()).toHaveAccessibleDescription(/Look at the warnings below; you can train anyway/);
+  });
+
+  test('a scan that fails shows the typed error with its fix', async () => {
+    const api = scanning();
+    api.handle({
+      'dataset.scan': () => failWith('not_found', 'There is no folder /data/bird.', 'Check the spelling of the path.'),
+    });
+    renderStep(<DatasetStep />, { api });
+    await chooseFolder('/data/bird');
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('There is no folder /data/bird.');
+    expect(alert).toHaveTextContent('Check the spelling of the path.');
+    expect(next()).toHaveAttribute('aria-disabled', 'true');
+  });
+
+  test('a folder with one class cannot be trained on, and the step says why', async () => {
+    renderStep(<DatasetStep />, { api: scanning(scanOneClass) });
+    await chooseFolder('/data/one');
+    expect(await screen.findByRole('alert')).toHaveTextContent('needs at least two classes');
+    expect(next()).toHaveAttribute('aria-disabled', 'true');
+  });
+
+  test('moving the validation share re-splits once the slider rests', async () => {
+    const api = scanning();
+    renderStep(<DatasetStep />, { api, initial: { datasetPath: scanClean.root, scan: scanClean } });
+    const slider = screen.getByRole('slider', { name: /Validation share/ });
+    fireEvent.change(slider, { target: { value: '0.25' } });
+    fireEvent.change(slider, { target: { value: '0.3' } });
+    await waitFor(() => expect(api.inputsOf('dataset.scan')).toEqual([{ path: '/data/birds', valRatio: 0.3 }]));
+  });
+
+  test('an existing train/val split is used as it is, without a slider', async () => {
+    const split = DatasetScan.parse({ ...scanClean, layout: 'split', split: { kind: 'existing', valRatio: null } });
+    renderStep(<DatasetStep />, { api: scanning(), initial: { datasetPath: split.root, scan: split } });
+    expect(screen.getByText(/already has a split/)).toBeInTheDocument();
+    expect(screen.queryByRole('slider')).not.toBeInTheDocument();
+    await thumbnailsShown(4);
+  });
+
+  test('after a reload without the stored scan, the chosen folder is scanned again', async () => {
+    const api = scanning();
+    renderStep(<DatasetStep />, { api, initial: { datasetPath: '/data/birds', valRatio: 0.3, scan: null } });
+    await waitFor(() => expect(api.inputsOf('dataset.scan')).toEqual([{ path: '/data/birds', valRatio: 0.3 }]));
+    expect(await screen.findByRole('table')).toBeInTheDocument();
+  });
+
+  test('a huge dataset shows capped lists with "and N more"', async () => {
+    const classes = Array.from({ length: 1000 }, (_, i) => ({
+      name: `class-${String(i).padStart(4, '0')}`,
+      train: 80,
+      val: 20,
+      samples: [`class-${i}/a.jpg`],
+    }));
+    const huge = DatasetScan.parse({
+      ...scanClean,
+      classes,
+      totalImages: 100_000,
+      skipped: Array.from({ length: 5000 }, (_, i) => ({ path: `x/${i}.txt`, reason: 'not an image' })),
+    });
+    renderStep(<DatasetStep />, { api: scanning(), initial: { datasetPath: huge.root, scan: huge } });
+    expect(within(screen.getByRole('table')).getAllByRole('row')).toHaveLength(51); // header + 50
+    expect(screen.getByText(/and 950 more classes/)).toBeInTheDocument();
+    expect(screen.getByText('and 4,800 more.')).toBeInTheDocument();
+    await thumbnailsShown(12); // 12 classes shown, one sample each
+  });
+});
+
+describe('Folder path field (serve mode)', () => {
+  test('suggests sub-folders; arrows move, Enter takes, Escape closes (aria-activedescendant)', async () => {
+    const user = userEvent.setup();
+    const api = scanning();
+    renderStep(<DatasetStep />, { api });
+    const field = screen.getByRole('combobox', { name: 'Folder with your images' });
+    await user.type(field, '/data/b');
+    const list = await screen.findByRole('listbox', { name: 'Matching folders' });
+    expect(field).toHaveAttribute('aria-expanded', 'true');
+    expect(
+      within(list)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['📁 birds', '📁 bugs']);
+    expect(field).not.toHaveAttribute('aria-activedescendant');
+
+    await user.keyboard('{ArrowDown}');
+    const [birds, bugs] = within(list).getAllByRole('option');
+    expect(field).toHaveAttribute('aria-activedescendant', birds!.id);
+    expect(birds).toHaveAttribute('aria-selected', 'true');
+    await user.keyboard('{ArrowDown}');
+    expect(field).toHaveAttribute('aria-activedescendant', bugs!.id);
+    await user.keyboard('{ArrowDown}'); // wraps
+    expect(field).toHaveAttribute('aria-activedescendant', birds!.id);
+    await user.keyboard('{ArrowUp}');
+    expect(field).toHaveAttribute('aria-activedescendant', bugs!.id);
+    await user.keyboard('{Enter}');
+    expect(field).toHaveValue('/data/bugs');
+    expect(field).toHaveAttribute('aria-expanded', 'false');
+    expect(api.inputsOf('dataset.scan')).toHaveLength(0); // Enter on a suggestion only takes it
+
+    await user.keyboard('{Enter}'); // Enter with no suggestion highlighted scans
+    expect(api.inputsOf('dataset.scan')).toEqual([{ path: '/data/bugs', valRatio: 0.2 }]);
+
+    await user.clear(field);
+    await user.type(field, '/data/m');
+    await screen.findByRole('option', { name: /messy/ });
+    await user.keyboard('{Escape}');
+    expect(field).toHaveAttribute('aria-expanded', 'false');
+    expect(field).toHaveValue('/data/m');
+  });
+
+  test('Tab completes a highlighted folder and lists its sub-folders; otherwise Tab leaves the field', async () => {
+    const user = userEvent.setup();
+    const api = scanning();
+    renderStep(<DatasetStep />, { api });
+    const field = screen.getByRole('combobox', { name: 'Folder with your images' });
+    await user.type(field, '/data/bi');
+    await screen.findByRole('option', { name: /birds/ });
+    await user.keyboard('{ArrowDown}{Tab}');
+    expect(field).toHaveValue('/data/birds/');
+    expect(field).toHaveFocus();
+    await waitFor(() => expect(api.inputsOf('fs.completeFolder').at(-1)).toEqual({ partial: '/data/birds/' }));
+    await user.tab();
+    expect(field).not.toHaveFocus();
+    expect(screen.getByRole('button', { name: 'Scan folder' })).toHaveFocus();
+  });
+});
+
+describe('Desktop app', () => {
+  function desktop(api: ReturnType<typeof scanning>, pathForFile = (_file: File) => '/data/dropped') {
+    window.deitStudio = { call: api.call, on: api.on, pathForFile };
+  }
+
+  test('the native dialog picks a folder and scans it', async () => {
+    const user = userEvent.setup();
+    const api = scanning();
+    api.handle({ 'dialog.pickFolder': () => ({ path: '/data/birds' }) });
+    desktop(api);
+    renderStep(<DatasetStep />, { api });
+    await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
+    await waitFor(() => expect(api.inputsOf('dataset.scan')).toEqual([{ path: '/data/birds', valRatio: 0.2 }]));
+    expect(screen.getByRole('combobox', { name: 'Folder with your images' })).toHaveValue('/data/birds');
+  });
+
+  test('a dropped folder is scanned by its real path', async () => {
+    const api = scanning();
+    desktop(api);
+    renderStep(<DatasetStep />, { api });
+    const zone = screen.getByRole('button', { name: 'Choose folder…' }).closest('.folder-chooser')!;
+    const folder = new File([], 'dropped');
+    fireEvent.dragOver(zone, { dataTransfer: { files: [folder] } });
+    fireEvent.drop(zone, { dataTransfer: { files: [folder] } });
+    await waitFor(() => expect(api.inputsOf('dataset.scan')).toEqual([{ path: '/data/dropped', valRatio: 0.2 }]));
+  });
+});
