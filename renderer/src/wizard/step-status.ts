@@ -1,5 +1,5 @@
 import type { WizardStepId } from '../app/steps';
-import { datasetBlocker } from './dataset/DatasetStep';
+import { datasetBlocker } from './dataset/dataset-blocker';
 import { checkDraft } from './settings/settings-draft';
 import type { WizardState } from './wizard-state';
 

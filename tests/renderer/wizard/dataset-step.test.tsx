@@ -62,8 +62,30 @@ describe('Dataset step', () => {
     await chooseFolder('/data/birds');
     expect(api.inputsOf('dataset.scan')).toEqual([{ path: '/data/birds', valRatio: 0.2 }]);
     expect(screen.getByRole('status')).toHaveTextContent('Starting the scan');
-    act(() => api.emit('dataset.progress', { root: '/data/birds', filesSeen: 81234, phase: 'reading' }));
-    expect(screen.getByRole('status')).toHaveTextContent('Reading image headers: 81,234 files so far');
+    act(() =>
+      api.emit('dataset.progress', {
+        root: '/data/birds',
+        filesSeen: 81234,
+        filesRead: 0,
+        filesTotal: null,
+        phase: 'listing',
+      }),
+    );
+    expect(screen.getByRole('status')).toHaveTextContent('Listing files: 81,234 so far');
+    act(() =>
+      api.emit('dataset.progress', {
+        root: '/data/birds',
+        filesSeen: 100000,
+        filesRead: 25000,
+        filesTotal: 100000,
+        phase: 'reading',
+      }),
+    );
+    expect(screen.getByRole('status')).toHaveTextContent('Reading images: 25,000 of 100,000');
+    expect(screen.getByRole('progressbar', { name: 'Dataset scan progress' })).toHaveAttribute(
+      'aria-valuetext',
+      '25 percent',
+    );
     expect(next()).toHaveAccessibleDescription('Wait for the scan to finish.');
 
     await act(async () => pending.resolve(scanClean));
@@ -94,15 +116,39 @@ describe('Dataset step', () => {
     renderStep(<DatasetStep />, { api: scanning(scanWithWarnings) });
     const user = await chooseFolder('/data/messy');
     const warnings = await screen.findByRole('list', { name: 'Dataset warnings' });
-    const tiny = within(warnings).getByText('Very small classes').closest('li')!;
+    const tiny = within(warnings).getByRole('listitem', { name: 'Very small classes' });
     expect(tiny).toHaveTextContent('!Warning');
-    expect(tiny).toHaveTextContent('Add at least 20 images to owl, or remove the folder.');
-    const skipped = within(warnings).getByText('Show skipped files (3)');
-    expect(screen.getByText(/finch\/broken\.jpg/)).not.toBeVisible();
-    await user.click(skipped);
-    expect(screen.getByText(/finch\/broken\.jpg/)).toBeVisible();
-    expect(screen.getByText(/finch\/broken\.jpg/).closest('li')).toHaveTextContent('not a readable image');
+    expect(tiny).toHaveTextContent('What you can do: Add images to them');
+    const skipped = within(warnings).getByRole('listitem', { name: 'Some files are left out' });
+    const files = within(skipped).getByRole('list', { name: 'Left-out files' });
+    expect(files).not.toBeVisible();
+    await user.click(within(skipped).getByText('Show left-out files (3)'));
+    expect(files).toBeVisible();
+    expect(within(files).getByText('finch/broken.jpg').closest('li')).toHaveTextContent(
+      'The file is not a valid JPEG image.',
+    );
+    expect(within(skipped).getByRole('list', { name: 'Left-out files by reason' })).toHaveTextContent('1 × damaged');
     expect(next()).toHaveAccessibleDescription(/Look at the warnings below; you can train anyway/);
+  });
+
+  test('a running scan can be stopped; stopping is not an error', async () => {
+    const pending = deferred<DatasetScan>();
+    const api = scanning();
+    api.handle({
+      'dataset.scan': async () => {
+        await pending.promise;
+        return failWith('cancelled', 'The scan was cancelled.');
+      },
+      'dataset.cancelScan': () => ({ cancelled: true }),
+    });
+    renderStep(<DatasetStep />, { api });
+    const user = await chooseFolder('/data/huge');
+    await user.click(screen.getByRole('button', { name: 'Stop scan' }));
+    expect(api.inputsOf('dataset.cancelScan')).toEqual([{ path: '/data/huge' }]);
+    await act(async () => pending.resolve(scanClean));
+    expect(screen.getByText('The scan was stopped. Scan a folder to continue.')).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(api.inputsOf('dataset.scan')).toHaveLength(1); // and no automatic re-scan
   });
 
   test('a scan that fails shows the typed error with its fix', async () => {
@@ -121,7 +167,8 @@ describe('Dataset step', () => {
   test('a folder with one class cannot be trained on, and the step says why', async () => {
     renderStep(<DatasetStep />, { api: scanning(scanOneClass) });
     await chooseFolder('/data/one');
-    expect(await screen.findByRole('alert')).toHaveTextContent('needs at least two classes');
+    expect(await screen.findByRole('alert')).toHaveTextContent('A classifier needs at least two.');
+    expect(screen.getByRole('listitem', { name: 'Only one class' })).toHaveTextContent('✕Blocking');
     expect(next()).toHaveAttribute('aria-disabled', 'true');
   });
 
@@ -135,9 +182,13 @@ describe('Dataset step', () => {
   });
 
   test('an existing train/val split is used as it is, without a slider', async () => {
-    const split = DatasetScan.parse({ ...scanClean, layout: 'split', split: { kind: 'existing', valRatio: null } });
+    const split = DatasetScan.parse({
+      ...scanClean,
+      layout: 'split',
+      split: { kind: 'existing', valRatio: null, valFolder: 'validation' },
+    });
     renderStep(<DatasetStep />, { api: scanning(), initial: { datasetPath: split.root, scan: split } });
-    expect(screen.getByText(/already has a split/)).toBeInTheDocument();
+    expect(screen.getByText(/already has a split/)).toHaveTextContent('train/ and validation/');
     expect(screen.queryByRole('slider')).not.toBeInTheDocument();
     await thumbnailsShown(4);
   });
@@ -160,7 +211,14 @@ describe('Dataset step', () => {
       ...scanClean,
       classes,
       totalImages: 100_000,
-      skipped: Array.from({ length: 5000 }, (_, i) => ({ path: `x/${i}.txt`, reason: 'not an image' })),
+      // The core sends the first 200 left-out files and the total.
+      skipped: Array.from({ length: 200 }, (_, i) => ({
+        path: `x/${i}.txt`,
+        code: 'not_image',
+        reason: 'Not an image.',
+      })),
+      skippedTotal: 5000,
+      skippedByCode: [{ code: 'not_image', count: 5000 }],
     });
     renderStep(<DatasetStep />, { api: scanning(), initial: { datasetPath: huge.root, scan: huge } });
     expect(within(screen.getByRole('table')).getAllByRole('row')).toHaveLength(51); // header + 50

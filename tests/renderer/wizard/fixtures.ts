@@ -124,7 +124,7 @@ export const pullProgress = ImageProgress.parse({
 export const scanClean = DatasetScan.parse({
   root: '/data/birds',
   layout: 'class-folders',
-  split: { kind: 'auto', valRatio: 0.2 },
+  split: { kind: 'auto', valRatio: 0.2, valFolder: null },
   classes: [
     { name: 'finch', train: 80, val: 20, samples: ['finch/001.jpg', 'finch/002.jpg'] },
     { name: 'robin', train: 72, val: 18, samples: ['robin/001.jpg'] },
@@ -132,7 +132,10 @@ export const scanClean = DatasetScan.parse({
   ],
   totalImages: 270,
   skipped: [],
+  skippedTotal: 0,
+  skippedByCode: [],
   warnings: [],
+  canTrain: true,
   durationMs: 420,
 });
 
@@ -143,22 +146,32 @@ export const scanWithWarnings = DatasetScan.parse({
   classes: [...scanClean.classes, { name: 'owl', train: 3, val: 1, samples: ['owl/a.png'] }],
   totalImages: 274,
   skipped: [
-    { path: '.DS_Store', reason: 'hidden file' },
-    { path: 'finch/broken.jpg', reason: 'not a readable image' },
-    { path: 'notes.txt', reason: 'not an image' },
+    { path: '.DS_Store', code: 'hidden', reason: 'A hidden or system file.' },
+    { path: 'finch/broken.jpg', code: 'corrupt', reason: 'The file is not a valid JPEG image.' },
+    { path: 'notes.txt', code: 'not_image', reason: 'Not an image file (.txt).' },
+  ],
+  skippedTotal: 3,
+  skippedByCode: [
+    { code: 'hidden', count: 1 },
+    { code: 'corrupt', count: 1 },
+    { code: 'not_image', count: 1 },
   ],
   warnings: [
     {
-      code: 'skipped_files',
-      message: '3 files are not used.',
-      fix: 'Nothing to do unless you expected them to be used.',
-      examples: ['finch/broken.jpg'],
+      code: 'tiny_class',
+      severity: 'warning',
+      count: 1,
+      message: 'Classes with fewer than 10 images: “owl”.',
+      fix: 'Add images to them (50 or more per class works well), or merge or remove them.',
+      examples: ['owl'],
     },
     {
-      code: 'tiny_class',
-      message: 'The class “owl” has only 4 images.',
-      fix: 'Add at least 20 images to owl, or remove the folder.',
-      examples: ['owl'],
+      code: 'skipped_files',
+      severity: 'warning',
+      count: 2,
+      message: '2 files are left out: 1 damaged, 1 not an image.',
+      fix: 'Left-out files are not used for training.',
+      examples: ['finch/broken.jpg', 'notes.txt'],
     },
   ],
 });
@@ -169,6 +182,17 @@ export const scanOneClass = DatasetScan.parse({
   root: '/data/one',
   classes: [scanClean.classes[0]],
   totalImages: 100,
+  canTrain: false,
+  warnings: [
+    {
+      code: 'one_class',
+      severity: 'blocker',
+      count: 1,
+      message: 'Only one class has training images (“finch”). A classifier needs at least two.',
+      fix: 'Add a second class folder with images.',
+      examples: ['finch'],
+    },
+  ],
 });
 
 /** The model list as the core describes it on an H100. */

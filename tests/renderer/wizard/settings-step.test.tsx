@@ -138,7 +138,7 @@ describe('Settings step', () => {
   test('CPU mode is labelled slow on the step and on the cards', async () => {
     setup({ ...chosen, device: 'cpu' });
     expect(await screen.findByText('CPU mode (slow).')).toBeInTheDocument();
-    expect(screen.getByRole('radio', { name: 'DeiT-S' })).toHaveAccessibleDescription(/Much slower on the CPU/);
+    expect(await screen.findByRole('radio', { name: 'DeiT-S' })).toHaveAccessibleDescription(/Much slower on the CPU/);
   });
 });
 

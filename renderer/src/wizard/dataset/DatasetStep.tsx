@@ -6,21 +6,13 @@ import { formatCount, plural } from '../wizard-format';
 import { useWizard } from '../wizard-state';
 import { WizardNav } from '../WizardNav';
 import { ClassCounts } from './ClassCounts';
+import { datasetBlocker } from './dataset-blocker';
 import { ClassSamples } from './ClassSamples';
 import { DatasetWarnings } from './DatasetWarnings';
 import { FolderChooser } from './FolderChooser';
 import { ScanProgressView } from './ScanProgressView';
 import { SplitPanel } from './SplitPanel';
 import { useDatasetScanner } from './use-dataset-scan';
-
-/** Why a scanned folder cannot be trained on, or null when it can. */
-export function datasetBlocker(scan: DatasetScan): string | null {
-  if (scan.totalImages === 0) return 'No usable images were found in this folder.';
-  const withImages = scan.classes.filter((c) => c.train + c.val > 0).length;
-  if (withImages < 2) return 'Training needs at least two classes (two sub-folders with images).';
-  if (scan.classes.every((c) => c.val === 0)) return 'No images are left for validation.';
-  return null;
-}
 
 /** The layout a user's folder should have, shown before anything is chosen. */
 function ExpectedLayout() {
@@ -47,10 +39,12 @@ function ScanFacts({ scan }: { scan: DatasetScan }) {
       <dt>Images</dt>
       <dd>
         {formatCount(scan.totalImages)} in {plural(scan.classes.length, 'class', 'classes')}
-        {scan.skipped.length > 0 ? ` (${formatCount(scan.skipped.length)} files skipped)` : ''}
+        {scan.skippedTotal > 0 ? ` (${formatCount(scan.skippedTotal)} files left out)` : ''}
       </dd>
       <dt>Layout</dt>
-      <dd>{scan.layout === 'split' ? 'train/ and val/ folders' : 'one folder per class'}</dd>
+      <dd>
+        {scan.layout === 'split' ? `train/ and ${scan.split.valFolder ?? 'val'}/ folders` : 'one folder per class'}
+      </dd>
       <dt>Scanned in</dt>
       <dd>{(scan.durationMs / 1000).toFixed(1)} s</dd>
     </dl>
@@ -65,7 +59,7 @@ export function DatasetStep() {
   const scanning = scanner.scanning;
 
   // After a reload a very large scan may not have been kept: scan the chosen folder again.
-  const needsRescan = state.datasetPath !== null && scan === null && !scanning && !scanner.error;
+  const needsRescan = state.datasetPath !== null && scan === null && !scanning && !scanner.error && !scanner.stopped;
   const { scan: startScan } = scanner;
   useEffect(() => {
     if (needsRescan && state.datasetPath) startScan(state.datasetPath, state.valRatio);
@@ -105,9 +99,10 @@ export function DatasetStep() {
       />
 
       {scanning && (scan === null || scan.root !== scanning.path) && (
-        <ScanProgressView path={scanning.path} progress={scanner.progress} />
+        <ScanProgressView path={scanning.path} progress={scanner.progress} onCancel={scanner.cancel} />
       )}
       {scanner.error && !scanning && <ErrorNotice error={scanner.error} />}
+      {scanner.stopped && !scanning && <p className="notice">The scan was stopped. Scan a folder to continue.</p>}
       {!scan && !scanning && !scanner.error && <ExpectedLayout />}
 
       {scan && (

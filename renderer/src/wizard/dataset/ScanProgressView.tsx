@@ -2,25 +2,40 @@ import { ProgressMeter } from '../ProgressMeter';
 import { formatCount } from '../wizard-format';
 import type { ScanProgress } from './use-dataset-scan';
 
-const PHASE: Record<ScanProgress['phase'], string> = {
-  listing: 'Listing files',
-  reading: 'Reading image headers',
-  done: 'Finishing',
-};
+/** What the scan is doing, in words. */
+function describe(progress: ScanProgress | null): string {
+  if (!progress) return 'Starting the scan';
+  if (progress.phase === 'listing') return `Listing files: ${formatCount(progress.filesSeen)} so far`;
+  if (progress.phase === 'reading')
+    return `Reading images: ${formatCount(progress.filesRead)}${progress.filesTotal !== null ? ` of ${formatCount(progress.filesTotal)}` : ''}`;
+  return 'Finishing';
+}
 
-/** A scan in progress: the phase and how many files so far (big folders take a few seconds). */
-export function ScanProgressView({ path, progress }: { path: string; progress: ScanProgress | null }) {
-  const text = progress
-    ? `${PHASE[progress.phase]}: ${formatCount(progress.filesSeen)} files so far`
-    : 'Starting the scan';
+/** A scan in progress: phase and counts (big folders take a while), with a way to stop it. */
+export function ScanProgressView({
+  path,
+  progress,
+  onCancel,
+}: {
+  path: string;
+  progress: ScanProgress | null;
+  onCancel: () => void;
+}) {
+  const fraction =
+    progress?.phase === 'reading' && progress.filesTotal ? progress.filesRead / progress.filesTotal : null;
   return (
-    <div className="scan-progress" aria-busy="true">
+    <div className="panel scan-progress" aria-busy="true">
       <p>
         Scanning <code>{path}</code>… DeiT Studio only reads it.
       </p>
-      <ProgressMeter label="Dataset scan progress" fraction={null} />
-      {/* Polite and coarse: the phase text changes a few times per scan, the count is read on request. */}
-      <p role="status">{text}</p>
+      <ProgressMeter label="Dataset scan progress" fraction={fraction} />
+      <div className="scan-progress-row">
+        {/* A status region: polite, and the core sends at most about ten updates a second. */}
+        <p role="status">{describe(progress)}</p>
+        <button type="button" onClick={onCancel}>
+          Stop scan
+        </button>
+      </div>
     </div>
   );
 }

@@ -1,36 +1,47 @@
-import type { DatasetScan } from '../../../../electron/contract';
+import type { DatasetScan, SkipCode } from '../../../../electron/contract';
 import { formatCount } from '../wizard-format';
 
-const SHOWN = 200;
+// Why files were left out, in a few words (each file also carries the core's full reason).
+const REASON: Record<SkipCode, string> = {
+  hidden: 'hidden or system files',
+  not_image: 'not images',
+  wrong_extension: 'wrong file extension',
+  corrupt: 'damaged',
+  truncated: 'cut off',
+  too_large: 'too large',
+  empty: 'empty',
+  unreadable: 'unreadable',
+  broken_link: 'broken links',
+  link_loop: 'link loops',
+  not_in_class: 'outside a class folder',
+  unused_folder: 'unused folders',
+};
 
-/** Reasons with their counts, most common first: "12 × not an image". */
-function countByReason(skipped: DatasetScan['skipped']): Array<[string, number]> {
-  const counts = new Map<string, number>();
-  for (const file of skipped) counts.set(file.reason, (counts.get(file.reason) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1]);
-}
-
-/** The skipped files, grouped by reason and listed on request (capped: a folder may hold thousands). */
-export function SkippedFiles({ skipped }: { skipped: DatasetScan['skipped'] }) {
-  if (skipped.length === 0) return null;
+/**
+ * The left-out files: counted by reason, and listed on request with each file's reason. The core
+ * sends the first 200 and the total, so even a folder with thousands stays quick.
+ */
+export function SkippedFiles({ scan }: { scan: DatasetScan }) {
+  if (scan.skippedTotal === 0) return null;
+  const more = scan.skippedTotal - scan.skipped.length;
   return (
     <details className="skipped-files">
-      <summary>Show skipped files ({formatCount(skipped.length)})</summary>
-      <ul className="reason-counts">
-        {countByReason(skipped).map(([reason, count]) => (
-          <li key={reason}>
-            {formatCount(count)} × {reason}
+      <summary>Show left-out files ({formatCount(scan.skippedTotal)})</summary>
+      <ul className="reason-counts" aria-label="Left-out files by reason">
+        {scan.skippedByCode.map(({ code, count }) => (
+          <li key={code}>
+            {formatCount(count)} × {REASON[code]}
           </li>
         ))}
       </ul>
-      <ul className="path-list">
-        {skipped.slice(0, SHOWN).map((file) => (
+      <ul className="path-list" aria-label="Left-out files">
+        {scan.skipped.map((file) => (
           <li key={file.path}>
             <code>{file.path}</code> — {file.reason}
           </li>
         ))}
       </ul>
-      {skipped.length > SHOWN && <p>and {formatCount(skipped.length - SHOWN)} more.</p>}
+      {more > 0 && <p>and {formatCount(more)} more.</p>}
     </details>
   );
 }

@@ -40,7 +40,8 @@ export function SplitPanel({
       <h2 id="split-title">Training and validation</h2>
       {scan.split.kind === 'existing' ? (
         <p>
-          Your folder already has a split (<code>train/</code> and <code>val/</code>): DeiT Studio uses it as it is.
+          Your folder already has a split (<code>train/</code> and <code>{scan.split.valFolder ?? 'val'}/</code>): DeiT
+          Studio uses it as it is.
         </p>
       ) : (
         <>

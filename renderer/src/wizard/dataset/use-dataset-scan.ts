@@ -13,8 +13,12 @@ export interface DatasetScanner {
   scanning: { path: string; valRatio: number } | null;
   progress: ScanProgress | null;
   error: AppErrorShape | null;
+  /** True after the user stopped a scan (not an error). */
+  stopped: boolean;
   /** Scans a folder (a newer call wins over an older one still running). */
   scan: (path: string, valRatio: number) => void;
+  /** Stops the running scan; the previous result, if any, stays. */
+  cancel: () => void;
 }
 
 /** Runs dataset.scan, follows dataset.progress, and stores the result as the wizard's dataset. */
@@ -23,6 +27,7 @@ export function useDatasetScanner(): DatasetScanner {
   const [scanning, setScanning] = useState<DatasetScanner['scanning']>(null);
   const [progress, setProgress] = useState<ScanProgress | null>(null);
   const [error, setError] = useState<AppErrorShape | null>(null);
+  const [stopped, setStopped] = useState(false);
   const latest = useRef(0);
 
   const scan = useCallback(
@@ -31,6 +36,7 @@ export function useDatasetScanner(): DatasetScanner {
       setScanning({ path, valRatio });
       setProgress(null);
       setError(null);
+      setStopped(false);
       // Another folder: the old result must not stay the chosen dataset while this one is scanned.
       update((current) => (current.scan?.root === path ? {} : { scan: null, datasetPath: path }));
       void api()
@@ -40,6 +46,9 @@ export function useDatasetScanner(): DatasetScanner {
           setScanning(null);
           if (result.ok) {
             update({ scan: result.value, datasetPath: result.value.root, valRatio });
+          } else if (result.error.kind === 'cancelled') {
+            setStopped(true);
+            update((current) => (current.scan?.root === path ? {} : { scan: null, datasetPath: null }));
           } else {
             setError(result.error);
             // A failed re-split keeps the previous result; a failed new folder leaves nothing chosen.
@@ -50,9 +59,13 @@ export function useDatasetScanner(): DatasetScanner {
     [update],
   );
 
+  const cancel = useCallback(() => {
+    if (scanning) void api().call('dataset.cancelScan', { path: scanning.path });
+  }, [scanning]);
+
   useEvent('dataset.progress', (event) => {
     if (scanning) setProgress(event);
   });
 
-  return { scanning, progress, error, scan };
+  return { scanning, progress, error, stopped, scan, cancel };
 }

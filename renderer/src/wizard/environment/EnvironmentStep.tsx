@@ -41,7 +41,10 @@ export function EnvironmentStep() {
   const check = useCall('environment.check', {});
   const image = useTrainingImage();
   const report = check.data;
-  const gpuNames = (summary.data?.gpus ?? []).filter((g) => /nvidia/i.test(g.vendor + g.name)).map((g) => g.name);
+  // The doctor's own GPU list when it has one (what the driver reports), else the inventory's.
+  const gpuNames =
+    report?.gpus?.map((g) => g.name) ??
+    (summary.data?.gpus ?? []).filter((g) => /nvidia/i.test(g.vendor + g.name)).map((g) => g.name);
   const imageReady = image.status?.state === 'ready';
   const dockerWorks = !report || report.checks.find((c) => c.id === 'docker')?.status !== 'blocking';
 

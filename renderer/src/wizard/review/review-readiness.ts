@@ -1,5 +1,5 @@
 import type { DatasetScan } from '../../../../electron/contract';
-import { datasetBlocker } from '../dataset/DatasetStep';
+import { datasetBlocker } from '../dataset/dataset-blocker';
 import type { DraftCheck } from '../settings/settings-draft';
 import type { WizardState } from '../wizard-state';
 
