@@ -15,6 +15,6 @@ export function completedSteps(state: WizardState): Set<WizardStepId> {
     device: state.device,
     modelImgSize: null,
   });
-  if (Object.keys(check.fieldErrors).length === 0) done.add('settings');
+  if (state.settingsVisited && Object.keys(check.fieldErrors).length === 0) done.add('settings');
   return done;
 }

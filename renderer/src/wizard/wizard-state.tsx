@@ -28,6 +28,8 @@ export interface WizardState {
   valRatio: number;
   scan: DatasetScan | null;
   draft: SettingsDraft;
+  /** The user has seen the settings step (its defaults count as chosen only then). */
+  settingsVisited: boolean;
 }
 
 /** A fresh wizard. */
@@ -39,6 +41,7 @@ export const INITIAL_WIZARD_STATE: WizardState = {
   valRatio: 0.2,
   scan: null,
   draft: DEFAULT_DRAFT,
+  settingsVisited: false,
 };
 
 type Patch = Partial<WizardState> | ((state: WizardState) => Partial<WizardState>);

@@ -25,6 +25,7 @@ const Stored = z.object({
   valRatio: z.number().gt(0).lt(1).catch(0.2),
   scan: DatasetScan.nullable().catch(null),
   draft: SettingsDraft.partial().catch({}),
+  settingsVisited: z.boolean().catch(false),
 });
 
 function storage(): Storage | null {

@@ -127,7 +127,7 @@ describe('Dataset step', () => {
     expect(within(files).getByText('finch/broken.jpg').closest('li')).toHaveTextContent(
       'The file is not a valid JPEG image.',
     );
-    expect(within(skipped).getByRole('list', { name: 'Left-out files by reason' })).toHaveTextContent('1 × damaged');
+    expect(within(skipped).getByRole('list', { name: 'Reasons files were left out' })).toHaveTextContent('1 × damaged');
     expect(next()).toHaveAccessibleDescription(/Look at the warnings below; you can train anyway/);
   });
 

@@ -115,7 +115,7 @@ describe('Review and start', () => {
     const list = screen.getByText('Before training can start:').closest('div')!;
     expect(list).toHaveTextContent('Check this machine on the Environment step.');
     expect(list).toHaveTextContent('Choose and scan your image folder on the Dataset step.');
-    expect(within(list).getByRole('link', { name: 'Go to dataset' })).toHaveAttribute('href', '#/new/dataset');
+    expect(within(list).getByRole('link', { name: 'Go to Dataset' })).toHaveAttribute('href', '#/new/dataset');
     expect(start()).toHaveAttribute('aria-disabled', 'true');
     await user.click(start());
     expect(api.inputsOf('runs.create')).toHaveLength(0);

@@ -27,7 +27,7 @@ export function SkippedFiles({ scan }: { scan: DatasetScan }) {
   return (
     <details className="skipped-files">
       <summary>Show left-out files ({formatCount(scan.skippedTotal)})</summary>
-      <ul className="reason-counts" aria-label="Left-out files by reason">
+      <ul className="reason-counts" aria-label="Reasons files were left out">
         {scan.skippedByCode.map(({ code, count }) => (
           <li key={code}>
             {formatCount(count)} × {REASON[code]}

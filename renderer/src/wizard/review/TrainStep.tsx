@@ -26,6 +26,8 @@ const STEP_FOR_ERROR: Partial<Record<ErrorKind, { to: string; label: string }>> 
   validation: { to: '/new/settings', label: 'Go to Settings' },
 };
 
+const STEP_TITLE = { environment: 'Environment', dataset: 'Dataset', settings: 'Settings' } as const;
+
 /** Step 4: review everything, name the run, and start it; the run's live dashboard takes over. */
 export function TrainStep() {
   const { state, updateDraft } = useWizard();
@@ -79,7 +81,7 @@ export function TrainStep() {
           <ul>
             {missing.map((m) => (
               <li key={m.text}>
-                {m.text} <a href={`#/new/${m.step}`}>Go to {m.step}</a>
+                {m.text} <a href={`#/new/${m.step}`}>Go to {STEP_TITLE[m.step]}</a>
               </li>
             ))}
           </ul>

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useCall } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { StepHeading } from '../StepHeading';
@@ -12,7 +13,8 @@ import { useRunEstimate } from './use-run-estimate';
 
 /** Step 3: which model, how long, and the advanced knobs; with an estimate before starting. */
 export function SettingsStep() {
-  const { state, updateDraft } = useWizard();
+  const { state, update, updateDraft } = useWizard();
+  useEffect(() => update({ settingsVisited: true }), [update]);
   const models = useCall('models.list', {});
   const card = models.data?.find((m) => m.id === state.draft.modelId) ?? null;
   const check = checkDraft(state.draft, {
