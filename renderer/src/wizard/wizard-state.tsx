@@ -13,6 +13,8 @@ export interface MachineReadiness {
   imageReady: boolean;
   /** GPU names, for "expected speed on your …". */
   gpuNames: string[];
+  /** The NVIDIA GPUs by driver index, for choosing which ones a run uses. */
+  gpus: Array<{ index: number; name: string; memoryMiB: number | null }>;
 }
 
 /** What the user has chosen so far in the wizard. */

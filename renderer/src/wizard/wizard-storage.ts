@@ -16,6 +16,9 @@ const Stored = z.object({
       cpuFallback: z.boolean(),
       imageReady: z.boolean(),
       gpuNames: z.array(z.string()),
+      gpus: z
+        .array(z.object({ index: z.number().int(), name: z.string(), memoryMiB: z.number().nullable() }))
+        .catch([]),
     })
     .nullable()
     .catch(null),

@@ -31,6 +31,7 @@ const ok = (id: EnvironmentCheck['id'], title: string, message: string): Environ
 /** Everything works. */
 export const reportReady = EnvironmentReport.parse({
   checkedAt: '2025-05-01T10:00:00Z',
+  gpus: [{ index: 0, name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559, uuid: 'GPU-5e1f', driverVersion: '550.90.07' }],
   gpuReady: true,
   cpuFallback: true,
   checks: [

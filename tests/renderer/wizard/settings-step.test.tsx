@@ -18,7 +18,13 @@ const estimate = RunEstimate.parse({
 const chosen: Partial<WizardState> = {
   datasetPath: scanClean.root,
   scan: scanClean,
-  machine: { gpuReady: true, cpuFallback: true, imageReady: true, gpuNames: ['NVIDIA H100'] },
+  machine: {
+    gpuReady: true,
+    cpuFallback: true,
+    imageReady: true,
+    gpuNames: ['NVIDIA H100'],
+    gpus: [{ index: 0, name: 'NVIDIA H100', memoryMiB: 81559 }],
+  },
 };
 
 function setup(initial: Partial<WizardState> = chosen) {
@@ -133,6 +139,26 @@ describe('Settings step', () => {
     expect(screen.getByText(/Choose a dataset first/)).toBeInTheDocument();
     await new Promise((r) => setTimeout(r, 600));
     expect(api.inputsOf('runs.estimate')).toHaveLength(0);
+  });
+
+  test('on a machine with two GPUs the run can use one of them; none ticked means all', async () => {
+    const user = userEvent.setup();
+    const twoGpus = [
+      { index: 0, name: 'NVIDIA H100', memoryMiB: 81559 },
+      { index: 1, name: 'NVIDIA H100', memoryMiB: 81559 },
+    ];
+    const api = setup({ ...chosen, machine: { ...chosen.machine!, gpus: twoGpus } });
+    const group = await screen.findByRole('group', { name: 'GPUs' });
+    expect(group).toHaveAccessibleDescription('None ticked: the run uses all GPUs.');
+    await user.click(within(group).getByRole('checkbox', { name: 'GPU 1: NVIDIA H100 (80 GiB)' }));
+    expect(group).toHaveAccessibleDescription(/The run uses GPU 1\. Another run can use the others/);
+    await waitFor(() => expect(api.inputsOf('runs.estimate').at(-1)?.settings.gpuIds).toEqual(['1']));
+  });
+
+  test('with one GPU there is nothing to choose', async () => {
+    setup();
+    await screen.findByRole('radio', { name: 'DeiT-S' });
+    expect(screen.queryByRole('group', { name: 'GPUs' })).not.toBeInTheDocument();
   });
 
   test('CPU mode is labelled slow on the step and on the cards', async () => {

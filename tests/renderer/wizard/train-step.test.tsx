@@ -11,7 +11,13 @@ import { renderStep, resetWizardTestState } from './render-step';
 afterEach(resetWizardTestState);
 
 const ready: Partial<WizardState> = {
-  machine: { gpuReady: true, cpuFallback: true, imageReady: true, gpuNames: ['NVIDIA H100'] },
+  machine: {
+    gpuReady: true,
+    cpuFallback: true,
+    imageReady: true,
+    gpuNames: ['NVIDIA H100'],
+    gpus: [{ index: 0, name: 'NVIDIA H100', memoryMiB: 81559 }],
+  },
   datasetPath: scanClean.root,
   scan: scanClean,
 };
@@ -134,7 +140,7 @@ describe('Review and start', () => {
     const api = setup({
       ...ready,
       device: 'cpu',
-      machine: { gpuReady: false, cpuFallback: true, imageReady: true, gpuNames: [] },
+      machine: { gpuReady: false, cpuFallback: true, imageReady: true, gpuNames: [], gpus: [] },
     });
     expect(screen.getByRole('region', { name: 'Machine' })).toHaveTextContent('CPU mode (slow)');
     await waitFor(() => expect(start()).not.toHaveAttribute('aria-disabled'));

@@ -52,7 +52,13 @@ export function EnvironmentStep() {
   useEffect(() => {
     if (!report) return;
     update((current) => ({
-      machine: { gpuReady: report.gpuReady, cpuFallback: report.cpuFallback, imageReady, gpuNames },
+      machine: {
+        gpuReady: report.gpuReady,
+        cpuFallback: report.cpuFallback,
+        imageReady,
+        gpuNames,
+        gpus: (report.gpus ?? []).map(({ index, name, memoryMiB }) => ({ index, name, memoryMiB })),
+      },
       // A GPU that works again wins over an earlier choice of CPU mode.
       device: report.gpuReady ? 'gpu' : current.device,
     }));

@@ -62,6 +62,12 @@ export function ReviewSummary({
                 ? `The GPU${machine.gpuNames.length ? `: ${machine.gpuNames.join(', ')}` : ''}`
                 : 'No usable GPU'}
         </dd>
+        {state.device === 'gpu' && (machine?.gpus.length ?? 0) > 1 && (
+          <>
+            <dt>GPUs</dt>
+            <dd>{draft.gpuIds.length === 0 ? 'all' : draft.gpuIds.map((id) => `GPU ${id}`).join(', ')}</dd>
+          </>
+        )}
         <dt>Training image</dt>
         <dd>{(imageReady ?? machine?.imageReady) ? 'Ready' : 'Not ready'}</dd>
       </Block>

@@ -5,6 +5,7 @@ import { StepHeading } from '../StepHeading';
 import { useWizard } from '../wizard-state';
 import { WizardNav } from '../WizardNav';
 import { AdvancedPanel } from './AdvancedPanel';
+import { GpuChoice } from './GpuChoice';
 import { ModelCards } from './ModelCards';
 import { RunEstimatePanel } from './RunEstimatePanel';
 import { checkDraft } from './settings-draft';
@@ -68,6 +69,13 @@ export function SettingsStep() {
       <section className="panel" aria-labelledby="training-title">
         <h2 id="training-title">Training</h2>
         <TrainingFields draft={state.draft} errors={check.fieldErrors} onChange={updateDraft} />
+        {!cpuMode && (state.machine?.gpus.length ?? 0) > 1 && (
+          <GpuChoice
+            gpus={state.machine!.gpus}
+            value={state.draft.gpuIds}
+            onChange={(gpuIds) => updateDraft({ gpuIds })}
+          />
+        )}
       </section>
 
       <AdvancedPanel

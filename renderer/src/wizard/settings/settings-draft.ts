@@ -23,6 +23,8 @@ export const SettingsDraft = z.object({
   earlyStoppingPatience: z.string(),
   seed: z.string(),
   ema: z.boolean(),
+  /** Driver indices of the GPUs to use; empty means all. */
+  gpuIds: z.array(z.string()),
 });
 export type SettingsDraft = z.infer<typeof SettingsDraft>;
 
@@ -49,6 +51,7 @@ export const DEFAULT_DRAFT: SettingsDraft = {
   earlyStoppingPatience: '5',
   seed: '0',
   ema: false,
+  gpuIds: [],
 };
 
 /** What the form does not hold but a run needs: chosen on other steps. */
@@ -87,6 +90,7 @@ const FIELD_OF: Partial<Record<keyof RunSettings, DraftField>> = {
   earlyStoppingPatience: 'earlyStoppingPatience',
   seed: 'seed',
   ema: 'ema',
+  gpuIds: 'gpuIds',
 };
 
 /** The result of checking the form: the run's settings when valid, else what to fix where. */
@@ -121,6 +125,8 @@ export function draftToInput(draft: SettingsDraft, context: DraftContext): Recor
     seed: numberOrUndefined(draft.seed) ?? Number.NaN,
     ema: draft.ema,
     device: context.device,
+    // GPU choices mean nothing on the CPU.
+    gpuIds: context.device === 'cpu' ? [] : draft.gpuIds,
   };
   const name = draft.name.trim();
   if (name) input.name = name;
