@@ -184,6 +184,9 @@ test('the wizard step by step: environment, dataset, settings, review', async ({
   await expect(page.getByRole('region', { name: 'Dataset' })).toContainText(dataset);
   await expect(page.getByRole('region', { name: 'Settings' })).toContainText('3');
   await expect(page.getByRole('button', { name: 'Start training' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Estimate' })).not.toHaveAttribute('aria-busy', 'true', {
+    timeout: 15_000,
+  });
   await screenshots(page, 'train');
 
   // A reload keeps the choices (sessionStorage).

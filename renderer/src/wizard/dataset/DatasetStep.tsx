@@ -1,6 +1,7 @@
 import { useCallback, useEffect } from 'react';
 import type { DatasetScan } from '../../../../electron/contract';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatDuration } from '../../components/format';
 import { StepHeading } from '../StepHeading';
 import { formatCount, plural } from '../wizard-format';
 import { useWizard } from '../wizard-state';
@@ -46,7 +47,7 @@ function ScanFacts({ scan }: { scan: DatasetScan }) {
         {scan.layout === 'split' ? `train/ and ${scan.split.valFolder ?? 'val'}/ folders` : 'one folder per class'}
       </dd>
       <dt>Scanned in</dt>
-      <dd>{(scan.durationMs / 1000).toFixed(1)} s</dd>
+      <dd>{scan.durationMs < 1000 ? `${Math.round(scan.durationMs)} ms` : formatDuration(scan.durationMs / 1000)}</dd>
     </dl>
   );
 }
