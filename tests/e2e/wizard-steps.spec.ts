@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,6 +93,15 @@ async function screenshots(page: Page, step: string): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: `${SCREENS}/${step}-dark.png` });
   await page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
+}
+
+/** Presses Tab (or Shift+Tab) until `target` has focus, at most `max` times: proves it is reachable. */
+async function tabTo(page: Page, target: Locator, max = 60, key: 'Tab' | 'Shift+Tab' = 'Tab'): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if (await target.evaluate((el) => el === el.ownerDocument.activeElement)) return;
+    await page.keyboard.press(key);
+  }
+  await expect(target).toBeFocused();
 }
 
 function sidebarLink(page: Page, step: string) {
@@ -192,4 +201,48 @@ test('the wizard step by step: environment, dataset, settings, review', async ({
   // A reload keeps the choices (sessionStorage).
   await page.reload();
   await expect(page.getByRole('region', { name: 'Dataset' })).toContainText(dataset);
+});
+
+test('keyboard only: skip link, folder field, scan, Next, model, Next, review', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.goto(serve.url);
+  await expect(page.getByRole('heading', { level: 1, name: 'Environment' })).toBeVisible();
+
+  // The skip link lands in the screen without breaking the hash route.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('main')).toBeFocused();
+  await expect(page).toHaveURL(/#\/new\/environment$|\/$/);
+
+  // The steps are links: Shift+Tab from the screen goes back into the sidebar, to Dataset.
+  await tabTo(page, sidebarLink(page, 'Dataset'), 10, 'Shift+Tab');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Dataset' })).toBeFocused();
+
+  const field = page.getByRole('combobox', { name: 'Folder with your images' });
+  await tabTo(page, field);
+  await page.keyboard.type(dataset);
+  await page.keyboard.press('Escape'); // close the suggestions, keep the text
+  await page.keyboard.press('Enter'); // scan
+  await expect(page.getByRole('table', { name: 'Images per class, largest first' })).toBeVisible({ timeout: 60_000 });
+
+  await tabTo(page, page.getByRole('button', { name: /Next: Settings/ }), 120);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeFocused();
+
+  const small = page.getByRole('radio', { name: 'DeiT-S', exact: true });
+  await tabTo(page, small);
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('radio', { name: 'DeiT-B', exact: true })).toBeChecked();
+  const advanced = page.getByRole('button', { name: /Advanced settings/ });
+  await tabTo(page, advanced);
+  await page.keyboard.press('Enter');
+  await expect(advanced).toHaveAttribute('aria-expanded', 'true');
+
+  await tabTo(page, page.getByRole('button', { name: /Next: Review/ }), 120);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Review and start' })).toBeFocused();
+  await expect(page.getByRole('region', { name: 'Settings' })).toContainText('DeiT-B');
+  await tabTo(page, page.getByRole('button', { name: 'Start training' }));
 });

@@ -33,7 +33,15 @@ export function App() {
   return (
     <WizardProvider>
       <div className="app">
-        <a className="skip-link" href="#main">
+        {/* The hash is the route, so the skip link moves focus itself instead of changing the hash. */}
+        <a
+          className="skip-link"
+          href="#main"
+          onClick={(e) => {
+            e.preventDefault();
+            document.getElementById('main')?.focus();
+          }}
+        >
           Skip to content
         </a>
         <header className="topbar">

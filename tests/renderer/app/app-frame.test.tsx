@@ -81,6 +81,15 @@ describe('The app frame', () => {
     expect(within(screen.getByRole('main')).getByRole('button', { name: /Check again|Checking/ })).toHaveFocus();
   });
 
+  test('the skip link moves focus to the screen without changing the route', async () => {
+    const user = userEvent.setup();
+    render(<App />);
+    await user.tab();
+    await user.keyboard('{Enter}');
+    expect(screen.getByRole('main')).toHaveFocus();
+    expect(window.location.hash).toBe('#/new/environment');
+  });
+
   test('completed steps get a ✓ that screen readers hear as "done"', async () => {
     render(<App />);
     const nav = screen.getByRole('navigation', { name: 'Steps' });
