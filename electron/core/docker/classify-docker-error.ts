@@ -22,6 +22,7 @@ export type DockerProblem =
   | 'rate_limited' // Docker Hub's pull limit
   | 'image_not_found'
   | 'registry_unreachable' // no network path to the registry
+  | 'tls_untrusted' // a proxy intercepts HTTPS with a certificate Docker or pip does not trust
   | 'dockerfile_invalid'
   | 'build_step_failed'
   | 'cancelled'
@@ -51,11 +52,12 @@ const PATTERNS: Array<[RegExp, DockerProblem]> = [
   [/client version [\d.]+ is too new|maximum supported API version is/i, 'engine_too_old'],
   [/permission denied while trying to connect to the docker daemon/i, 'permission_denied'],
   [/dockerfile parse error|unknown instruction:/i, 'dockerfile_invalid'],
+  [/CERTIFICATE_VERIFY_FAILED|certificate verify failed|x509: certificate signed by unknown authority/i, 'tls_untrusted'],
   [/returned a non-zero code/i, 'build_step_failed'],
   [/context canceled/i, 'cancelled'],
   [/no such container/i, 'not_found'],
   [
-    /dial tcp|no such host|i\/o timeout|TLS handshake timeout|connection reset by peer|Client\.Timeout|network is unreachable|proxyconnect|x509:|server misbehaving/i,
+    /dial tcp|no such host|i\/o timeout|TLS handshake timeout|connection reset by peer|Client\.Timeout|network is unreachable|proxyconnect|server misbehaving/i,
     'registry_unreachable',
   ],
 ];

@@ -182,6 +182,18 @@ const DESCRIBERS: Record<DockerProblem, (ctx: FixContext) => ProblemDescription>
     message: 'Docker could not reach the image registry (no internet connection, or a proxy or firewall in the way).',
     fix: { text: 'Check the internet connection. Behind a proxy, set Docker\'s proxy (https://docs.docker.com/engine/daemon/proxy/) and try again.' },
   }),
+  tls_untrusted: (ctx) => ({
+    kind: 'docker_error',
+    message:
+      'Something on your network (a company proxy or security software) intercepts secure downloads with its own certificate, which Docker or the build does not trust.',
+    fix:
+      ctx.host.os === 'linux' && !ctx.host.wsl
+        ? {
+            text: "Add your organisation's CA certificate to this computer's trusted certificates (as a .crt file), restart Docker, then try again.",
+            command: 'sudo cp your-ca.crt /usr/local/share/ca-certificates/ && sudo update-ca-certificates && sudo systemctl restart docker',
+          }
+        : { text: "Add your organisation's CA certificate in Docker Desktop (Settings → Docker Engine, or your system's certificate store), restart Docker Desktop, then try again." },
+  }),
   dockerfile_invalid: () => ({
     kind: 'internal',
     message: "The training image's recipe (Dockerfile) is invalid: this is a bug in DeiT Studio.",

@@ -2,6 +2,7 @@ import type { CoreContext } from '../context';
 import { DockerConnectError, findDocker, inspectEngine, type ConnectedDocker } from '../docker/connect';
 import { hostPlatform } from '../docker/fix-context';
 import { probeGpuContainer } from '../docker/gpu-probe';
+import { readExtraCaPem } from '../images/extra-ca-certificates';
 import { ImageService } from '../images/image-service';
 import { GpuTelemetry } from '../telemetry/gpu-telemetry';
 import { EnvironmentDoctor } from './environment-doctor';
@@ -45,6 +46,7 @@ export function createEngineServices(ctx: CoreContext): EngineServices {
     docker: () => ctx.docker(),
     bus: ctx.bus,
     trainerDir: ctx.options.trainerDir,
+    extraCaPem: () => readExtraCaPem(),
     ...(ctx.options.baseImage ? { baseImage: ctx.options.baseImage } : {}),
   });
   const doctor = new EnvironmentDoctor({

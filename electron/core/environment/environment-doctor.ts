@@ -78,12 +78,15 @@ export class EnvironmentDoctor {
         docker?.flavor === 'desktop',
       ),
     ];
-    const gpuReady = driverCheck.status !== 'blocking' && driverCheck.status !== 'skipped' && gpuCheck.status === 'ok';
+    // A probe failure we do not recognise ("warning") does not forbid trying the GPU: the run itself
+    // will then fail with a classified error. The CPU stays on offer until the GPU is proven.
+    const driverUsable = driverCheck.status === 'ok' || driverCheck.status === 'warning';
+    const gpuReady = driverUsable && (gpuCheck.status === 'ok' || gpuCheck.status === 'warning');
     const report: EnvironmentReport = {
       checkedAt: deps.now().toISOString(),
       checks,
       gpuReady,
-      cpuFallback: dockerCheck.status === 'ok' && !gpuReady,
+      cpuFallback: dockerCheck.status === 'ok' && gpuCheck.status !== 'ok',
     };
     if (driver.state === 'ok') {
       report.gpus = driver.gpus.map(({ index, name, memoryMiB, uuid, driverVersion }) => ({

@@ -23,6 +23,8 @@ export interface ImageServiceOptions {
   repository?: string;
   /** Network of RUN steps: 'host' reaches PyPI also on engines without a default bridge. */
   buildNetworkMode?: string;
+  /** Extra trusted certificates (PEM) for pip inside the build: a TLS-intercepting proxy's CA. */
+  extraCaPem?: () => Promise<string>;
   /** Free bytes on the file system holding a folder; null when it cannot be measured. */
   freeBytes?: (dir: string) => Promise<number | null>;
   /** Size of the base image when it is not in KNOWN_BASE_IMAGES (null: unknown, which asks first). */
@@ -61,6 +63,7 @@ export class ImageService {
   private state: ImageState = 'missing';
   private lastError: AppErrorShape | undefined;
   private lastEmit = 0;
+  private starting: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ImageServiceOptions) {
     this.baseImage = options.baseImage ?? DEFAULT_BASE_IMAGE;
@@ -94,7 +97,14 @@ export class ImageService {
   }
 
   /** Starts getting the image (progress as `image.progress` events) and returns at once. */
-  async ensure(input: { consent: boolean }): Promise<ImageStatus> {
+  ensure(input: { consent: boolean }): Promise<ImageStatus> {
+    // One at a time: a double click must not start two pulls.
+    const next = this.starting.then(() => this.start(input));
+    this.starting = next.catch(() => undefined);
+    return next;
+  }
+
+  private async start(input: { consent: boolean }): Promise<ImageStatus> {
     if (this.task) return this.status();
     const docker = await this.options.docker();
     const status = await this.status();
@@ -158,6 +168,13 @@ export class ImageService {
     };
   }
 
+  private async buildArgs(hash: string): Promise<Record<string, string>> {
+    const args: Record<string, string> = { BASE_IMAGE: this.baseImage, TRAINER_HASH: hash };
+    const pem = this.options.extraCaPem ? await this.options.extraCaPem() : '';
+    if (pem) args.EXTRA_CA_PEM = pem;
+    return args;
+  }
+
   private baseSize(): ImageSize | null {
     return this.options.baseImageSize !== undefined
       ? this.options.baseImageSize
@@ -211,7 +228,7 @@ export class ImageService {
         contextDir: this.options.trainerDir,
         files: await listContextFiles(this.options.trainerDir),
         tag: status.tag,
-        buildArgs: { BASE_IMAGE: this.baseImage },
+        buildArgs: await this.buildArgs(hash),
         labels: { 'deit-studio.trainer-hash': hash, 'deit-studio.base-image': this.baseImage },
         networkMode: this.options.buildNetworkMode ?? 'host',
         signal,

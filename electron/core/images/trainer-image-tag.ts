@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { parseDockerignore } from './dockerignore';
 
 /** The official PyTorch 2.6 CUDA 12.4 runtime image the trainer builds on. */
 export const DEFAULT_BASE_IMAGE = 'pytorch/pytorch:2.6.0-cuda12.4-cudnn9-runtime';
@@ -19,14 +20,20 @@ const JUNK = new Set([
   'node_modules',
 ]);
 
-/** Files of the build context, relative with forward slashes, sorted: what is hashed and sent to the engine. */
+/**
+ * Files of the build context, relative with forward slashes, sorted: what is hashed and sent to the
+ * engine. Caches and whatever docker/.dockerignore excludes are left out, so they never cause a rebuild.
+ */
 export async function listContextFiles(dir: string): Promise<string[]> {
+  const ignoreText = await fs.readFile(path.join(dir, '.dockerignore'), 'utf8').catch(() => '');
+  const ignored = parseDockerignore(ignoreText);
   const files: string[] = [];
   async function walk(rel: string): Promise<void> {
     const entries = await fs.readdir(path.join(dir, rel), { withFileTypes: true });
     for (const entry of entries) {
       if (JUNK.has(entry.name) || entry.name.endsWith('.pyc')) continue;
       const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (ignored(child)) continue;
       if (entry.isDirectory()) await walk(child);
       else if (entry.isFile() || entry.isSymbolicLink()) files.push(child);
     }

@@ -44,4 +44,16 @@ describe('trainerImageTag', () => {
     await fs.chmod(path.join(dir, 'deit_trainer', 'train.py'), 0o755);
     expect(await trainerImageTag(dir, BASE)).not.toBe(tag);
   });
+
+  it('leaves out what .dockerignore excludes, but hashes the .dockerignore itself', async () => {
+    await fs.mkdir(path.join(dir, 'bench'));
+    await fs.writeFile(path.join(dir, 'bench', 'speed.py'), 'x');
+    const before = await trainerImageTag(dir, BASE);
+    await fs.writeFile(path.join(dir, '.dockerignore'), 'bench\n');
+    const withIgnore = await trainerImageTag(dir, BASE);
+    expect(withIgnore).not.toBe(before);
+    expect(await listContextFiles(dir)).toEqual(['.dockerignore', 'Dockerfile', 'deit_trainer/train.py']);
+    await fs.writeFile(path.join(dir, 'bench', 'speed.py'), 'changed');
+    expect(await trainerImageTag(dir, BASE)).toBe(withIgnore);
+  });
 });
