@@ -26,6 +26,7 @@ const service = new RunService({
   namePrefix: 'deit-runs-test',
   fetchNetworkMode: 'none',
   pollMs: 100,
+  extraEnv: ['OMP_NUM_THREADS=1'],
 });
 void (async () => {
   await service.start();

@@ -35,3 +35,10 @@ export function metricsOf(name: string): RunMetrics {
   for (const line of fixtureLines(name)) applyLine(metrics, parseEventLine(line));
   return metrics;
 }
+
+/** The `finished` event of a fixture (the figures a summary must show). */
+export function finishedOf(name: string): { epochs_done: number; best_val_top1: number | null } {
+  const line = fixtureLines(name).find((l) => /"type":\s*"finished"/.test(l));
+  if (!line) throw new Error(`${name} has no finished event`);
+  return JSON.parse(line) as { epochs_done: number; best_val_top1: number | null };
+}

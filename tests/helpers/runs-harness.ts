@@ -44,6 +44,8 @@ export class RunsHarness {
       fetchNetworkMode: 'none',
       stopTimeoutMs: 30_000,
       pollMs: 100,
+      // One CPU thread per container: OpenMP spinning threads crawl on a busy 2-core machine.
+      extraEnv: ['OMP_NUM_THREADS=1'],
       ...options,
     });
   }
@@ -53,16 +55,20 @@ export class RunsHarness {
     fs.cpSync(from, this.paths.weightsDir, { recursive: true, verbatimSymlinks: true });
   }
 
-  /** Waits until the run's summary has one of the statuses (from the published updates). */
-  async waitStatus(id: string, statuses: RunSummary['status'][], timeoutMs: number): Promise<RunSummary> {
+  /**
+   * Waits until the latest published `run.updated` of the run (what a UI would see), among those
+   * published after update number `since`, has one of the statuses.
+   */
+  async waitStatus(id: string, statuses: RunSummary['status'][], timeoutMs: number, since = 0): Promise<RunSummary> {
     return waitFor(
-      async () => {
-        const summary = await this.service.summary(id);
-        return statuses.includes(summary.status) ? summary : undefined;
+      () => {
+        const mine = this.updates.slice(since).filter((u) => u.id === id);
+        const last = mine[mine.length - 1];
+        return last && statuses.includes(last.status) ? last : undefined;
       },
       timeoutMs,
       `run ${id} to be ${statuses.join(' or ')}`,
-      100,
+      50,
     );
   }
 

@@ -19,30 +19,51 @@ function contextFiles(dir: string, prefix = ''): string[] {
   return files.sort();
 }
 
-/** A hash of docker/ (paths and contents): the image is rebuilt only when the trainer changes. */
+/**
+ * A hash of docker/, the same as scripts/test-trainer.sh computes (sha256sum of every file but
+ * bench/ and caches, sorted, hashed again), so both suites share one image per trainer version.
+ */
 export function trainerHash(): string {
-  const hash = createHash('sha256');
-  for (const file of contextFiles(TRAINER_DIR)) {
-    hash
-      .update(file)
-      .update('\0')
-      .update(fs.readFileSync(path.join(TRAINER_DIR, file)))
-      .update('\0');
-  }
-  return hash.digest('hex').slice(0, 12);
+  const sums = contextFiles(TRAINER_DIR)
+    .filter((file) => !file.startsWith(`bench${path.sep}`))
+    .map((file) => `docker/${file.split(path.sep).join('/')}`)
+    .sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1)) // LC_ALL=C order
+    .map(
+      (file) =>
+        `${createHash('sha256')
+          .update(fs.readFileSync(path.join(TRAINER_DIR, '..', file)))
+          .digest('hex')}  ${file}\n`,
+    )
+    .join('');
+  return createHash('sha256').update(sums).digest('hex').slice(0, 12);
+}
+
+/** Locally added CA certificates (a TLS-intercepting proxy), passed to pip in the build like the trainer's script does. */
+function extraCaPem(): string {
+  const dir = '/usr/local/share/ca-certificates';
+  const files = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.crt'))
+        .sort()
+    : [];
+  return files
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+    .join('')
+    .replace(/\n+$/, '');
 }
 
 /**
  * The trainer image built from this checkout's docker/ on the CPU twin (the real Dockerfile, the
- * real build path), tagged `deit-runs-test/trainer:<hash>` and built once per change. Fails loudly
- * with the build's own error.
+ * real build path), tagged `deit-trainer-test/trainer:<hash>` like scripts/test-trainer.sh (so
+ * whichever suite runs first builds it) and built once per change. Fails loudly with the build's error.
  */
 export async function testTrainerImage(docker: Dockerode): Promise<string> {
   if (!fs.existsSync(path.join(TRAINER_DIR, 'Dockerfile'))) {
     throw new Error(`${TRAINER_DIR}/Dockerfile is missing: merge the trainer branch into this one.`);
   }
   const hash = trainerHash();
-  const tag = `deit-runs-test/trainer:${hash}`;
+  const tag = `deit-trainer-test/trainer:${hash}`;
   const exists = await docker
     .getImage(tag)
     .inspect()
@@ -53,7 +74,7 @@ export async function testTrainerImage(docker: Dockerode): Promise<string> {
     { context: TRAINER_DIR, src: contextFiles(TRAINER_DIR) },
     {
       t: tag,
-      buildargs: { BASE_IMAGE: TWIN_IMAGE, TRAINER_HASH: hash },
+      buildargs: { BASE_IMAGE: TWIN_IMAGE, TRAINER_HASH: hash, EXTRA_CA_PEM: extraCaPem() },
       networkmode: 'host', // pip needs the package index; the test daemon has no bridge
       rm: true,
       forcerm: true,

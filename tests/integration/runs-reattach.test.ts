@@ -67,27 +67,30 @@ describe('reattach after the app died', () => {
       perClass: 16,
     });
     const datasetHash = folderHash(seed.dataset);
+    fs.chmodSync(suite.dir, 0o755); // mkdtemp makes it private; the core's user must reach the dataset
     fs.mkdirSync(dataDir, { recursive: true });
     fs.cpSync(seed.weights, path.join(dataDir, 'weights'), { recursive: true, verbatimSymlinks: true });
     chownTree(dataDir, user.uid, user.gid);
 
     const child = spawn(
       process.execPath,
-      [childScript, JSON.stringify({ dataDir, image, settings: tinyCpuSettings(seed.dataset, { epochs: 25 }) })],
+      [childScript, JSON.stringify({ dataDir, image, settings: tinyCpuSettings(seed.dataset, { epochs: 3 }) })],
       { cwd: ROOT, uid: user.uid, gid: user.gid, stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
     );
     children.push(child);
-    const seen: Array<{ kind: string; id?: string; index?: number; type?: string; uid?: number }> = [];
+    const seen: Array<{ kind: string; id?: string; index?: number; type?: string; uid?: number; message?: string }> =
+      [];
     readline.createInterface({ input: child.stdout! }).on('line', (line) => seen.push(JSON.parse(line)));
     const created = await waitFor(
       () => seen.find((m) => m.kind === 'created' || m.kind === 'error'),
       60_000,
       'created',
     );
+    expect(created.message).toBeUndefined(); // the child core's error, if it failed
     expect(created.kind).toBe('created');
     expect(created.uid).toBe(user.uid);
     const id = created.id!;
-    await waitFor(() => seen.find((m) => m.kind === 'event' && m.type === 'epoch'), 180_000, 'the first epoch');
+    await waitFor(() => seen.find((m) => m.kind === 'event' && m.type === 'step'), 180_000, 'the first step');
 
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -106,7 +109,7 @@ describe('reattach after the app died', () => {
     await h.service.start();
     const done = await h.waitStatus(id, ['finished', 'failed', 'stopped'], 240_000);
     expect(done.failure).toBeNull();
-    expect(done).toMatchObject({ status: 'finished', epochsDone: 25 });
+    expect(done).toMatchObject({ status: 'finished', epochsDone: 3 });
 
     const lines = metricsLines(path.join(dataDir, 'runs', id));
     const afterRestart = (h.events.get(id) ?? []).map((e) => e.index);

@@ -42,6 +42,8 @@ export interface TrainContainerInput {
   dataDir: string;
   /** Container names start with this (tests use their own). */
   namePrefix: string;
+  /** Extra `NAME=value` environment entries. */
+  extraEnv?: string[];
 }
 
 /** Keeps Docker's copy of a container's output small; the full log is train.log in the run folder. */
@@ -86,7 +88,7 @@ export function trainContainerSpec(input: TrainContainerInput): Dockerode.Contai
     name: `${input.namePrefix}-${input.runId}-${input.attempt}`,
     Image: input.image,
     Cmd: trainCommand(input.resume),
-    Env: trainerEnv(true, input.imageLabel ?? input.image),
+    Env: [...trainerEnv(true, input.imageLabel ?? input.image), ...(input.extraEnv ?? [])],
     ...(input.user ? { User: `${input.user.uid}:${input.user.gid}` } : {}),
     WorkingDir: CONTAINER_PATHS.run,
     Labels: {

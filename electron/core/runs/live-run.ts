@@ -59,10 +59,15 @@ export class LiveRun {
     this.publisher.log(this.id, lines);
   }
 
-  /** Changes the lifecycle state, saves state.json and tells the UI at once. */
-  async update(patch: Partial<RunStateFile>): Promise<void> {
+  /** Changes the lifecycle state, saves state.json and (unless `publish` is false) tells the UI at once. */
+  async update(patch: Partial<RunStateFile>, publish = true): Promise<void> {
     this.state = { ...this.state, ...patch };
     await this.save();
+    if (publish) this.publishNow();
+  }
+
+  /** Tells the UI the current summary now. */
+  announce(): void {
     this.publishNow();
   }
 

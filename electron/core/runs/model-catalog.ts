@@ -151,21 +151,18 @@ export function modelFacts(modelId: ModelId): ModelFacts {
 }
 
 /**
- * Expected training speed of a model on the given GPUs (images per second), null when unknown.
- * Several GPUs of the table add up at ~90% efficiency; `imgSize` scales with the number of tokens.
+ * Expected training speed of a model on a GPU (images per second), null when unknown. The trainer
+ * trains on one GPU (the first it is given); `imgSize` scales with the number of tokens.
  */
-export function expectedImgPerS(modelId: ModelId, gpuNames: readonly string[], imgSize?: number): number | null {
-  if (gpuNames.length === 0) return null;
-  const factors = gpuNames.map(gpuSpeedFactor);
-  if (factors.some((f) => f === null)) return null;
-  const facts_ = MODELS[modelId];
-  const sum = (factors as number[]).reduce((a, b) => a + b, 0);
-  const scale = gpuNames.length > 1 ? 0.9 : 1;
-  const tokens = ((imgSize ?? facts_.imgSize) / facts_.imgSize) ** 2;
-  return Math.round((facts_.h100ImgPerS * sum * scale) / tokens);
+export function expectedImgPerS(modelId: ModelId, gpuName: string | null, imgSize?: number): number | null {
+  const factor = gpuName === null ? null : gpuSpeedFactor(gpuName);
+  if (factor === null) return null;
+  const model = MODELS[modelId];
+  const tokens = ((imgSize ?? model.imgSize) / model.imgSize) ** 2;
+  return Math.round((model.h100ImgPerS * factor) / tokens);
 }
 
-/** The model cards shown in the wizard, with speeds for the given GPUs. */
+/** The model cards shown in the wizard, with speeds on the first of the machine's GPUs. */
 export function modelCards(gpuNames: readonly string[]): ModelCard[] {
   return (Object.keys(MODELS) as ModelId[]).map((id) => {
     const f = MODELS[id];
@@ -176,7 +173,7 @@ export function modelCards(gpuNames: readonly string[]): ModelCard[] {
       paramsM: f.paramsM,
       imgSize: f.imgSize,
       description: f.description,
-      expectedImgPerS: expectedImgPerS(id, gpuNames),
+      expectedImgPerS: expectedImgPerS(id, gpuNames[0] ?? null),
       memoryGiBAt64: f.memoryGiBAt64,
     };
   });

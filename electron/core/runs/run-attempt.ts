@@ -24,6 +24,8 @@ export interface AttemptEnv {
   /** After SIGTERM, how long the trainer may take to save and exit before it is killed. */
   stopTimeoutMs: number;
   pollMs: number;
+  /** Extra environment of training containers (tests limit CPU threads with OMP_NUM_THREADS=1). */
+  extraEnv: string[];
 }
 
 /**
@@ -102,6 +104,7 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
       resume,
       dataDir: env.paths.dataDir,
       namePrefix: env.namePrefix,
+      extraEnv: env.extraEnv,
     });
     await removeStale(docker, spec.name as string);
     const container = await docker.createContainer(spec);
@@ -178,18 +181,24 @@ export async function watchUntilExit(env: AttemptEnv, live: LiveRun, abort: Abor
   const attemptSeconds = live.state.attemptStartedAt
     ? Math.max(0, (now.getTime() - Date.parse(live.state.attemptStartedAt)) / 1000)
     : 0;
-  await live.setStatus(outcome.status, {
-    failure: outcome.failure,
-    resumable: outcome.resumable,
-    resumeNext: outcome.resumable,
-    exitCode: info?.exitCode ?? waitedCode,
-    oomKilled: info?.oomKilled ?? null,
-    endedAt: now.toISOString(),
-    activeSeconds: live.state.activeSeconds + attemptSeconds,
-    attemptStartedAt: null,
-  });
+  // Saved first (a crash now still knows the outcome), announced once the container is gone.
+  await live.update(
+    {
+      status: outcome.status,
+      failure: outcome.failure,
+      resumable: outcome.resumable,
+      resumeNext: outcome.resumable,
+      exitCode: info?.exitCode ?? waitedCode,
+      oomKilled: info?.oomKilled ?? null,
+      endedAt: now.toISOString(),
+      activeSeconds: live.state.activeSeconds + attemptSeconds,
+      attemptStartedAt: null,
+    },
+    false,
+  );
   if (!dockerGone) await removeContainer(container).catch(() => undefined);
   live.container = null;
+  live.announce();
   return true;
 }
 

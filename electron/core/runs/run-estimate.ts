@@ -64,12 +64,11 @@ export function estimateRun(settings: RunSettings, images: ImageCount, gpuNames:
         'Training on the CPU is very slow (often hours even for a few thousand images), so DeiT Studio does not guess how long it takes.',
     };
   }
-  const chosen = settings.gpuIds.length
-    ? settings.gpuIds.map((id) => gpuNames[Number(id)]).filter((name): name is string => name !== undefined)
-    : [...gpuNames];
-  const speed = expectedImgPerS(settings.modelId, chosen, settings.imgSize);
+  // The trainer trains on one GPU: the first chosen one, or GPU 0.
+  const gpuName = gpuNames[Number(settings.gpuIds[0] ?? 0)] ?? null;
+  const speed = expectedImgPerS(settings.modelId, gpuName, settings.imgSize);
   if (speed === null) {
-    const which = chosen.length ? chosen.join(', ') : 'this GPU';
+    const which = gpuName ?? 'this GPU';
     return {
       seconds: null,
       memoryGiB,
@@ -82,13 +81,12 @@ export function estimateRun(settings: RunSettings, images: ImageCount, gpuNames:
   const setupS =
     SETUP_S + (images.train + images.val) / DECODE_IMG_PER_S + (settings.compile === false ? 0 : COMPILE_S);
   const seconds = Math.round(trainS + evalS + setupS);
-  const gpuText = chosen.length > 1 ? `${chosen.length} GPUs (${chosen[0]})` : (chosen[0] as string);
   return {
     seconds,
     memoryGiB,
     explanation:
       `About ${formatDuration(seconds)}: ${images.train.toLocaleString('en-US')} training images × ${settings.epochs} epochs ` +
-      `at about ${speed.toLocaleString('en-US')} images/s for ${facts.title} on ${gpuText}, plus checking ` +
+      `at about ${speed.toLocaleString('en-US')} images/s for ${facts.title} on ${gpuName}, plus checking ` +
       `${images.val.toLocaleString('en-US')} validation images each epoch and about ${formatDuration(Math.round(setupS))} ` +
       `to start (load the model, read the images once${settings.compile === false ? '' : ', compile'}).${memoryText}`,
   };

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, type GpuSample, type TrainerConfig } from '../../contract';
 import { readJsonOrNull, writeJsonAtomic } from './atomic-file';
-import { RunRecordFile, RunStateFile } from './run-files';
+import { initialRunState, RunRecordFile, RunStateFile } from './run-files';
 import { isRunId } from './run-id';
 
 /** One run's folder on disk (docs/run-folder.md): paths of its files and atomic reads and writes. */
@@ -116,4 +116,12 @@ export async function listRunIds(runsDir: string): Promise<string[]> {
     if (has) ids.push(entry.name);
   }
   return ids.sort().reverse();
+}
+
+/** Reads a run's record and state; a run without state.json (interrupted creation) counts as stopped. */
+export async function readRun(folder: RunFolder): Promise<{ record: RunRecordFile; state: RunStateFile }> {
+  const record = await folder.readRecord();
+  if (!record) throw new AppError('not_found', `There is no run "${folder.id}".`, { fix: 'Reload the runs list.' });
+  const state = (await folder.readState()) ?? { ...initialRunState(), status: 'stopped', resumable: true };
+  return { record, state };
 }

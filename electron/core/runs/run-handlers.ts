@@ -3,10 +3,10 @@ import type { CoreContext } from '../context';
 import { readDatasetImage } from './dataset-image';
 import { modelCards } from './model-catalog';
 import { countDatasetImages, estimateRun } from './run-estimate';
-import { RunFolder } from './run-folder';
+import { readRun, RunFolder } from './run-folder';
 import { readRunLog, runDetail } from './run-history';
 import { readRunResults } from './run-results';
-import { readRun, RunService } from './run-service';
+import type { RunService } from './run-service';
 
 type RunCallName =
   | 'models.list'

@@ -86,7 +86,7 @@ export function classifyAttemptEnd(end: AttemptEnd, settings: RunSettings): RunO
   if (end.containerMissing && end.exitCode === null) {
     return failed(resumable, {
       cause: 'crashed',
-      message: 'The training container disappeared while DeiT Studio was closed.',
+      message: 'The training container was removed outside DeiT Studio before it finished.',
       fix: resumable ? 'Resume the run to continue from its last checkpoint.' : 'Start the run again.',
     });
   }

@@ -1,17 +1,18 @@
 import type Dockerode from 'dockerode';
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { AppError, type GpuSample, type RunSettings, type RunSummary } from '../../contract';
 import type { EventBus } from '../event-bus';
 import type { StudioPaths } from '../paths';
 import type { ContainerUser } from './container-spec';
+import { runGpuSample } from './gpu-samples';
 import { LiveRun, type RunPublisher } from './live-run';
 import { MetricsStream, loadMetrics } from './metrics-stream';
 import { modelFacts } from './model-catalog';
 import { sendStop, startAttempt, watchUntilExit, type AttemptEnv } from './run-attempt';
 import { initialRunState, type RunRecordFile, type RunStateFile } from './run-files';
-import { listRunIds, RunFolder } from './run-folder';
+import { deleteRunFolder } from './run-delete';
+import { listRunIds, readRun, RunFolder } from './run-folder';
 import { makeRunId } from './run-id';
 import { runsToStart } from './run-queue';
 import { reattachRuns } from './run-reattach';
@@ -35,6 +36,8 @@ export interface RunServiceOptions {
   fetchNetworkMode?: string;
   stopTimeoutMs?: number;
   pollMs?: number;
+  /** Extra `NAME=value` environment of training containers. */
+  extraEnv?: string[];
 }
 
 /**
@@ -49,6 +52,8 @@ export class RunService {
   private readonly active = new Set<string>();
   private readonly abort = new AbortController();
   private readonly tasks = new Set<Promise<unknown>>();
+  /** The task driving each active run; a run that just ended is cleaned up before it counts as idle. */
+  private readonly driving = new Map<string, Promise<void>>();
   private ready: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   /** GPU names from the latest telemetry sample (for speed estimates). */
@@ -67,6 +72,7 @@ export class RunService {
       fetchNetworkMode: options.fetchNetworkMode ?? 'default',
       stopTimeoutMs: options.stopTimeoutMs ?? 60_000,
       pollMs: options.pollMs ?? 250,
+      extraEnv: options.extraEnv ?? [],
     };
     this.unsubscribe = this.bus.on('gpu.sample', (sample) => this.recordGpuSample(sample));
   }
@@ -149,6 +155,7 @@ export class RunService {
   /** Queues a stopped (or resumable failed) run to continue from its last checkpoint. */
   async resume(id: string): Promise<RunSummary> {
     await this.ready;
+    await this.settle(id);
     if (this.live.has(id)) {
       throw new AppError('busy', 'This run is already running or waiting to run.', { fix: 'Wait for it.' });
     }
@@ -175,21 +182,9 @@ export class RunService {
 
   /** Deletes a run's folder (after `confirm`); refuses while the run is active or another starts from it. */
   async delete(id: string): Promise<void> {
+    await this.settle(id);
     if (this.live.has(id)) {
       throw new AppError('busy', 'This run is running or waiting to run.', { fix: 'Stop it first, then delete it.' });
-    }
-    const folder = new RunFolder(this.env.paths.runsDir, id);
-    const stat = await fs.lstat(folder.dir).catch(() => null);
-    if (!stat?.isDirectory() || !(await folder.exists(folder.runJson))) {
-      throw new AppError('not_found', `There is no run "${id}".`, { fix: 'Reload the runs list.' });
-    }
-    // A run folder reached through a link could lead outside the runs directory.
-    const real = await fs.realpath(folder.dir);
-    if (path.dirname(real) !== (await fs.realpath(this.env.paths.runsDir))) {
-      throw new AppError(
-        'validation',
-        'This run folder is not inside the runs directory; DeiT Studio leaves it alone.',
-      );
     }
     for (const other of this.live.values()) {
       if (other.record.settings.initFromRunId === id) {
@@ -198,7 +193,7 @@ export class RunService {
         });
       }
     }
-    await fs.rm(folder.dir, { recursive: true, force: true });
+    await deleteRunFolder(this.env.paths.runsDir, id);
   }
 
   /** All runs, newest first. */
@@ -228,10 +223,9 @@ export class RunService {
   recordGpuSample(sample: GpuSample): void {
     this.gpuNames = sample.gpus.map((gpu) => gpu.name);
     for (const live of this.live.values()) {
-      const { device, gpuIds } = live.record.settings;
-      if (device !== 'gpu' || (live.state.status !== 'running' && live.state.status !== 'stopping')) continue;
-      const gpus = gpuIds.length ? sample.gpus.filter((gpu) => gpuIds.includes(String(gpu.index))) : sample.gpus;
-      const own = { time: sample.time, gpus };
+      if (live.record.settings.device !== 'gpu') continue;
+      if (live.state.status !== 'running' && live.state.status !== 'stopping') continue;
+      const own = runGpuSample(sample, live.record.settings);
       void live.folder.appendGpuSample(own).catch(() => undefined);
       this.bus.emit('run.gpu', { runId: live.id, sample: own });
     }
@@ -242,7 +236,18 @@ export class RunService {
     this.unsubscribe?.();
     this.abort.abort();
     for (const live of this.live.values()) await live.detach();
-    await Promise.allSettled([...this.tasks]);
+    // A weights download cannot be interrupted mid-way here; closing does not wait for it.
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise((resolve) => (timer = setTimeout(resolve, 5000)));
+    await Promise.race([Promise.allSettled([...this.tasks]), patience]);
+    clearTimeout(timer);
+  }
+
+  /** Waits until a run that has just ended (its status already final) is no longer managed. */
+  private async settle(id: string): Promise<void> {
+    const live = this.live.get(id);
+    const ended = live && ['stopped', 'failed', 'finished'].includes(live.state.status);
+    if (ended) await this.driving.get(id);
   }
 
   private enqueue(live: LiveRun): void {
@@ -275,7 +280,15 @@ export class RunService {
     }
   }
 
-  private async drive(live: LiveRun, start: boolean): Promise<void> {
+  private drive(live: LiveRun, start: boolean): Promise<void> {
+    const task = this.attempt(live, start).finally(() => {
+      if (this.driving.get(live.id) === task) this.driving.delete(live.id);
+    });
+    this.driving.set(live.id, task);
+    return task;
+  }
+
+  private async attempt(live: LiveRun, start: boolean): Promise<void> {
     if (start) await startAttempt(this.env, live);
     if (live.container && !(await watchUntilExit(this.env, live, this.abort.signal))) return;
     if (this.abort.signal.aborted) return;
@@ -298,14 +311,6 @@ export class RunService {
     void task.finally(() => this.tasks.delete(task)).catch(() => undefined);
     return task;
   }
-}
-
-/** Reads a run's record and state; a run without state.json (interrupted creation) counts as stopped. */
-export async function readRun(folder: RunFolder): Promise<{ record: RunRecordFile; state: RunStateFile }> {
-  const record = await folder.readRecord();
-  if (!record) throw new AppError('not_found', `There is no run "${folder.id}".`, { fix: 'Reload the runs list.' });
-  const state = (await folder.readState()) ?? { ...initialRunState(), status: 'stopped', resumable: true };
-  return { record, state };
 }
 
 async function requireDataset(folder: string): Promise<void> {

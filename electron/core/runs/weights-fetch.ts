@@ -66,9 +66,8 @@ export function weightsFetchFailure(result: FetchResult): RunFailure {
   const failure: RunFailure = {
     cause: 'weights_missing',
     message: result.error?.message ?? 'DeiT Studio could not download the pretrained weights of this model.',
-    fix:
-      result.error?.fix ??
-      'Check that this computer can reach huggingface.co (internet, proxy), then start the run again.',
+    // Not the trainer's fix: it may suggest options the app does not offer.
+    fix: 'Check that this computer can reach huggingface.co (internet connection, proxy), then start the run again.',
   };
   const detail = result.error?.detail ?? (result.tail.length ? result.tail.join('\n') : undefined);
   return detail ? { ...failure, detail } : failure;

@@ -126,7 +126,7 @@ describe('classifyAttemptEnd', () => {
   it('a container that vanished while the app was closed', () => {
     const out = classify({ exitCode: null, containerMissing: true, lastCheckpointExists: false });
     expect(out).toMatchObject({ status: 'failed', resumable: false, failure: { cause: 'crashed' } });
-    expect(out.failure!.message).toMatch(/disappeared/);
+    expect(out.failure!.message).toMatch(/removed outside/);
   });
 });
 
