@@ -3,18 +3,19 @@ import { call, event } from './define';
 
 /** Why the scan left a file or folder out (docs/dataset-scan.md lists the rules; the trainer applies the same). */
 export const SkipCode = z.enum([
-  'hidden', // dot-files, Thumbs.db, desktop.ini, __MACOSX/
+  'hidden', // dot-files, Thumbs.db, desktop.ini, __MACOSX/ and other system files
   'not_image', // the extension is not an image extension, or not a regular file
-  'wrong_extension', // the content is another image format than the extension says
-  'corrupt', // the content or header is not a valid image
+  'corrupt', // the content is not an image, or its header cannot be read
   'truncated', // the file is cut off
-  'too_large', // more pixels than Pillow's decompression-bomb limit
+  'too_large', // more than 100,000,000 pixels (a decompression bomb)
   'empty', // 0 bytes
   'unreadable', // no permission, or it vanished while scanning
   'broken_link', // a symbolic link that points to nothing
-  'link_loop', // a link back to a folder already scanned
+  'link_outside', // a link to a file outside the dataset folder, or with an absolute target: training cannot see it
+  'link_not_followed', // a link to a folder, or a link where a class folder is expected
   'not_in_class', // a file outside any class folder
-  'unused_folder', // a folder beside train/ and val/ that the split layout does not read
+  'unused_folder', // a folder the layout does not read (beside train/ and val/, or a val/ class missing from train/)
+  'empty_class', // a class folder without usable images: not used as a class
 ]);
 export type SkipCode = z.infer<typeof SkipCode>;
 
@@ -35,8 +36,9 @@ export type DatasetClass = z.infer<typeof DatasetClass>;
 
 export const DatasetWarning = z.object({
   code: z.enum([
-    'no_images', // blocker: no usable image at all
+    'no_images', // blocker: no usable image at all (or none for training)
     'one_class', // blocker: fewer than two classes have images
+    'val_class_unknown', // split layout: a class folder in val/ that train/ lacks
     'skipped_files',
     'tiny_class',
     'empty_class',
@@ -67,10 +69,11 @@ export const DatasetScan = z.object({
     kind: z.enum(['existing', 'auto']),
     /** The ratio used for the automatic split; null for an existing one. */
     valRatio: z.number().nullable(),
-    /** The existing split's validation folder ("val" or "validation"); null for an automatic split. */
+    /** The existing split's folders as named on disk (e.g. "train" and "validation"); null for an automatic split. */
+    trainFolder: z.string().nullable(),
     valFolder: z.string().nullable(),
   }),
-  /** Sorted by name (Unicode code point order): index i is the model's output i. */
+  /** Classes with at least one usable image, sorted by name (Unicode code point order): index i is the model's output i. */
   classes: z.array(DatasetClass),
   totalImages: z.number().int(),
   /** The first skipped entries (at most 200); `skippedTotal` says how many there are in all. */
@@ -84,6 +87,26 @@ export const DatasetScan = z.object({
   durationMs: z.number(),
 });
 export type DatasetScan = z.infer<typeof DatasetScan>;
+
+/**
+ * Validation images the automatic split takes from a class of `n` images: none from a class of 0 or 1;
+ * otherwise n × ratio rounded as Python's `round` does (halves to even), at least 1 and at most n − 1.
+ * This is the trainer's rule (`stratified_split` in docker/deit_trainer/dataset.py); the renderer may use
+ * it to update counts while the user moves the ratio, without scanning again.
+ */
+export function autoValCount(n: number, ratio: number): number {
+  if (n < 2) return 0;
+  return Math.min(n - 1, Math.max(1, roundHalfEven(n * ratio)));
+}
+
+/** Python's `round(x)` for a float: to the nearest integer, halves to the even one. */
+export function roundHalfEven(x: number): number {
+  const floor = Math.floor(x);
+  const fraction = x - floor; // exact for doubles
+  if (fraction > 0.5) return floor + 1;
+  if (fraction < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
 
 export const Thumbnail = z.object({ mime: z.string(), dataBase64: z.string() });
 export type Thumbnail = z.infer<typeof Thumbnail>;

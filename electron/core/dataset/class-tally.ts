@@ -30,9 +30,8 @@ export class ClassTally {
     this.all[c]! += 1;
     if (image.part === 'train') this.train[c]! += 1;
     else if (image.part === 'val') this.val[c]! += 1;
-    // A pseudo-random but repeatable choice spread over the class; files reached through a link come
-    // last, as their previews may be refused (a link may lead outside the folder).
-    this.samples[c]!.add(image.path, (image.viaLink ? 2 ** 32 : 0) + fnv1a(image.path));
+    // A pseudo-random but repeatable choice, spread over the class rather than its first few files.
+    this.samples[c]!.add(image.path, fnv1a(image.path));
     if (Math.min(image.width, image.height) < SMALL_SIDE) {
       this.smallCount += 1;
       this.small.add(image.path, 0);

@@ -1,10 +1,10 @@
-import { constants } from 'node:fs';
-import fs, { type FileHandle } from 'node:fs/promises';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, type Thumbnail } from '../../contract';
-import { fileByteSource } from './byte-source';
+import { openByteSource, type FileByteSource } from './byte-source';
 import { findExifThumbnail } from './exif-thumbnail';
-import { FORMAT_MIME, formatOfName } from './image-formats';
+import { isInside } from './folder-entry';
+import { FORMAT_MIME, isImageName } from './image-formats';
 import { HEAD_BYTES } from './inspect-image-file';
 import { readImageHeader } from './read-image-header';
 import { isHiddenName } from './skip-log';
@@ -17,8 +17,6 @@ export interface ThumbnailLimits {
 
 /** Default limits: photos over 256 KiB send their Exif preview if they have one; nothing over 4 MiB is sent whole. */
 export const THUMBNAIL_LIMITS: ThumbnailLimits = { maxBytes: 4 * 1024 * 1024, preferExifAbove: 256 * 1024 };
-
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /**
  * Checks a preview request's file path: relative to the dataset root, "/"-separated, no ".." or "."
@@ -48,11 +46,11 @@ export function parseDatasetFilePath(file: string): string[] {
  */
 export async function readThumbnail(realRoot: string, file: string, limits = THUMBNAIL_LIMITS): Promise<Thumbnail> {
   const parts = parseDatasetFilePath(file);
-  const format = formatOfName(parts[parts.length - 1]!);
-  if (!format)
+  if (!isImageName(parts[parts.length - 1]!)) {
     throw new AppError('validation', `“${file}” is not an image file.`, {
       fix: 'Ask only for images the scan listed.',
     });
+  }
   let real: string;
   try {
     real = await fs.realpath(path.join(realRoot, ...parts));
@@ -62,23 +60,18 @@ export async function readThumbnail(realRoot: string, file: string, limits = THU
       detail: (error as Error).message,
     });
   }
-  if (!real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep)) {
+  if (!isInside(realRoot, real) || real === realRoot) {
     throw new AppError(
       'validation',
-      `“${file}” is a link to a file outside the dataset folder, so no preview is shown.`,
+      `“${file}” is a link to a file outside the dataset folder, so it has no preview.`,
       {
-        fix: 'Nothing to do: the scan and the trainer still use it. Copy the file into the folder to see a preview.',
+        fix: 'Training cannot see it either: copy the file into the dataset folder instead of linking to it.',
       },
     );
   }
-  if (format === 'tiff') {
-    throw new AppError('not_available', `TIFF images such as “${file}” cannot be previewed.`, {
-      fix: 'Nothing to do: TIFF images are still used for training.',
-    });
-  }
-  let handle: FileHandle;
+  let src: FileByteSource;
   try {
-    handle = await fs.open(real, OPEN_FLAGS);
+    src = await openByteSource(real, HEAD_BYTES);
   } catch (error) {
     throw new AppError('not_found', `The image “${file}” cannot be opened.`, {
       fix: 'Check that you may read it, then scan the folder again.',
@@ -86,21 +79,24 @@ export async function readThumbnail(realRoot: string, file: string, limits = THU
     });
   }
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new AppError('validation', `“${file}” is not a regular file.`);
-    const src = await fileByteSource(handle, stat.size, HEAD_BYTES);
-    const header = await readImageHeader(src, format);
+    const header = await readImageHeader(src);
     if (!header.ok) {
       throw new AppError('validation', `“${file}” is not a usable image: ${header.reason}.`, {
         fix: 'The scan lists it among the left-out files; fix or remove it.',
       });
     }
-    if (format === 'jpeg' && stat.size > limits.preferExifAbove) {
+    const format = header.image.format;
+    if (format === 'tiff') {
+      throw new AppError('not_available', `TIFF images such as “${file}” cannot be previewed.`, {
+        fix: 'Nothing to do: TIFF images are still used for training.',
+      });
+    }
+    if (format === 'jpeg' && src.size > limits.preferExifAbove) {
       const embedded = await findExifThumbnail(src);
       if (embedded) return { mime: 'image/jpeg', dataBase64: embedded.toString('base64') };
     }
-    if (stat.size > limits.maxBytes) {
-      const mib = (stat.size / 2 ** 20).toFixed(1);
+    if (src.size > limits.maxBytes) {
+      const mib = (src.size / 2 ** 20).toFixed(1);
       throw new AppError(
         'not_available',
         `“${file}” is too big to preview (${mib} MB, the limit is ${(limits.maxBytes / 2 ** 20).toFixed(0)} MB).`,
@@ -109,9 +105,9 @@ export async function readThumbnail(realRoot: string, file: string, limits = THU
         },
       );
     }
-    const bytes = await src.read(0, stat.size);
+    const bytes = await src.read(0, src.size);
     return { mime: FORMAT_MIME[format], dataBase64: bytes.toString('base64') };
   } finally {
-    await handle.close().catch(() => undefined);
+    await src.close();
   }
 }

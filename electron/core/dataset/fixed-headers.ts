@@ -4,7 +4,7 @@ import type { ByteSource } from './byte-source';
 const TAIL_BYTES = 1024;
 const MAX_PNG_CHUNKS = 1_000_000;
 
-/** Size of a PNG from its IHDR chunk, and whether the file reaches its IEND chunk. */
+/** Size of a PNG from its IHDR chunk, and whether the file ends inside a chunk (cut off). */
 export async function readPngHeader(src: ByteSource): Promise<ParsedHeader> {
   const ihdr = await readExactly(src, 8, 16);
   if (ihdr.toString('latin1', 4, 8) !== 'IHDR') throw new BadImage('corrupt', 'the PNG does not start with its header');
@@ -12,19 +12,21 @@ export async function readPngHeader(src: ByteSource): Promise<ParsedHeader> {
 }
 
 /**
- * Whether a PNG reaches its IEND chunk. The last kilobyte usually answers; otherwise the chunks are
- * walked by their lengths (a few small reads), which also accepts files with data after IEND.
+ * Whether a PNG is whole. An IEND chunk in the last kilobyte says so; otherwise the chunks are walked
+ * by their lengths (a few small reads) and the file is cut off when it ends inside one. A file that
+ * only lacks IEND counts as whole: Pillow decodes it.
  */
 async function pngHasEnd(src: ByteSource): Promise<boolean> {
   const tailStart = Math.max(8, src.size - TAIL_BYTES);
   if ((await src.read(tailStart, src.size - tailStart)).includes('IEND', 0, 'latin1')) return true;
   let position = 8;
-  for (let count = 0; count < MAX_PNG_CHUNKS && position + 8 <= src.size; count++) {
+  for (let count = 0; count < MAX_PNG_CHUNKS && position < src.size; count++) {
     const chunk = await src.read(position, 8);
+    if (chunk.length < 8) return false;
     if (chunk.toString('latin1', 4, 8) === 'IEND') return true;
     position += 12 + chunk.readUInt32BE(0);
   }
-  return false;
+  return position === src.size;
 }
 
 /** Size of a GIF from its logical screen descriptor (what Pillow reports). Truncation is not checked. */

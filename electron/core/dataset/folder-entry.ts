@@ -1,57 +1,64 @@
-import type { Dirent, Stats } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 
-/** What a folder entry is once symbolic links are followed. */
-export type EntryKind = 'folder' | 'file' | 'other' | 'broken_link' | 'link_loop' | 'unreadable';
+/** What a folder entry is, without following links (file systems that do not say are asked). */
+export type EntryType = 'file' | 'folder' | 'link' | 'other' | 'unreadable';
 
-/** One folder entry resolved: its kind, whether a link led to it, and for folders an identity for loop checks. */
-export interface ResolvedEntry {
-  kind: EntryKind;
-  viaLink: boolean;
-  /** "device:inode" of a folder, the same whichever path or link reaches it. */
-  folderId?: string;
-}
-
-/** The identity of a folder for loop checks: the same whichever path or link reaches it. */
-export function folderIdOf(stat: Stats): string {
-  return `${stat.dev}:${stat.ino}`;
-}
-
-/** Resolves a directory entry, following symbolic links; plain files cost no system call. */
-export async function resolveEntry(absolute: string, dirent: Dirent): Promise<ResolvedEntry> {
-  if (dirent.isFile()) return { kind: 'file', viaLink: false };
-  if (dirent.isDirectory()) return followEntry(absolute, false);
-  if (dirent.isSymbolicLink()) return followEntry(absolute, true);
-  if (dirent.isFIFO() || dirent.isSocket() || dirent.isBlockDevice() || dirent.isCharacterDevice()) {
-    return { kind: 'other', viaLink: false };
-  }
+/** The type of a directory entry; plain files and folders cost no system call. */
+export async function entryType(absolute: string, dirent: Dirent): Promise<EntryType> {
+  if (dirent.isFile()) return 'file';
+  if (dirent.isDirectory()) return 'folder';
+  if (dirent.isSymbolicLink()) return 'link';
+  if (dirent.isFIFO() || dirent.isSocket() || dirent.isBlockDevice() || dirent.isCharacterDevice()) return 'other';
   // Some file systems do not report entry types; ask.
   const lstat = await fs.lstat(absolute).catch(() => null);
-  if (!lstat) return { kind: 'unreadable', viaLink: false };
-  if (lstat.isFile()) return { kind: 'file', viaLink: false };
-  if (lstat.isDirectory() || lstat.isSymbolicLink()) return followEntry(absolute, lstat.isSymbolicLink());
-  return { kind: 'other', viaLink: false };
+  if (!lstat) return 'unreadable';
+  if (lstat.isFile()) return 'file';
+  if (lstat.isDirectory()) return 'folder';
+  if (lstat.isSymbolicLink()) return 'link';
+  return 'other';
 }
 
-async function followEntry(absolute: string, viaLink: boolean): Promise<ResolvedEntry> {
-  let stat: Stats;
+/** Where a symbolic link leads, as the trainer inside its container sees it. */
+export type LinkTarget = 'file' | 'folder' | 'other' | 'broken_link' | 'link_outside' | 'unreadable';
+
+/**
+ * Resolves a symbolic link the way the trainer does (`os.path.realpath`, then "inside the dataset
+ * folder?"). The dataset is mounted elsewhere in the container, so a link with an absolute target
+ * cannot resolve there: it counts as leading outside, wherever it points on this machine.
+ */
+export async function resolveLink(absolute: string, realRoot: string): Promise<LinkTarget> {
+  let target: string;
+  let real: string;
   try {
-    stat = await fs.stat(absolute);
+    target = await fs.readlink(absolute);
+  } catch {
+    return 'unreadable';
+  }
+  try {
+    real = await fs.realpath(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') return { kind: 'link_loop', viaLink };
-    if (viaLink && (code === 'ENOENT' || code === 'ENOTDIR')) return { kind: 'broken_link', viaLink };
-    return { kind: 'unreadable', viaLink };
+    return code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR' ? 'broken_link' : 'unreadable';
   }
-  if (stat.isDirectory()) return { kind: 'folder', viaLink, folderId: folderIdOf(stat) };
-  if (stat.isFile()) return { kind: 'file', viaLink };
-  return { kind: 'other', viaLink };
+  if (path.isAbsolute(target) || !isInside(realRoot, real)) return 'link_outside';
+  const stat = await fs.stat(real).catch(() => null);
+  if (!stat) return 'unreadable';
+  return stat.isDirectory() ? 'folder' : stat.isFile() ? 'file' : 'other';
+}
+
+/** Whether `child` is `parent` or lies inside it (both real, absolute paths). */
+export function isInside(parent: string, child: string): boolean {
+  return child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
 }
 
 /** A plain sentence for an entry that cannot be used, by kind. */
 export const ENTRY_REASONS = {
   broken_link: 'broken link (it points to nothing)',
-  link_loop: 'a link that leads back to itself or to a folder already scanned (a loop)',
+  link_outside: 'a link to a file outside the dataset folder (or an absolute link): training cannot see it',
+  folder_link: 'a link to a folder (links to folders are not followed)',
+  class_link: 'a link where a class folder is expected (links are not followed here)',
   unreadable: 'cannot be read (no permission, or it vanished during the scan)',
   other: 'not a regular file',
 } as const;

@@ -1,16 +1,17 @@
 /** The image formats a dataset may contain; the trainer (Pillow) reads all of them. */
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'bmp' | 'webp' | 'tiff';
 
-/** Lower-case file extensions (with the dot) that make a file an image candidate, and their format. */
-export const IMAGE_EXTENSIONS: ReadonlyMap<string, ImageFormat> = new Map([
-  ['.jpg', 'jpeg'],
-  ['.jpeg', 'jpeg'],
-  ['.png', 'png'],
-  ['.bmp', 'bmp'],
-  ['.gif', 'gif'],
-  ['.webp', 'webp'],
-  ['.tif', 'tiff'],
-  ['.tiff', 'tiff'],
+/** Lower-case file extensions (with the dot) that make a file an image candidate: the trainer's `IMAGE_EXTENSIONS`. */
+export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
+  '.jpg',
+  '.jpeg',
+  '.jfif',
+  '.png',
+  '.bmp',
+  '.gif',
+  '.webp',
+  '.tif',
+  '.tiff',
 ]);
 
 /** Name of each format as users know it, for messages. */
@@ -29,9 +30,9 @@ export function extensionOf(name: string): string {
   return dot <= 0 ? '' : name.slice(dot).toLowerCase();
 }
 
-/** The format a file name promises by its extension (case-insensitive), or null when it is not an image name. */
-export function formatOfName(name: string): ImageFormat | null {
-  return IMAGE_EXTENSIONS.get(extensionOf(name)) ?? null;
+/** Whether a file name has an image extension (any case). The content decides the format, as Pillow's does. */
+export function isImageName(name: string): boolean {
+  return IMAGE_EXTENSIONS.has(extensionOf(name));
 }
 
 /** The smallest number of leading bytes `sniffFormat` needs. */

@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import fs, { type FileHandle } from 'node:fs/promises';
 import type { SkipCode } from '../../contract';
-import { fileByteSource } from './byte-source';
+import { openByteSource, type FileByteSource } from './byte-source';
 import type { ImageCandidate } from './list-dataset-files';
 import { readImageHeader } from './read-image-header';
 
-/** Bytes read from the start of every image: enough for almost every header, and the whole of tiny files. */
-export const HEAD_BYTES = 4096;
+/**
+ * Bytes read from the start of every image in one call: enough for almost every header, and the whole
+ * of a small image (which then needs no stat and no second read). The OS reads ahead at least this much
+ * anyway, so a big file costs no extra disk time.
+ */
+export const HEAD_BYTES = 16 * 1024;
+/** Bytes from the start of a file that go into its fingerprint. */
+export const FINGERPRINT_HEAD_BYTES = 4096;
 /** Bytes from the end of a file that go into its fingerprint. */
 export const TAIL_BYTES = 1024;
 
@@ -17,11 +21,10 @@ export interface ImageRecord {
   absolute: string;
   classIndex: number;
   part: ImageCandidate['part'];
-  viaLink: boolean;
   width: number;
   height: number;
   size: number;
-  /** SHA-1 of the head and tail bytes: equal for identical files; `whole` when it covers the entire file. */
+  /** SHA-1 of the first 4 KiB and last 1 KiB: equal for identical files; `whole` when that is the entire file. */
   fingerprint: string;
   whole: boolean;
 }
@@ -29,30 +32,26 @@ export interface ImageRecord {
 /** The outcome of inspecting one candidate: a usable image, or why it is skipped. */
 export type Inspection = { ok: true; image: ImageRecord } | { ok: false; code: SkipCode; reason: string };
 
-// O_NONBLOCK: if a file was swapped for a FIFO after listing, opening it must not hang the scan.
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
-
 /**
  * Opens one candidate read-only, reads its header and tail (never its pixels), and returns what the
  * scan keeps of it, or why it cannot be used.
  */
 export async function inspectImageFile(candidate: ImageCandidate): Promise<Inspection> {
-  let handle: FileHandle;
+  let src: FileByteSource;
   try {
-    handle = await fs.open(candidate.absolute, OPEN_FLAGS);
+    src = await openByteSource(candidate.absolute, HEAD_BYTES);
   } catch (error) {
-    return { ok: false, code: 'unreadable', reason: openFailure(error) };
+    return { ok: false, ...openFailure(error) };
   }
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) return { ok: false, code: 'not_image', reason: 'not a regular file' };
-    const src = await fileByteSource(handle, stat.size, HEAD_BYTES);
-    const header = await readImageHeader(src, candidate.format);
+    const header = await readImageHeader(src);
     if (!header.ok) return header;
-    const whole = src.head.length >= stat.size;
-    const hash = createHash('sha1').update(src.head);
-    if (!whole) hash.update(await src.read(Math.max(src.head.length, stat.size - TAIL_BYTES), TAIL_BYTES));
-    const { path, absolute, classIndex, part, viaLink } = candidate;
+    // First 4 KiB and last 1 KiB (from memory when the file fit in the head): the whole file up to 5 KiB.
+    const hash = createHash('sha1').update(src.head.subarray(0, FINGERPRINT_HEAD_BYTES));
+    const tailStart = Math.max(FINGERPRINT_HEAD_BYTES, src.size - TAIL_BYTES);
+    if (tailStart < src.size) hash.update(await src.read(tailStart, TAIL_BYTES));
+    const whole = src.size <= FINGERPRINT_HEAD_BYTES + TAIL_BYTES;
+    const { path, absolute, classIndex, part } = candidate;
     return {
       ok: true,
       image: {
@@ -60,28 +59,24 @@ export async function inspectImageFile(candidate: ImageCandidate): Promise<Inspe
         absolute,
         classIndex,
         part,
-        viaLink,
         width: header.image.width,
         height: header.image.height,
-        size: stat.size,
+        size: src.size,
         fingerprint: hash.digest('base64url'),
         whole,
       },
     };
   } catch (error) {
-    return {
-      ok: false,
-      code: 'unreadable',
-      reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'I/O error'})`,
-    };
+    return { ok: false, ...openFailure(error) };
   } finally {
-    await handle.close().catch(() => undefined);
+    await src.close();
   }
 }
 
-function openFailure(error: unknown): string {
+function openFailure(error: unknown): { code: SkipCode; reason: string } {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (no permission)';
-  if (code === 'ENOENT') return 'vanished during the scan';
-  return `cannot be read (${code ?? 'I/O error'})`;
+  if (code === 'ENOTFILE' || code === 'EISDIR') return { code: 'not_image', reason: 'not a regular file' };
+  if (code === 'EACCES' || code === 'EPERM') return { code: 'unreadable', reason: 'cannot be read (no permission)' };
+  if (code === 'ENOENT') return { code: 'unreadable', reason: 'vanished during the scan' };
+  return { code: 'unreadable', reason: `cannot be read (${code ?? 'I/O error'})` };
 }

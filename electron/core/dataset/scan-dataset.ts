@@ -52,17 +52,18 @@ export async function scanDataset(root: string, options: ScanOptions): Promise<D
 
   const stat = await fs.stat(root).catch((error: unknown) => Promise.reject(rootError(root, error)));
   if (!stat.isDirectory()) throw notAFolderError(root);
+  const realRoot = await fs.realpath(root).catch((error: unknown) => Promise.reject(rootError(root, error)));
   const skips = new SkipLog();
   const layout = await detectLayout(root, skips, signal).catch((error: unknown) =>
     Promise.reject(error instanceof AppError ? error : rootError(root, error)),
   );
-  if (layout.folders.length === 0) throw noClassFolders(root, layout);
+  if (layout.classNames.length === 0) throw noClassFolders(root, layout);
 
   const onEntry = () => {
     state.filesSeen += 1;
     progress.tick();
   };
-  const candidates = await listDatasetFiles(layout.folders, { skips, signal, concurrency, onEntry });
+  const candidates = await listDatasetFiles(layout.folders, { realRoot, skips, signal, concurrency, onEntry });
   state.filesTotal = candidates.length;
   state.phase = 'reading';
   progress.force();
@@ -85,18 +86,28 @@ export async function scanDataset(root: string, options: ScanOptions): Promise<D
   const duplicates = await findDuplicates(images, index, { layout: layout.layout, signal, concurrency });
   throwIfCancelled(signal);
 
-  const classes = layout.classNames.map((name, i) => {
+  // As in the trainer, a class folder without usable images is not a class: the model gets no output for it.
+  const emptyClasses = layout.classNames.filter((_, i) => tally.all[i] === 0);
+  for (const name of emptyClasses) {
+    const folder = layout.trainFolder ? `${layout.trainFolder}/${name}/` : `${name}/`;
+    skips.add(folder, 'empty_class', 'class folder without usable images (not used as a class)');
+  }
+  const classes = layout.classNames.flatMap((name, i) => {
+    if (tally.all[i] === 0) return [];
     const counts =
       layout.layout === 'split'
         ? { train: tally.train[i]!, val: tally.val[i]! }
         : autoSplit(tally.all[i]!, options.valRatio);
-    return { name, ...counts, samples: tally.samplesOf(i) };
+    return [{ name, ...counts, samples: tally.samplesOf(i) }];
   });
   const summary = skips.summary();
   const warnings = datasetWarnings({
     layout: layout.layout,
+    trainFolder: layout.trainFolder,
     valFolder: layout.valFolder,
     classes,
+    emptyClasses,
+    unknownValClasses: layout.unknownValClasses,
     skipped: { ...skips.notable(EXAMPLES), byCode: summary.skippedByCode },
     smallImages: { count: tally.smallCount, examples: tally.smallExamples() },
     duplicates,
@@ -108,8 +119,8 @@ export async function scanDataset(root: string, options: ScanOptions): Promise<D
     layout: layout.layout,
     split:
       layout.layout === 'split'
-        ? { kind: 'existing', valRatio: null, valFolder: layout.valFolder }
-        : { kind: 'auto', valRatio: options.valRatio, valFolder: null },
+        ? { kind: 'existing', valRatio: null, trainFolder: layout.trainFolder, valFolder: layout.valFolder }
+        : { kind: 'auto', valRatio: options.valRatio, trainFolder: null, valFolder: null },
     classes,
     totalImages: images.length,
     ...summary,
@@ -122,6 +133,9 @@ export async function scanDataset(root: string, options: ScanOptions): Promise<D
 function noClassFolders(root: string, layout: DatasetLayout): AppError {
   const fix =
     'Put the images of each class in their own sub-folder (for example cats/ and dogs/), or choose the folder that holds the class folders, then scan again.';
+  if (layout.trainFolder) {
+    return new AppError('dataset_invalid', `${layout.trainFolder}/ in ${root} has no class folders.`, { fix });
+  }
   if (layout.loose > 0) {
     const k = layout.loose.toLocaleString('en-US');
     return new AppError(

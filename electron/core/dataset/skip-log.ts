@@ -1,8 +1,16 @@
 import type { DatasetSkippedFile, SkipCode } from '../../contract';
 
-const HIDDEN_NAMES = new Set(['thumbs.db', 'desktop.ini', '__macosx']);
+// The trainer's SYSTEM_NAMES (docker/deit_trainer/dataset.py), compared in lower case.
+const HIDDEN_NAMES = new Set([
+  'thumbs.db',
+  'desktop.ini',
+  '__macosx',
+  '$recycle.bin',
+  'system volume information',
+  'lost+found',
+]);
 
-/** Whether a file or folder name is hidden: dot-files, and the OS's own Thumbs.db, desktop.ini and __MACOSX (any case). */
+/** Whether a file or folder name is hidden: dot-files, and system names such as Thumbs.db or __MACOSX (any case). */
 export function isHiddenName(name: string): boolean {
   return name.startsWith('.') || HIDDEN_NAMES.has(name.toLowerCase());
 }
@@ -23,9 +31,12 @@ export class SkipLog {
     return this.entries.length;
   }
 
-  /** Entries other than hidden files (which are expected and not worth a warning): their count and the first few paths. */
+  /**
+   * Entries worth the "skipped files" warning: not hidden files (expected) nor empty class folders (which
+   * have their own warning). Their count and the first few paths.
+   */
   notable(examples: number): { count: number; examples: string[] } {
-    const notable = this.entries.filter((entry) => entry.code !== 'hidden').map((entry) => entry.path);
+    const notable = this.entries.filter((e) => e.code !== 'hidden' && e.code !== 'empty_class').map((e) => e.path);
     return { count: notable.length, examples: notable.sort().slice(0, examples) };
   }
 

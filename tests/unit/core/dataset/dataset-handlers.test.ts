@@ -137,7 +137,7 @@ describe('dataset.thumbnail', () => {
     expect(error.fix).toBeTruthy();
   });
 
-  it('refuses a link that leads outside the folder, though the scan counts it', async () => {
+  it('refuses a link that leads outside the folder, which the scan skips too', async () => {
     const { handlers } = setup();
     const t = dataset();
     const outside = tempFolder();
@@ -145,7 +145,8 @@ describe('dataset.thumbnail', () => {
     t.link('cat/elsewhere.png', outside.write('real.png', makePng(64, 64, 3)));
     t.link('cat/inside.png', 'b.png');
     const scan = await handlers['dataset.scan']({ path: t.root, valRatio: 0.2 });
-    expect(scan.totalImages).toBe(6);
+    expect(scan.totalImages).toBe(5);
+    expect(scan.skipped.find((s) => s.path === 'cat/elsewhere.png')?.code).toBe('link_outside');
     const error = await errorOf(handlers['dataset.thumbnail']({ root: t.root, file: 'cat/elsewhere.png' }));
     expect(error.kind).toBe('validation');
     expect(error.message).toContain('outside the dataset folder');

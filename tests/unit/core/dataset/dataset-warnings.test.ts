@@ -3,11 +3,14 @@ import { datasetWarnings, type WarningFacts } from '../../../../electron/core/da
 
 const facts = (over: Partial<WarningFacts>): WarningFacts => ({
   layout: 'class-folders',
+  trainFolder: null,
   valFolder: null,
   classes: [
     { name: 'a', train: 80, val: 20 },
     { name: 'b', train: 80, val: 20 },
   ],
+  emptyClasses: [],
+  unknownValClasses: [],
   skipped: { count: 0, byCode: [], examples: [] },
   smallImages: { count: 0, examples: [] },
   duplicates: { acrossClasses: [], acrossSplit: [] },
@@ -21,18 +24,15 @@ describe('datasetWarnings', () => {
   });
 
   it('no images at all, or only one class with images, are blockers and come first', () => {
-    const none = datasetWarnings(facts({ classes: [{ name: 'a', train: 0, val: 0 }] }));
-    expect(none[0]).toMatchObject({ code: 'no_images', severity: 'blocker' });
-    const one = datasetWarnings(
-      facts({
-        classes: [
-          { name: 'a', train: 80, val: 20 },
-          { name: 'b', train: 0, val: 0 },
-        ],
-      }),
-    );
+    const none = datasetWarnings(facts({ classes: [], emptyClasses: ['a'] }));
+    expect(none.map((w) => [w.code, w.severity])).toEqual([
+      ['no_images', 'blocker'],
+      ['empty_class', 'warning'],
+    ]);
+    const one = datasetWarnings(facts({ classes: [{ name: 'a', train: 80, val: 20 }], emptyClasses: ['b'] }));
     expect(one[0]).toMatchObject({ code: 'one_class', severity: 'blocker', examples: ['a'] });
-    expect(one.map((w) => w.code)).toContain('empty_class');
+    expect(one[1]).toMatchObject({ code: 'empty_class', examples: ['b'] });
+    expect(one[1]!.message).toContain('not used as classes');
   });
 
   it('a tiny class (under 10) and a strong imbalance (over 10×), naming the classes', () => {
@@ -46,6 +46,7 @@ describe('datasetWarnings', () => {
       }),
     );
     expect(warnings.map((w) => w.code)).toEqual(['tiny_class', 'imbalance']);
+    expect(warnings[0]!.message).toBe('Classes with fewer than 10 images: “tiny” (9).');
     expect(warnings[1]!.message).toContain('“big” has 1,000 images, “tiny” only 9 (111×)');
     expect(warnings[1]!.examples).toEqual(['tiny']);
   });
@@ -70,26 +71,41 @@ describe('datasetWarnings', () => {
     expect(datasetWarnings(few)).toMatchObject([{ code: 'few_images', count: 99 }]);
   });
 
-  it('split layout: a class without val images, and one without train images', () => {
+  it('split layout: a class without val images, one without train images, and val/ classes train/ lacks', () => {
     const warnings = datasetWarnings(
       facts({
         layout: 'split',
+        trainFolder: 'train',
         valFolder: 'validation',
         classes: [
           { name: 'a', train: 80, val: 20 },
           { name: 'b', train: 80, val: 0 },
           { name: 'c', train: 0, val: 30 },
         ],
+        unknownValClasses: ['d'],
       }),
     );
     expect(warnings.map((w) => [w.code, w.examples])).toEqual([
+      ['val_class_unknown', ['d']],
       ['empty_class', ['c']],
       ['empty_class', ['b']],
     ]);
-    expect(warnings[1]!.message).toContain('validation/');
+    expect(warnings[0]!.message).toContain('validation/');
+    expect(warnings[2]!.message).toContain('validation/');
   });
 
-  it('skipped files: counted by reason', () => {
+  it('split layout without a single training image: a blocker', () => {
+    const warnings = datasetWarnings(
+      facts({ layout: 'split', trainFolder: 'train', valFolder: 'val', classes: [{ name: 'a', train: 0, val: 5 }] }),
+    );
+    expect(warnings[0]).toMatchObject({
+      code: 'no_images',
+      severity: 'blocker',
+      message: 'There are no usable images in train/.',
+    });
+  });
+
+  it('skipped files: counted by reason, without hidden files and empty class folders', () => {
     const [w] = datasetWarnings(
       facts({
         skipped: {
@@ -98,6 +114,7 @@ describe('datasetWarnings', () => {
             { code: 'hidden', count: 40 },
             { code: 'corrupt', count: 2 },
             { code: 'not_image', count: 1 },
+            { code: 'empty_class', count: 1 },
           ],
           examples: ['a/x.jpg'],
         },
@@ -111,6 +128,7 @@ describe('datasetWarnings', () => {
     const [w] = datasetWarnings(
       facts({
         layout: 'split',
+        trainFolder: 'train',
         valFolder: 'val',
         duplicates: { acrossClasses: [], acrossSplit: [['train/a/1.png', 'val/a/1.png']] },
       }),

@@ -61,7 +61,6 @@ const record = (
   absolute: `/nowhere/${path}`,
   classIndex,
   part,
-  viaLink: false,
   width: 100,
   height: 100,
   size,

@@ -1,86 +1,67 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError, DatasetScan, type DatasetSkippedFile } from '../../../../electron/contract';
 import { scanDataset, type ScanProgress } from '../../../../electron/core/dataset/scan-dataset';
-import { bombPng, fixture, makePng, tempFolder, type TempFolder } from './dataset-files';
+import { makePng, tempFolder, type TempFolder } from './dataset-files';
+import { messyDataset, splitDataset } from './messy-dataset';
 import { snapshotFolder } from './folder-snapshot';
 
 let folder: TempFolder;
-afterEach(() => folder?.cleanup());
-
-/** A class-folders dataset with every kind of file the scan must handle. */
-function messyDataset(): TempFolder {
-  const t = tempFolder();
-  const formats = ['baseline-80x60.jpg', 'progressive-64x48.jpg', 'rgb-90x70.png', 'anim-40x30.gif'];
-  formats.push('rgb-50x40.bmp', 'lossy-100x80.webp', 'alpha-66x44.webp', 'le-30x20.tif', 'be-12x10.tif');
-  for (const name of formats) t.write(`cats/${name}`, `fixture:${name}`);
-  t.write('cats/UPPER CASE.JPG', 'fixture:gray-70x50.jpg');
-  t.write('cats/sub dir/deeper/ünïcødé name 1.png', makePng(80, 80, 1));
-  t.write('cats/sub dir/photo.jpeg', 'fixture:exif-thumb-160x120.jpg');
-  // every bad kind, each with its expected code
-  t.write('cats/.hidden.jpg', 'fixture:baseline-80x60.jpg');
-  t.write('cats/Thumbs.db', 'x');
-  t.write('cats/__MACOSX/cats/._a.jpg', 'x');
-  t.write('cats/notes.txt', 'not an image');
-  t.write('cats/empty.jpg', Buffer.alloc(0));
-  t.write('cats/corrupt.jpg', Buffer.from('definitely not a JPEG'));
-  t.write('cats/truncated.jpg', fixture('baseline-80x60.jpg').subarray(0, 700));
-  t.write('cats/bomb.png', bombPng(20_000, 20_000));
-  t.write('cats/renamed.jpg', makePng(70, 70, 9));
-  t.link('cats/loop', '.');
-  t.link('cats/broken.jpg', 'does-not-exist.jpg');
-  for (let i = 0; i < 10; i++) t.write(`dogs/dog ${i}.png`, makePng(96, 96, 100 + i));
-  t.mkdir('empty-class');
-  t.write('one/only.png', makePng(64, 64, 200));
-  for (let i = 0; i < 10; i++) t.write(`Ünïcødé class/${i}.png`, makePng(72, 72, 300 + i));
-  t.write('loose.jpg', 'fixture:baseline-80x60.jpg');
-  t.write('README.md', '# my dataset');
-  t.write('.DS_Store', 'x');
-  return t;
-}
+let outside: TempFolder;
+beforeEach(() => (outside = tempFolder('deit-outside-')));
+afterEach(() => {
+  folder?.cleanup();
+  outside.cleanup();
+});
 
 const EXPECTED_SKIPS: Array<[string, DatasetSkippedFile['code']]> = [
   ['.DS_Store', 'hidden'],
-  ['README.md', 'not_image'],
+  ['README.md', 'not_in_class'],
   ['cats/.hidden.jpg', 'hidden'],
   ['cats/Thumbs.db', 'hidden'],
   ['cats/__MACOSX/', 'hidden'],
+  ['cats/abs-inside.png', 'link_outside'],
   ['cats/bomb.png', 'too_large'],
   ['cats/broken.jpg', 'broken_link'],
   ['cats/corrupt.jpg', 'corrupt'],
+  ['cats/elsewhere.png', 'link_outside'],
   ['cats/empty.jpg', 'empty'],
-  ['cats/loop/', 'link_loop'],
+  ['cats/loop', 'link_not_followed'],
   ['cats/notes.txt', 'not_image'],
-  ['cats/renamed.jpg', 'wrong_extension'],
   ['cats/truncated.jpg', 'truncated'],
+  ['empty-class/', 'empty_class'],
+  ['linked-class', 'link_not_followed'],
   ['loose.jpg', 'not_in_class'],
+  ['lost+found/', 'hidden'],
 ];
+const HIDDEN = EXPECTED_SKIPS.filter(([, code]) => code === 'hidden').length;
 
 describe('scanDataset on a class-folders dataset with every bad kind of file', () => {
   it('counts the usable images per class and says why each other file was left out', async () => {
-    folder = messyDataset();
+    folder = messyDataset(outside);
     const scan = DatasetScan.parse(await scanDataset(folder.root, { valRatio: 0.2 }));
     expect(scan.layout).toBe('class-folders');
-    expect(scan.split).toEqual({ kind: 'auto', valRatio: 0.2, valFolder: null });
-    // sorted by code point like Python's sorted(): "Ü" (U+00DC) after the lower-case names
+    expect(scan.split).toEqual({ kind: 'auto', valRatio: 0.2, trainFolder: null, valFolder: null });
+    // Sorted by code point like Python's sorted(): "Ü" (U+00DC) after the lower-case names. The empty
+    // class folder is not a class.
     expect(scan.classes.map((c) => [c.name, c.train, c.val])).toEqual([
-      ['cats', 10, 2],
+      ['cats', 11, 3],
       ['dogs', 8, 2],
-      ['empty-class', 0, 0],
       ['one', 1, 0],
       ['Ünïcødé class', 8, 2],
     ]);
-    expect(scan.totalImages).toBe(12 + 10 + 1 + 10);
+    expect(scan.totalImages).toBe(14 + 10 + 1 + 10);
     expect(scan.skipped.map((s) => [s.path, s.code])).toEqual(EXPECTED_SKIPS);
     expect(scan.skippedTotal).toBe(EXPECTED_SKIPS.length);
-    expect(scan.skippedByCode.find((b) => b.code === 'hidden')?.count).toBe(4);
+    expect(scan.skippedByCode.find((b) => b.code === 'hidden')?.count).toBe(HIDDEN);
     for (const s of scan.skipped) expect(s.reason.length).toBeGreaterThan(4);
     expect(scan.canTrain).toBe(true);
   });
 
   it('finds images in nested folders, with spaces and unicode in names, and shows a few per class', async () => {
-    folder = messyDataset();
+    folder = messyDataset(outside);
     const scan = await scanDataset(folder.root, { valRatio: 0.2 });
     const cats = scan.classes.find((c) => c.name === 'cats')!;
     expect(cats.samples).toHaveLength(4);
@@ -92,28 +73,34 @@ describe('scanDataset on a class-folders dataset with every bad kind of file', (
   });
 
   it('warns about the empty class, the tiny class, skipped files, small images and few images', async () => {
-    folder = messyDataset();
+    folder = messyDataset(outside);
     const scan = await scanDataset(folder.root, { valRatio: 0.2 });
     const byCode = Object.fromEntries(scan.warnings.map((w) => [w.code, w]));
     expect(byCode.empty_class).toMatchObject({ count: 1, examples: ['empty-class'] });
     expect(byCode.tiny_class).toMatchObject({ count: 1, examples: ['one'] });
-    expect(byCode.skipped_files?.count).toBe(EXPECTED_SKIPS.length - 4); // hidden files are not worth a warning
+    // hidden files are expected, and the empty class folder has its own warning
+    expect(byCode.skipped_files?.count).toBe(EXPECTED_SKIPS.length - HIDDEN - 1);
     expect(byCode.skipped_files?.message).toContain('1 damaged');
     expect(byCode.small_images?.count).toBe(8); // the fixtures under 64 px on the shorter side
-    expect(byCode.few_images?.count).toBe(33);
+    expect(byCode.few_images?.count).toBe(35);
+    // the link inside the folder and its target are the same picture twice in one class
+    expect(byCode.duplicates_across_split?.examples).toEqual([
+      'cats/inside.png',
+      'cats/sub dir/deeper/ünïcødé name 1.png',
+    ]);
     expect(byCode.imbalance?.examples).toEqual(['one']);
     for (const w of scan.warnings) expect(w.fix).toBeTruthy();
   });
 
   it('leaves the folder byte-for-byte and mtime-unchanged', async () => {
-    folder = messyDataset();
+    folder = messyDataset(outside);
     const before = snapshotFolder(folder.root);
     await scanDataset(folder.root, { valRatio: 0.2 });
     expect(snapshotFolder(folder.root)).toEqual(before);
   });
 
   it('reports progress: listing, reading with a total, and done, with counts that only grow', async () => {
-    folder = messyDataset();
+    folder = messyDataset(outside);
     const events: ScanProgress[] = [];
     await scanDataset(folder.root, { valRatio: 0.2, onProgress: (p) => events.push(p), progressIntervalMs: 0 });
     expect(events[0]).toEqual({ filesSeen: 0, filesRead: 0, filesTotal: null, phase: 'listing' });
@@ -126,8 +113,25 @@ describe('scanDataset on a class-folders dataset with every bad kind of file', (
     }
   });
 
+  it('walks folders nested deeper than its concurrency without deadlock', async () => {
+    folder = tempFolder();
+    const deep = Array.from({ length: 30 }, (_, i) => `d${i}`).join('/');
+    folder.write(`cats/${deep}/deep.png`, makePng(64, 64, 1));
+    folder.write('dogs/a.png', makePng(64, 64, 2));
+    const scan = await scanDataset(folder.root, { valRatio: 0.2, concurrency: 2 });
+    expect(scan.classes.map((c) => c.train + c.val)).toEqual([1, 1]);
+  });
+
+  it.skipIf(process.platform === 'win32')('skips a FIFO named like an image instead of hanging on it', async () => {
+    folder = tempFolder();
+    folder.write('cats/a.png', makePng(64, 64, 1));
+    execFileSync('mkfifo', [path.join(folder.root, 'cats', 'pipe.jpg')]);
+    const scan = await scanDataset(folder.root, { valRatio: 0.2 });
+    expect(scan.skipped).toEqual([{ path: 'cats/pipe.jpg', code: 'not_image', reason: 'not a regular file' }]);
+  });
+
   it('stops with a typed "cancelled" error when its signal fires', async () => {
-    folder = messyDataset();
+    folder = messyDataset(outside);
     const controller = new AbortController();
     const scan = scanDataset(folder.root, {
       valRatio: 0.2,
@@ -140,23 +144,11 @@ describe('scanDataset on a class-folders dataset with every bad kind of file', (
 });
 
 describe('scanDataset on an existing train/val split', () => {
-  function splitDataset(valName = 'val'): TempFolder {
-    const t = tempFolder();
-    for (let i = 0; i < 12; i++) t.write(`train/cat/${i}.png`, makePng(64, 64, i));
-    for (let i = 0; i < 12; i++) t.write(`train/dog/${i}.png`, makePng(64, 64, 50 + i));
-    t.write('train/only-train/a.png', makePng(64, 64, 90));
-    for (let i = 0; i < 3; i++) t.write(`${valName}/cat/${i}.png`, makePng(64, 64, 20 + i));
-    t.write(`${valName}/dog/leak.png`, makePng(64, 64, 50)); // identical to train/dog/0.png
-    t.write('train/stray.png', makePng(64, 64, 99));
-    t.write('test/cat/0.png', makePng(64, 64, 77));
-    return t;
-  }
-
-  it('uses the folders as they are, and unions the class names of both parts', async () => {
+  it('uses the folders as they are; the classes are those of the training folder', async () => {
     folder = splitDataset();
     const scan = await scanDataset(folder.root, { valRatio: 0.3 });
     expect(scan.layout).toBe('split');
-    expect(scan.split).toEqual({ kind: 'existing', valRatio: null, valFolder: 'val' });
+    expect(scan.split).toEqual({ kind: 'existing', valRatio: null, trainFolder: 'train', valFolder: 'val' });
     expect(scan.classes.map((c) => [c.name, c.train, c.val])).toEqual([
       ['cat', 12, 3],
       ['dog', 12, 1],
@@ -165,35 +157,34 @@ describe('scanDataset on an existing train/val split', () => {
     expect(scan.skipped.map((s) => [s.path, s.code])).toEqual([
       ['test/', 'unused_folder'],
       ['train/stray.png', 'not_in_class'],
+      ['val/only-val/', 'unused_folder'],
     ]);
   });
 
-  it('finds images identical between train/ and val/, and classes missing from val/', async () => {
+  it('finds images identical between train/ and val/, classes missing from val/, and val/ classes missing from train/', async () => {
     folder = splitDataset();
     const scan = await scanDataset(folder.root, { valRatio: 0.2 });
-    const leak = scan.warnings.find((w) => w.code === 'duplicates_across_split');
-    expect(leak?.examples).toEqual(['train/dog/0.png', 'val/dog/leak.png']);
-    const missing = scan.warnings.filter((w) => w.code === 'empty_class').map((w) => w.examples);
-    expect(missing).toEqual([['only-train']]);
+    const warning = (code: string) => scan.warnings.filter((w) => w.code === code).map((w) => w.examples);
+    expect(warning('duplicates_across_split')).toEqual([['train/dog/0.png', 'val/dog/leak.png']]);
+    expect(warning('empty_class')).toEqual([['only-train']]);
+    expect(warning('val_class_unknown')).toEqual([['only-val']]);
   });
 
-  it('accepts validation/ as the validation folder', async () => {
-    folder = splitDataset('validation');
+  it('accepts training/ and valid/ or validation/, in any case', async () => {
+    folder = splitDataset('Training', 'validation');
     const scan = await scanDataset(folder.root, { valRatio: 0.2 });
-    expect(scan.split.valFolder).toBe('validation');
-    expect(scan.classes.find((c) => c.name === 'cat')?.val).toBe(3);
+    expect(scan.split).toMatchObject({ trainFolder: 'Training', valFolder: 'validation' });
+    expect(scan.classes.find((c) => c.name === 'cat')).toMatchObject({ train: 12, val: 3 });
   });
 
-  it('treats train/ and val/ without class folders inside as two classes', async () => {
+  it('train/ and val/ without class folders inside: dataset_invalid, as for the trainer', async () => {
     folder = tempFolder();
     for (let i = 0; i < 4; i++) folder.write(`train/${i}.png`, makePng(64, 64, i));
     for (let i = 0; i < 4; i++) folder.write(`val/${i}.png`, makePng(64, 64, 10 + i));
-    const scan = await scanDataset(folder.root, { valRatio: 0.25 });
-    expect(scan.layout).toBe('class-folders');
-    expect(scan.classes.map((c) => [c.name, c.train, c.val])).toEqual([
-      ['train', 3, 1],
-      ['val', 3, 1],
-    ]);
+    await expect(scanDataset(folder.root, { valRatio: 0.25 })).rejects.toMatchObject({
+      kind: 'dataset_invalid',
+      message: expect.stringContaining('train/'),
+    });
   });
 });
 
