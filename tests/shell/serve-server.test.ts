@@ -219,7 +219,8 @@ describe('serve mode: the event stream', () => {
               const fields = Object.fromEntries(
                 block.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]),
               );
-              if (fields.event) got.push({ id: Number(fields.id), event: fields.event, data: JSON.parse(fields.data ?? 'null') });
+              if (fields.event)
+                got.push({ id: Number(fields.id), event: fields.event, data: JSON.parse(fields.data ?? 'null') });
               if (got.length >= count) {
                 req.destroy();
                 resolve(got);

@@ -172,20 +172,32 @@ describe('Dataset step', () => {
     expect(next()).toHaveAttribute('aria-disabled', 'true');
   });
 
-  test('moving the validation share re-splits once the slider rests', async () => {
+  test('moving the validation share re-splits every class at once, by the trainer’s rule, without a new scan', async () => {
     const api = scanning();
     renderStep(<DatasetStep />, { api, initial: { datasetPath: scanClean.root, scan: scanClean } });
     const slider = screen.getByRole('slider', { name: /Validation share/ });
     fireEvent.change(slider, { target: { value: '0.25' } });
     fireEvent.change(slider, { target: { value: '0.3' } });
-    await waitFor(() => expect(api.inputsOf('dataset.scan')).toEqual([{ path: '/data/birds', valRatio: 0.3 }]));
+    // 100 → 30, 90 → 27, 80 → 24 validation images.
+    expect(screen.getByText('189 images for training, 81 for validation.')).toBeInTheDocument();
+    const finch = within(screen.getByRole('table')).getByRole('row', { name: /finch/ });
+    await waitFor(() =>
+      expect(
+        within(finch)
+          .getAllByRole('cell')
+          .map((c) => c.textContent),
+      ).toEqual(['70', '30', '100']),
+    );
+    expect(JSON.parse(sessionStorage.getItem('deit-studio.wizard.v1')!).valRatio).toBe(0.3);
+    expect(api.inputsOf('dataset.scan')).toHaveLength(0);
+    await thumbnailsShown(4);
   });
 
   test('an existing train/val split is used as it is, without a slider', async () => {
     const split = DatasetScan.parse({
       ...scanClean,
       layout: 'split',
-      split: { kind: 'existing', valRatio: null, valFolder: 'validation' },
+      split: { kind: 'existing', valRatio: null, trainFolder: 'train', valFolder: 'validation' },
     });
     renderStep(<DatasetStep />, { api: scanning(), initial: { datasetPath: split.root, scan: split } });
     expect(screen.getByText(/already has a split/)).toHaveTextContent('train/ and validation/');

@@ -125,7 +125,7 @@ export const pullProgress = ImageProgress.parse({
 export const scanClean = DatasetScan.parse({
   root: '/data/birds',
   layout: 'class-folders',
-  split: { kind: 'auto', valRatio: 0.2, valFolder: null },
+  split: { kind: 'auto', valRatio: 0.2, trainFolder: null, valFolder: null },
   classes: [
     { name: 'finch', train: 80, val: 20, samples: ['finch/001.jpg', 'finch/002.jpg'] },
     { name: 'robin', train: 72, val: 18, samples: ['robin/001.jpg'] },

@@ -11,6 +11,7 @@ import { datasetBlocker } from './dataset-blocker';
 import { ClassSamples } from './ClassSamples';
 import { DatasetWarnings } from './DatasetWarnings';
 import { FolderChooser } from './FolderChooser';
+import { resplit } from './resplit';
 import { ScanProgressView } from './ScanProgressView';
 import { SplitPanel } from './SplitPanel';
 import { useDatasetScanner } from './use-dataset-scan';
@@ -44,7 +45,9 @@ function ScanFacts({ scan }: { scan: DatasetScan }) {
       </dd>
       <dt>Layout</dt>
       <dd>
-        {scan.layout === 'split' ? `train/ and ${scan.split.valFolder ?? 'val'}/ folders` : 'one folder per class'}
+        {scan.layout === 'split'
+          ? `${scan.split.trainFolder ?? 'train'}/ and ${scan.split.valFolder ?? 'val'}/ folders`
+          : 'one folder per class'}
       </dd>
       <dt>Scanned in</dt>
       <dd>{scan.durationMs < 1000 ? `${Math.round(scan.durationMs)} ms` : formatDuration(scan.durationMs / 1000)}</dd>
@@ -66,11 +69,11 @@ export function DatasetStep() {
     if (needsRescan && state.datasetPath) startScan(state.datasetPath, state.valRatio);
   }, [needsRescan, state.datasetPath, state.valRatio, startScan]);
 
+  // A new share re-splits the scan in place (the trainer's rule), so counts and chart follow at once.
   const onRatioChange = useCallback(
-    (ratio: number) => {
-      if (scan) startScan(scan.root, ratio);
-    },
-    [scan, startScan],
+    (ratio: number) =>
+      update((current) => (current.scan ? { scan: resplit(current.scan, ratio), valRatio: ratio } : {})),
+    [update],
   );
 
   const blocker = scan ? datasetBlocker(scan) : null;
@@ -99,9 +102,7 @@ export function DatasetStep() {
         busy={scanning !== null}
       />
 
-      {scanning && (scan === null || scan.root !== scanning.path) && (
-        <ScanProgressView path={scanning.path} progress={scanner.progress} onCancel={scanner.cancel} />
-      )}
+      {scanning && <ScanProgressView path={scanning.path} progress={scanner.progress} onCancel={scanner.cancel} />}
       {scanner.error && !scanning && <ErrorNotice error={scanner.error} />}
       {scanner.stopped && !scanning && <p className="notice">The scan was stopped. Scan a folder to continue.</p>}
       {!scan && !scanning && !scanner.error && <ExpectedLayout />}
@@ -117,11 +118,7 @@ export function DatasetStep() {
           )}
           <DatasetWarnings scan={scan} />
           {scan.classes.length > 0 && <ClassCounts classes={scan.classes} />}
-          <SplitPanel
-            scan={scan}
-            onRatioChange={onRatioChange}
-            busy={scanning !== null && scanning.path === scan.root}
-          />
+          <SplitPanel scan={scan} onRatioChange={onRatioChange} />
           <ClassSamples scan={scan} />
         </>
       )}

@@ -6,6 +6,7 @@ import { SkippedFiles } from './SkippedFiles';
 const TITLE: Record<DatasetWarning['code'], string> = {
   no_images: 'No usable images',
   one_class: 'Only one class',
+  val_class_unknown: 'Validation classes missing from training',
   skipped_files: 'Some files are left out',
   tiny_class: 'Very small classes',
   empty_class: 'Classes that need images',

@@ -5,16 +5,17 @@ import { formatCount } from '../wizard-format';
 const REASON: Record<SkipCode, string> = {
   hidden: 'hidden or system files',
   not_image: 'not images',
-  wrong_extension: 'wrong file extension',
-  corrupt: 'damaged',
+  corrupt: 'damaged or not images inside',
   truncated: 'cut off',
   too_large: 'too large',
   empty: 'empty',
   unreadable: 'unreadable',
   broken_link: 'broken links',
-  link_loop: 'link loops',
+  link_outside: 'links to files outside the folder',
+  link_not_followed: 'links to folders (not followed)',
   not_in_class: 'outside a class folder',
   unused_folder: 'unused folders',
+  empty_class: 'class folders without usable images',
 };
 
 /**

@@ -1,47 +1,45 @@
 import { useEffect, useState } from 'react';
 import type { DatasetScan } from '../../../../electron/contract';
 import { formatCount, formatPercent } from '../wizard-format';
+import { resplit } from './resplit';
 
-const RESPLIT_DELAY_MS = 400;
+const COMMIT_DELAY_MS = 250;
+
+/** Training and validation images in all. */
+function totals(scan: DatasetScan): { train: number; val: number } {
+  return scan.classes.reduce((sum, c) => ({ train: sum.train + c.train, val: sum.val + c.val }), { train: 0, val: 0 });
+}
 
 /**
  * Which images train and which validate: the folder's own train/val split, or an automatic
- * stratified one whose share the user can move (the scan is re-done with the new share).
+ * stratified one whose share the user can move. Counts follow the slider at once (the trainer's
+ * rounding rule, no new scan); the choice is kept once the slider rests.
  */
-export function SplitPanel({
-  scan,
-  onRatioChange,
-  busy,
-}: {
-  scan: DatasetScan;
-  onRatioChange: (ratio: number) => void;
-  busy: boolean;
-}) {
-  const train = scan.classes.reduce((sum, c) => sum + c.train, 0);
-  const val = scan.classes.reduce((sum, c) => sum + c.val, 0);
-  const scanned = scan.split.valRatio ?? 0.2;
-  const [ratio, setRatio] = useState(scanned);
-  const [seenScanned, setSeenScanned] = useState(scanned);
-  if (seenScanned !== scanned) {
-    // A new scan result (or a restored one) moves the slider to what was really used.
-    setSeenScanned(scanned);
-    setRatio(scanned);
+export function SplitPanel({ scan, onRatioChange }: { scan: DatasetScan; onRatioChange: (ratio: number) => void }) {
+  const chosen = scan.split.valRatio ?? 0.2;
+  const [ratio, setRatio] = useState(chosen);
+  const [seenChosen, setSeenChosen] = useState(chosen);
+  if (seenChosen !== chosen) {
+    // A new scan (or a restored one) moves the slider to what it really used.
+    setSeenChosen(chosen);
+    setRatio(chosen);
   }
 
-  // Arrow keys move the slider in steps: wait until it rests before re-splitting.
+  // Arrow keys move the slider in steps: keep the choice (and redraw the chart) once it rests.
   useEffect(() => {
-    if (scan.split.kind !== 'auto' || Math.abs(ratio - scanned) < 1e-9) return;
-    const timer = setTimeout(() => onRatioChange(ratio), RESPLIT_DELAY_MS);
+    if (scan.split.kind !== 'auto' || Math.abs(ratio - chosen) < 1e-9) return;
+    const timer = setTimeout(() => onRatioChange(ratio), COMMIT_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [ratio, scanned, scan.split.kind, onRatioChange]);
+  }, [ratio, chosen, scan.split.kind, onRatioChange]);
 
+  const { train, val } = totals(resplit(scan, ratio));
   return (
-    <section className="panel" aria-labelledby="split-title" aria-busy={busy}>
+    <section className="panel" aria-labelledby="split-title">
       <h2 id="split-title">Training and validation</h2>
       {scan.split.kind === 'existing' ? (
         <p>
-          Your folder already has a split (<code>train/</code> and <code>{scan.split.valFolder ?? 'val'}/</code>): DeiT
-          Studio uses it as it is.
+          Your folder already has a split (<code>{scan.split.trainFolder ?? 'train'}/</code> and{' '}
+          <code>{scan.split.valFolder ?? 'val'}/</code>): DeiT Studio uses it as it is.
         </p>
       ) : (
         <>
@@ -69,7 +67,7 @@ export function SplitPanel({
         </>
       )}
       <p className="split-totals" aria-live="polite">
-        {busy ? 'Re-splitting…' : `${formatCount(train)} images for training, ${formatCount(val)} for validation.`}
+        {formatCount(train)} images for training, {formatCount(val)} for validation.
       </p>
     </section>
   );
