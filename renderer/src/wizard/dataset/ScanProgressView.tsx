@@ -24,7 +24,7 @@ export function ScanProgressView({
   const fraction =
     progress?.phase === 'reading' && progress.filesTotal ? progress.filesRead / progress.filesTotal : null;
   return (
-    <div className="panel scan-progress" aria-busy="true">
+    <div className="panel scan-progress">
       <p>
         Scanning <code>{path}</code>… DeiT Studio only reads it.
       </p>

@@ -75,7 +75,8 @@ export function EnvironmentStep() {
         DeiT Studio checks that this machine can train: GPU driver, Docker, GPU access from Docker, disk and memory.
       </p>
 
-      <section className="panel" aria-labelledby="checks-title" aria-busy={check.loading}>
+      {/* No aria-busy here: it would hold back the status line below until the check ends. */}
+      <section className="panel" aria-labelledby="checks-title">
         <div className="panel-header">
           <h2 id="checks-title">Checks</h2>
           <button type="button" onClick={check.reload} disabled={check.loading}>

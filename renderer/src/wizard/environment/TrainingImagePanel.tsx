@@ -14,7 +14,8 @@ export function TrainingImagePanel({ image, dockerWorks }: { image: TrainingImag
     pending === 'ensure' || status?.state === 'pulling' || status?.state === 'building' || pending === 'cancel';
 
   return (
-    <section className="panel" aria-labelledby="image-title" aria-busy={working || pending === 'status'}>
+    // Busy only while the status loads: during a pull, aria-busy would mute the progress announcements.
+    <section className="panel" aria-labelledby="image-title" aria-busy={!status && pending === 'status'}>
       <h2 id="image-title">Training image</h2>
       <p className="panel-intro">
         Training runs inside a Docker image: PyTorch with DeiT Studio’s trainer. It is prepared once and reused for
