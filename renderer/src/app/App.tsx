@@ -1,14 +1,17 @@
 import { RunDashboard } from '../runs/RunDashboard';
 import { RunResultsView } from '../runs/RunResultsView';
 import { RunsList } from '../runs/RunsList';
-import { DatasetStep } from '../wizard/DatasetStep';
-import { EnvironmentStep } from '../wizard/EnvironmentStep';
-import { SettingsStep } from '../wizard/SettingsStep';
-import { TrainStep } from '../wizard/TrainStep';
+import { DatasetStep } from '../wizard/dataset/DatasetStep';
+import { EnvironmentStep } from '../wizard/environment/EnvironmentStep';
+import { TrainStep } from '../wizard/review/TrainStep';
+import { SettingsStep } from '../wizard/settings/SettingsStep';
 import { WizardProvider } from '../wizard/wizard-state';
 import { navigate, useRoute, type Route } from './router';
-import { WIZARD_STEPS, isWizardStep, type WizardStepId } from './steps';
+import { StepsNav } from './StepsNav';
+import { isWizardStep, type WizardStepId } from './steps';
 import { useTheme, type ThemeChoice } from './theme';
+import { useFocusOnNavigation } from './use-focus-on-navigation';
+import '../wizard/wizard.css';
 
 /** Which screen a route shows. `#/new/<step>` is the wizard; `#/runs[/<id>[/results]]` the runs. */
 export function screenFor(route: Route): { step?: WizardStepId; runs?: { id?: string; results?: boolean } } {
@@ -25,11 +28,20 @@ export function App() {
   const [theme, setTheme] = useTheme();
   const screen = screenFor(route);
   const runs = screen.runs;
+  useFocusOnNavigation(route.join('/'));
 
   return (
     <WizardProvider>
       <div className="app">
-        <a className="skip-link" href="#main">
+        {/* The hash is the route, so the skip link moves focus itself instead of changing the hash. */}
+        <a
+          className="skip-link"
+          href="#main"
+          onClick={(e) => {
+            e.preventDefault();
+            document.getElementById('main')?.focus();
+          }}
+        >
           Skip to content
         </a>
         <header className="topbar">
@@ -43,34 +55,7 @@ export function App() {
             </select>
           </label>
         </header>
-        <nav className="sidebar" aria-label="Steps">
-          <ol className="steps">
-            {WIZARD_STEPS.map((s, i) => (
-              <li key={s.id}>
-                <a
-                  href={`#/new/${s.id}`}
-                  aria-current={screen.step === s.id ? 'step' : undefined}
-                  className={screen.step === s.id ? 'current' : undefined}
-                >
-                  <span className="step-number" aria-hidden="true">
-                    {i + 1}
-                  </span>
-                  <span>
-                    {s.title}
-                    <small>{s.hint}</small>
-                  </span>
-                </a>
-              </li>
-            ))}
-          </ol>
-          <a
-            href="#/runs"
-            className={runs ? 'current runs-link' : 'runs-link'}
-            aria-current={runs && !runs.id ? 'page' : undefined}
-          >
-            Runs
-          </a>
-        </nav>
+        <StepsNav current={screen.step} runsCurrent={runs ? (runs.id ? 'run' : 'list') : null} />
         <main id="main" className="content" tabIndex={-1}>
           {screen.step === 'environment' && <EnvironmentStep />}
           {screen.step === 'dataset' && <DatasetStep />}

@@ -1,20 +1,88 @@
-import { createContext, useContext, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { DatasetScan } from '../../../electron/contract';
+import { DEFAULT_DRAFT, type SettingsDraft } from './settings/settings-draft';
+import { loadWizardState, saveWizardState } from './wizard-storage';
+
+/** What the environment step found out about this machine. */
+export interface MachineReadiness {
+  /** Training on the GPU works (driver, Docker, GPU access from containers). */
+  gpuReady: boolean;
+  /** Training on the CPU works (Docker does, the GPU does not). */
+  cpuFallback: boolean;
+  /** The training image exists. */
+  imageReady: boolean;
+  /** GPU names, for "expected speed on your …". */
+  gpuNames: string[];
+  /** The NVIDIA GPUs by driver index, for choosing which ones a run uses. */
+  gpus: Array<{ index: number; name: string; memoryMiB: number | null }>;
+}
 
 /** What the user has chosen so far in the wizard. */
 export interface WizardState {
+  machine: MachineReadiness | null;
+  /** 'cpu' only once the user chose the slow CPU mode. */
+  device: 'gpu' | 'cpu';
+  /** What is typed in the folder field. */
+  folderInput: string;
+  /** The folder chosen for training (scanned, or to be scanned again after a reload). */
   datasetPath: string | null;
+  /** Share of images held back for validation when the folder has no train/val split. */
+  valRatio: number;
+  scan: DatasetScan | null;
+  draft: SettingsDraft;
+  /** The user has seen the settings step (its defaults count as chosen only then). */
+  settingsVisited: boolean;
 }
 
-const WizardContext = createContext<[WizardState, (next: WizardState) => void] | null>(null);
+/** A fresh wizard. */
+export const INITIAL_WIZARD_STATE: WizardState = {
+  machine: null,
+  device: 'gpu',
+  folderInput: '',
+  datasetPath: null,
+  valRatio: 0.2,
+  scan: null,
+  draft: DEFAULT_DRAFT,
+  settingsVisited: false,
+};
 
-/** Holds the wizard's choices across steps. */
-export function WizardProvider({ children }: { children: ReactNode }) {
-  const value = useState<WizardState>({ datasetPath: null });
+type Patch = Partial<WizardState> | ((state: WizardState) => Partial<WizardState>);
+
+/** The wizard's choices and how to change them. */
+export interface WizardContextValue {
+  state: WizardState;
+  /** Merges a change into the state (a function gets the newest state). */
+  update: (patch: Patch) => void;
+  /** Changes some settings fields. */
+  updateDraft: (patch: Partial<SettingsDraft>) => void;
+}
+
+const WizardContext = createContext<WizardContextValue | null>(null);
+
+/**
+ * Holds the wizard's choices across steps, kept in sessionStorage so a reload keeps them
+ * (session, not local: a new window starts a fresh wizard). `initial` replaces what is stored (tests).
+ */
+export function WizardProvider({ children, initial }: { children: ReactNode; initial?: Partial<WizardState> }) {
+  const [state, setState] = useState<WizardState>(() =>
+    initial ? { ...INITIAL_WIZARD_STATE, ...initial } : loadWizardState(INITIAL_WIZARD_STATE),
+  );
+  useEffect(() => saveWizardState(state), [state]);
+  const update = useCallback(
+    (patch: Patch) =>
+      setState((current) => ({ ...current, ...(typeof patch === 'function' ? patch(current) : patch) })),
+    [],
+  );
+  const updateDraft = useCallback(
+    (patch: Partial<SettingsDraft>) => setState((current) => ({ ...current, draft: { ...current.draft, ...patch } })),
+    [],
+  );
+  const value = useMemo(() => ({ state, update, updateDraft }), [state, update, updateDraft]);
   return <WizardContext.Provider value={value}>{children}</WizardContext.Provider>;
 }
 
-/** The wizard's choices and their setter. */
-export function useWizard(): [WizardState, (next: WizardState) => void] {
+/** The wizard's choices and their setters. */
+export function useWizard(): WizardContextValue {
   const value = useContext(WizardContext);
   if (!value) throw new Error('useWizard must be used inside <WizardProvider>.');
   return value;

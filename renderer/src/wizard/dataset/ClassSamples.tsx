@@ -1,0 +1,36 @@
+import type { DatasetScan } from '../../../../electron/contract';
+import { formatCount } from '../wizard-format';
+import { DatasetThumbnail } from './DatasetThumbnail';
+
+const CLASSES_SHOWN = 12;
+const PER_CLASS = 4;
+
+/** The file name of a path relative to the dataset root. */
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+/** A few images of each class, to check at a glance that the folders hold what their names say. */
+export function ClassSamples({ scan }: { scan: DatasetScan }) {
+  const classes = scan.classes.filter((c) => c.samples.length > 0);
+  if (classes.length === 0) return null;
+  const shown = classes.slice(0, CLASSES_SHOWN);
+  return (
+    <section className="panel" aria-labelledby="samples-title">
+      <h2 id="samples-title">Examples</h2>
+      <ul className="sample-rows">
+        {shown.map((c) => (
+          <li key={c.name} className="sample-row">
+            <span className="sample-class">{c.name}</span>
+            <span className="sample-images">
+              {c.samples.slice(0, PER_CLASS).map((file) => (
+                <DatasetThumbnail key={file} root={scan.root} file={file} alt={`${c.name}: ${baseName(file)}`} />
+              ))}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {classes.length > shown.length && <p>and {formatCount(classes.length - shown.length)} more classes.</p>}
+    </section>
+  );
+}

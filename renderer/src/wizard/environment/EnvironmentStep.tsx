@@ -1,0 +1,116 @@
+import { useEffect } from 'react';
+import type { EnvironmentReport } from '../../../../electron/contract';
+import { useCall } from '../../api/hooks';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { StepHeading } from '../StepHeading';
+import { useWizard } from '../wizard-state';
+import { WizardNav } from '../WizardNav';
+import { ComputeModeChoice } from './ComputeModeChoice';
+import { DoctorChecklist } from './DoctorChecklist';
+import { MachineSummary } from './MachineSummary';
+import { TrainingImagePanel } from './TrainingImagePanel';
+import { useTrainingImage, type TrainingImage } from './use-training-image';
+
+/** What the user should do next on this step, given what is known so far. */
+export function environmentHint(
+  report: EnvironmentReport | undefined,
+  image: TrainingImage,
+  device: 'gpu' | 'cpu',
+): { canGoNext: boolean; hint: string } {
+  if (!report) return { canGoNext: false, hint: 'Wait for the checks to finish, or fix what they report.' };
+  const canTrain = report.gpuReady || (report.cpuFallback && device === 'cpu');
+  if (!canTrain) {
+    return {
+      canGoNext: false,
+      hint: report.cpuFallback
+        ? 'Fix the GPU items and press “Check again”, or choose CPU mode (slow).'
+        : 'Fix the blocking items, then press “Check again”.',
+    };
+  }
+  const state = image.status?.state;
+  if (state === 'ready') return { canGoNext: true, hint: 'This machine is ready. Next: choose your images.' };
+  if (state === 'pulling' || state === 'building' || image.pending === 'ensure')
+    return { canGoNext: false, hint: 'Wait for the training image to be ready.' };
+  return { canGoNext: false, hint: 'Prepare the training image below.' };
+}
+
+/** Step 1: can this machine train? The doctor's checklist, the training image, and GPU or CPU mode. */
+export function EnvironmentStep() {
+  const { state, update } = useWizard();
+  const summary = useCall('environment.summary', {});
+  const check = useCall('environment.check', {});
+  const image = useTrainingImage();
+  const report = check.data;
+  // The doctor's own GPU list when it has one (what the driver reports), else the inventory's.
+  const gpuNames =
+    report?.gpus?.map((g) => g.name) ??
+    (summary.data?.gpus ?? []).filter((g) => /nvidia/i.test(g.vendor + g.name)).map((g) => g.name);
+  const imageReady = image.status?.state === 'ready';
+  const dockerWorks = !report || report.checks.find((c) => c.id === 'docker')?.status !== 'blocking';
+
+  // Other steps read the outcome from the wizard state (review, sidebar marks, CPU labels).
+  useEffect(() => {
+    if (!report) return;
+    update((current) => ({
+      machine: {
+        gpuReady: report.gpuReady,
+        cpuFallback: report.cpuFallback,
+        imageReady,
+        gpuNames,
+        gpus: (report.gpus ?? []).map(({ index, name, memoryMiB }) => ({ index, name, memoryMiB })),
+      },
+      // A GPU that works again wins over an earlier choice of CPU mode.
+      device: report.gpuReady ? 'gpu' : current.device,
+    }));
+    // gpuNames is derived from summary.data; its identity changes every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [report, imageReady, summary.data, update]);
+
+  const { canGoNext, hint } = environmentHint(report, image, state.device);
+
+  return (
+    <section aria-labelledby="env-title" className="wizard-step">
+      <StepHeading id="env-title">Environment</StepHeading>
+      <p className="lead">
+        DeiT Studio checks that this machine can train: GPU driver, Docker, GPU access from Docker, disk and memory.
+      </p>
+
+      {/* No aria-busy here: it would hold back the status line below until the check ends. */}
+      <section className="panel" aria-labelledby="checks-title">
+        <div className="panel-header">
+          <h2 id="checks-title">Checks</h2>
+          <button type="button" onClick={check.reload} disabled={check.loading}>
+            {check.loading ? 'Checking…' : 'Check again'}
+          </button>
+        </div>
+        <p role="status" className="visually-hidden">
+          {check.loading ? 'Checking this machine…' : report ? 'Checks finished.' : ''}
+        </p>
+        {check.loading && !report && (
+          <p>Checking the driver, Docker and GPU access… The first check can take up to a minute.</p>
+        )}
+        {check.error && !check.loading && <ErrorNotice error={check.error} onRetry={check.reload} />}
+        {report && <DoctorChecklist report={report} />}
+        {report && (
+          <ComputeModeChoice
+            report={report}
+            gpuNames={gpuNames}
+            device={state.device}
+            onDeviceChange={(device) => update({ device })}
+          />
+        )}
+      </section>
+
+      <TrainingImagePanel image={image} dockerWorks={dockerWorks} />
+
+      <section className="panel" aria-labelledby="machine-title">
+        <h2 id="machine-title">This machine</h2>
+        {summary.loading && !summary.data && <p aria-busy="true">Looking at this machine…</p>}
+        {summary.error && <ErrorNotice error={summary.error} onRetry={summary.reload} />}
+        {summary.data && <MachineSummary summary={summary.data} />}
+      </section>
+
+      <WizardNav next="/new/dataset" nextLabel="Next: Dataset" canGoNext={canGoNext} hint={hint} />
+    </section>
+  );
+}

@@ -1,0 +1,128 @@
+import type { ReactNode } from 'react';
+import type { DatasetScan, ModelCard, RunSettings } from '../../../../electron/contract';
+import { changedAdvancedCount } from '../settings/AdvancedPanel';
+import { DEFAULT_DRAFT, type SettingsDraft } from '../settings/settings-draft';
+import { formatCount, formatPercent, plural } from '../wizard-format';
+import type { WizardState } from '../wizard-state';
+
+/** A summary block with a link back to the step where it is changed. */
+function Block({ title, step, children }: { title: string; step: string; children: ReactNode }) {
+  const id = `review-${step}`;
+  return (
+    <section className="review-block" aria-labelledby={id}>
+      <div className="panel-header">
+        <h2 id={id}>{title}</h2>
+        <a href={`#/new/${step}`}>
+          Change<span className="visually-hidden"> {title.toLowerCase()}</span>
+        </a>
+      </div>
+      <dl className="facts">{children}</dl>
+    </section>
+  );
+}
+
+const ADVANCED_LABELS: Array<[keyof SettingsDraft, string, (d: SettingsDraft) => string]> = [
+  ['learningRate', 'Learning rate', (d) => d.learningRate || 'auto'],
+  ['imgSize', 'Image size', (d) => (d.imgSize ? `${d.imgSize} px` : 'the model’s own')],
+  ['augment', 'Augmentation', (d) => d.augment],
+  ['precision', 'Precision', (d) => d.precision],
+  ['compile', 'Compile', (d) => d.compile],
+  ['freezeBackbone', 'Frozen backbone', (d) => (d.freezeBackbone ? 'yes' : 'no')],
+  ['earlyStopping', 'Early stopping', (d) => (d.earlyStopping ? `after ${d.earlyStoppingPatience} epochs` : 'off')],
+  ['seed', 'Seed', (d) => d.seed],
+  ['ema', 'Weight average (EMA)', (d) => (d.ema ? 'on' : 'off')],
+];
+
+/** Everything chosen so far, grouped by the step that chose it. */
+export function ReviewSummary({
+  state,
+  imageReady,
+  scan,
+  card,
+  settings,
+}: {
+  state: WizardState;
+  imageReady: boolean | null;
+  scan: DatasetScan | null;
+  card: ModelCard | null;
+  settings: RunSettings | null;
+}) {
+  const { machine, draft } = state;
+  const changed = changedAdvancedCount(draft);
+  return (
+    <div className="review">
+      <Block title="Machine" step="environment">
+        <dt>Trains on</dt>
+        <dd>
+          {!machine
+            ? 'Not checked yet'
+            : state.device === 'cpu'
+              ? 'The processor — CPU mode (slow)'
+              : machine.gpuReady
+                ? `The GPU${machine.gpuNames.length ? `: ${machine.gpuNames.join(', ')}` : ''}`
+                : 'No usable GPU'}
+        </dd>
+        {state.device === 'gpu' && (machine?.gpus.length ?? 0) > 1 && (
+          <>
+            <dt>GPUs</dt>
+            <dd>{draft.gpuIds.length === 0 ? 'all' : draft.gpuIds.map((id) => `GPU ${id}`).join(', ')}</dd>
+          </>
+        )}
+        <dt>Training image</dt>
+        <dd>{(imageReady ?? machine?.imageReady) ? 'Ready' : 'Not ready'}</dd>
+      </Block>
+      <Block title="Dataset" step="dataset">
+        <dt>Folder</dt>
+        <dd>{scan ? <code>{scan.root}</code> : 'Not chosen yet'}</dd>
+        {scan && (
+          <>
+            <dt>Images</dt>
+            <dd>
+              {formatCount(scan.totalImages)} in {plural(scan.classes.length, 'class', 'classes')}
+            </dd>
+            <dt>Validation</dt>
+            <dd>
+              {scan.split.kind === 'existing'
+                ? 'the folder’s own val/ images'
+                : `${formatPercent(scan.split.valRatio ?? state.valRatio)} of each class, chosen automatically`}
+            </dd>
+            <dt>Warnings</dt>
+            <dd>{scan.warnings.length === 0 ? 'none' : plural(scan.warnings.length, 'warning')}</dd>
+          </>
+        )}
+      </Block>
+      <Block title="Settings" step="settings">
+        <dt>Model</dt>
+        <dd>
+          {card ? `${card.title} (${card.family}, ${card.paramsM.toFixed(1)} M parameters)` : (draft.modelId ?? 'none')}
+        </dd>
+        <dt>Epochs</dt>
+        <dd>{draft.epochs}</dd>
+        <dt>Batch size</dt>
+        <dd>{draft.batchMode === 'auto' ? 'auto (largest that fits)' : draft.batchSize}</dd>
+        <dt>Advanced</dt>
+        <dd>
+          {changed === 0 ? (
+            'all defaults'
+          ) : (
+            <ul className="plain-list">
+              {ADVANCED_LABELS.filter(([field]) => draft[field] !== DEFAULT_DRAFT[field]).map(
+                ([field, label, show]) => (
+                  <li key={field}>
+                    {label}: {show(draft)}
+                  </li>
+                ),
+              )}
+            </ul>
+          )}
+        </dd>
+        {settings && (
+          <>
+            <dt>Image size</dt>
+            <dd>{settings.imgSize} px</dd>
+          </>
+        )}
+      </Block>
+    </div>
+  );
+}

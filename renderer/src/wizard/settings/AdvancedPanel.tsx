@@ -1,0 +1,165 @@
+import { useState } from 'react';
+import { CheckboxField, SelectField, TextField } from './FormFields';
+import { DEFAULT_DRAFT, type DraftField, type SettingsDraft } from './settings-draft';
+
+const ADVANCED_FIELDS: DraftField[] = [
+  'learningRate',
+  'imgSize',
+  'augment',
+  'precision',
+  'compile',
+  'freezeBackbone',
+  'earlyStopping',
+  'earlyStoppingPatience',
+  'seed',
+  'ema',
+];
+
+/** How many advanced settings differ from their defaults (shown on the closed panel). */
+export function changedAdvancedCount(draft: SettingsDraft): number {
+  return ADVANCED_FIELDS.filter((f) => f !== 'earlyStoppingPatience' && draft[f] !== DEFAULT_DRAFT[f]).length;
+}
+
+/** The settings most users leave alone, each with its default and a one-line explanation. */
+export function AdvancedPanel({
+  draft,
+  errors,
+  onChange,
+  modelImgSize,
+}: {
+  draft: SettingsDraft;
+  errors: Partial<Record<DraftField, string>>;
+  onChange: (patch: Partial<SettingsDraft>) => void;
+  modelImgSize: number | null;
+}) {
+  const [userOpen, setUserOpen] = useState(false);
+  const hasErrors = ADVANCED_FIELDS.some((f) => errors[f]);
+  // A problem in a hidden field would block Next without showing why: open the panel instead.
+  const open = userOpen || hasErrors;
+  const changed = changedAdvancedCount(draft);
+
+  return (
+    <section className="advanced" aria-labelledby="advanced-title">
+      <h2 id="advanced-title" className="advanced-heading">
+        <button type="button" aria-expanded={open} aria-controls="advanced-fields" onClick={() => setUserOpen(!open)}>
+          <span aria-hidden="true">{open ? '▾ ' : '▸ '}</span>
+          Advanced settings
+          <span className="advanced-count">{changed === 0 ? ' (all defaults)' : ` (${changed} changed)`}</span>
+        </button>
+      </h2>
+      {open && (
+        <div id="advanced-fields" className="advanced-fields">
+          <TextField
+            id="learning-rate"
+            label="Learning rate"
+            numeric="decimal"
+            placeholder="auto"
+            value={draft.learningRate}
+            error={errors.learningRate}
+            onChange={(learningRate) => onChange({ learningRate })}
+            hint="How big each learning step is. Leave empty to scale it to the batch size (recommended)."
+          />
+          <TextField
+            id="image-size"
+            label="Image size (pixels)"
+            numeric="numeric"
+            placeholder={modelImgSize ? String(modelImgSize) : 'model’s own'}
+            value={draft.imgSize}
+            error={errors.imgSize}
+            onChange={(imgSize) => onChange({ imgSize })}
+            hint={`Images are resized to this square size; larger sees finer detail but is slower. Empty: the model’s own${modelImgSize ? ` (${modelImgSize})` : ''}.`}
+          />
+          <SelectField
+            id="augment"
+            label="Augmentation"
+            value={draft.augment}
+            onChange={(augment) => onChange({ augment })}
+            options={[
+              { value: 'light', label: 'Light' },
+              { value: 'standard', label: 'Standard (default)' },
+              { value: 'strong', label: 'Strong' },
+            ]}
+            hint="Random crops, flips and colour changes so the model learns more from fewer images."
+          />
+          <SelectField
+            id="precision"
+            label="Precision"
+            value={draft.precision}
+            onChange={(precision) => onChange({ precision })}
+            options={[
+              { value: 'auto', label: 'Auto (default)' },
+              { value: 'bf16', label: 'bf16' },
+              { value: 'fp16', label: 'fp16' },
+              { value: 'fp32', label: 'fp32 (slowest)' },
+            ]}
+            hint="Number format on the GPU. Auto uses bf16 where supported: about twice as fast, same accuracy."
+          />
+          <SelectField
+            id="compile"
+            label="Compile the model"
+            value={draft.compile}
+            onChange={(compile) => onChange({ compile })}
+            options={[
+              { value: 'auto', label: 'Auto (default)' },
+              { value: 'on', label: 'On' },
+              { value: 'off', label: 'Off' },
+            ]}
+            hint="torch.compile trains faster after a minute of warm-up; Auto uses it for longer GPU runs."
+          />
+          <CheckboxField
+            id="freeze-backbone"
+            label="Train only the last layer (frozen backbone)"
+            checked={draft.freezeBackbone}
+            onChange={(freezeBackbone) => onChange({ freezeBackbone })}
+            hint="Much faster and lighter on memory, but usually less accurate. Off by default."
+          />
+          <CheckboxField
+            id="early-stopping"
+            label="Stop early when accuracy stops improving"
+            checked={draft.earlyStopping}
+            onChange={(earlyStopping) => onChange({ earlyStopping })}
+            hint="Saves time when more epochs no longer help. Off by default: all epochs run."
+          >
+            {draft.earlyStopping && (
+              <TextField
+                id="patience"
+                label="Epochs without improvement before stopping"
+                numeric="numeric"
+                value={draft.earlyStoppingPatience}
+                error={errors.earlyStoppingPatience}
+                onChange={(earlyStoppingPatience) => onChange({ earlyStoppingPatience })}
+                hint="5 is a patient choice."
+              />
+            )}
+          </CheckboxField>
+          <TextField
+            id="seed"
+            label="Random seed"
+            numeric="numeric"
+            value={draft.seed}
+            error={errors.seed}
+            onChange={(seed) => onChange({ seed })}
+            hint="Fixes the random choices, so the same settings give the same result. Default 0."
+          />
+          <CheckboxField
+            id="ema"
+            label="Keep an average of the weights (EMA)"
+            checked={draft.ema}
+            onChange={(ema) => onChange({ ema })}
+            hint="A smoothed copy of the model that often does slightly better on new images. Off by default."
+          />
+          <p className="field-hint">
+            <button type="button" onClick={() => onChange(pickAdvanced(DEFAULT_DRAFT))} disabled={changed === 0}>
+              Reset advanced settings
+            </button>
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** The advanced fields of a draft (to reset them to defaults). */
+function pickAdvanced(draft: SettingsDraft): Partial<SettingsDraft> {
+  return Object.fromEntries(ADVANCED_FIELDS.map((f) => [f, draft[f]])) as Partial<SettingsDraft>;
+}

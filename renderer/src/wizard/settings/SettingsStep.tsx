@@ -1,0 +1,99 @@
+import { useEffect } from 'react';
+import { useCall } from '../../api/hooks';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { StepHeading } from '../StepHeading';
+import { useWizard } from '../wizard-state';
+import { WizardNav } from '../WizardNav';
+import { AdvancedPanel } from './AdvancedPanel';
+import { GpuChoice } from './GpuChoice';
+import { ModelCards } from './ModelCards';
+import { RunEstimatePanel } from './RunEstimatePanel';
+import { checkDraft } from './settings-draft';
+import { TrainingFields } from './TrainingFields';
+import { useRunEstimate } from './use-run-estimate';
+
+/** Step 3: which model, how long, and the advanced knobs; with an estimate before starting. */
+export function SettingsStep() {
+  const { state, update, updateDraft } = useWizard();
+  useEffect(() => update({ settingsVisited: true }), [update]);
+  const models = useCall('models.list', {});
+  const card = models.data?.find((m) => m.id === state.draft.modelId) ?? null;
+  const check = checkDraft(state.draft, {
+    datasetPath: state.datasetPath,
+    valRatio: state.valRatio,
+    device: state.device,
+    modelImgSize: card?.imgSize ?? null,
+  });
+  const estimate = useRunEstimate(check.settings);
+  const fieldProblems = Object.keys(check.fieldErrors).length;
+  const cpuMode = state.device === 'cpu';
+
+  const missing = !state.datasetPath
+    ? 'Choose a dataset first: the estimate depends on how many images there are.'
+    : fieldProblems > 0
+      ? 'Fix the settings marked above to see an estimate.'
+      : null;
+  const hint =
+    fieldProblems > 0
+      ? `Fix the ${fieldProblems === 1 ? 'setting' : `${fieldProblems} settings`} marked in red.`
+      : 'Settings are valid. Next: review everything and start training.';
+
+  return (
+    <section aria-labelledby="settings-title" className="wizard-step">
+      <StepHeading id="settings-title">Settings</StepHeading>
+      <p className="lead">
+        Choose a model and how long to train. The defaults are a good start; every setting says what it does.
+      </p>
+      {cpuMode && (
+        <p className="notice notice-warning">
+          <strong>CPU mode (slow).</strong> Training runs on the processor: pick DeiT-Ti and few epochs for a test.
+        </p>
+      )}
+
+      {models.loading && !models.data && <p aria-busy="true">Loading the models…</p>}
+      {models.error && <ErrorNotice error={models.error} onRetry={models.reload} />}
+      {models.data?.length === 0 && (
+        <p className="notice notice-error">No models are available. Reinstall DeiT Studio or update it.</p>
+      )}
+      {models.data && models.data.length > 0 && (
+        <ModelCards
+          models={models.data}
+          value={state.draft.modelId}
+          onChange={(modelId) => updateDraft({ modelId })}
+          gpuName={state.machine?.gpuNames[0] ?? null}
+          cpuMode={cpuMode}
+          error={check.fieldErrors.modelId}
+        />
+      )}
+
+      <section className="panel" aria-labelledby="training-title">
+        <h2 id="training-title">Training</h2>
+        <TrainingFields draft={state.draft} errors={check.fieldErrors} onChange={updateDraft} />
+        {!cpuMode && (state.machine?.gpus.length ?? 0) > 1 && (
+          <GpuChoice
+            gpus={state.machine!.gpus}
+            value={state.draft.gpuIds}
+            onChange={(gpuIds) => updateDraft({ gpuIds })}
+          />
+        )}
+      </section>
+
+      <AdvancedPanel
+        draft={state.draft}
+        errors={check.fieldErrors}
+        onChange={updateDraft}
+        modelImgSize={card?.imgSize ?? null}
+      />
+
+      <RunEstimatePanel state={estimate} missing={missing} cpuMode={cpuMode} />
+
+      <WizardNav
+        back={{ to: '/new/dataset', label: 'Dataset' }}
+        next="/new/train"
+        nextLabel="Next: Review"
+        canGoNext={fieldProblems === 0}
+        hint={hint}
+      />
+    </section>
+  );
+}
