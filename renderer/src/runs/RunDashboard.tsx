@@ -52,7 +52,11 @@ function RunDashboardScreen({ runId }: { runId: string }) {
       <RunProgressPanel summary={summary} progress={view.progress} phase={view.phase} />
       <NotifyWhenDoneButton active={isActive(summary.status)} />
       <RunWarnings warnings={view.warnings} />
-      <RunTrainingCharts charts={store.charts} stepsVersion={view.versions.steps} epochsVersion={view.versions.epochs} />
+      <RunTrainingCharts
+        charts={store.charts}
+        stepsVersion={view.versions.steps}
+        epochsVersion={view.versions.epochs}
+      />
       <RunGpuCharts charts={store.charts} gpuVersion={view.versions.gpu} />
       <RunLogPanel runId={runId} lines={view.log} total={view.logTotal} error={view.logError} />
       <SkippedFilesReport files={view.skipped} />

@@ -105,7 +105,13 @@ export function RunHeader({
 }
 
 /** Device, precision and batch size, once the trainer reported them. */
-function DeviceFacts({ started, batch }: { started: Record<string, unknown> | null; batch: number | 'auto' | undefined }) {
+function DeviceFacts({
+  started,
+  batch,
+}: {
+  started: Record<string, unknown> | null;
+  batch: number | 'auto' | undefined;
+}) {
   const device = started?.device as { name?: unknown } | undefined;
   const precision = started?.precision;
   if (!device && batch === undefined) return null;

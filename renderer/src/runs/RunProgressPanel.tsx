@@ -1,7 +1,7 @@
 import type { RunProgress, RunSummary } from '../../../electron/contract';
 import { formatDuration } from '../components/format';
 import type { RunPhase } from './run-live-store';
-import { STATUS_LABELS, formatCount } from './run-labels';
+import { STATUS_LABELS, formatCount, runDurationS } from './run-labels';
 
 /** What is happening now and what the user can do, by status (never just a spinner). */
 function statusNote(summary: RunSummary, phase: RunPhase | null): string {
@@ -78,18 +78,11 @@ export function RunProgressPanel({
         <dt>Time left</dt>
         <dd>{active && progress?.etaS != null ? `about ${formatDuration(progress.etaS)}` : '—'}</dd>
         <dt>Elapsed</dt>
-        <dd>{formatDuration(summary.durationS ?? elapsedSince(summary.startedAt))}</dd>
+        <dd>{runDurationS(summary) === null ? '—' : formatDuration(runDurationS(summary))}</dd>
       </dl>
       <p className="run-visually-hidden" aria-live="polite" aria-atomic="true">
         {announcement}
       </p>
     </section>
   );
-}
-
-/** Seconds since an ISO time, or null. */
-function elapsedSince(iso: string | null): number | null {
-  if (!iso) return null;
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? null : Math.max(0, (Date.now() - t) / 1000);
 }

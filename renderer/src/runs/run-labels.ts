@@ -1,7 +1,10 @@
 import type { RunFailure, RunStatus } from '../../../electron/contract';
 
 /** How each status reads, with an icon so colour is never the only cue. */
-export const STATUS_LABELS: Record<RunStatus, { label: string; icon: string; tone: 'ok' | 'warn' | 'error' | 'busy' | 'idle' }> = {
+export const STATUS_LABELS: Record<
+  RunStatus,
+  { label: string; icon: string; tone: 'ok' | 'warn' | 'error' | 'busy' | 'idle' }
+> = {
   queued: { label: 'Queued', icon: '⏳', tone: 'idle' },
   preparing: { label: 'Preparing', icon: '⚙', tone: 'busy' },
   running: { label: 'Training', icon: '▶', tone: 'busy' },
@@ -59,11 +62,30 @@ export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return date.toLocaleString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 /** The last folder name of a path (datasets are shown by name, full path on hover). */
 export function folderName(path: string): string {
   const parts = path.split(/[\\/]+/).filter(Boolean);
   return parts[parts.length - 1] ?? path;
+}
+
+/** How long a run has trained: its recorded duration, else the time since it started. */
+export function runDurationS(run: {
+  durationS: number | null;
+  startedAt: string | null;
+  endedAt: string | null;
+}): number | null {
+  if (run.durationS !== null) return run.durationS;
+  if (!run.startedAt) return null;
+  const start = Date.parse(run.startedAt);
+  const end = run.endedAt ? Date.parse(run.endedAt) : Date.now();
+  return Number.isNaN(start) || Number.isNaN(end) ? null : Math.max(0, (end - start) / 1000);
 }

@@ -91,7 +91,11 @@ export class RunLiveStore {
   private readonly coalescer: Coalescer;
 
   constructor(clock?: CoalescerClock) {
-    this.coalescer = createCoalescer(() => this.flush(), () => chartTuning.coalesceMs, clock);
+    this.coalescer = createCoalescer(
+      () => this.flush(),
+      () => chartTuning.coalesceMs,
+      clock,
+    );
   }
 
   /** React's useSyncExternalStore subscription. */
@@ -217,7 +221,12 @@ export class RunLiveStore {
         }
         return;
       case 'step':
-        this.charts.addStep({ globalStep: event.global_step, loss: event.loss, lr: event.lr, imgPerS: event.img_per_s });
+        this.charts.addStep({
+          globalStep: event.global_step,
+          loss: event.loss,
+          lr: event.lr,
+          imgPerS: event.img_per_s,
+        });
         this.update({
           phase: null,
           progress: {

@@ -16,7 +16,7 @@ export function useAsyncAction(): AsyncAction {
   const [error, setError] = useState<AppErrorShape | null>(null);
   // A ref, not state, so a double click cannot start the call twice before React re-renders.
   const running = useRef(false);
-  const run = useCallback(async <T,>(call: () => Promise<Result<T>>): Promise<T | undefined> => {
+  const run = useCallback(async <T>(call: () => Promise<Result<T>>): Promise<T | undefined> => {
     if (running.current) return undefined;
     running.current = true;
     setBusy(true);
