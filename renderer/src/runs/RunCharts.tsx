@@ -12,6 +12,7 @@ const ZERO_BASED: [number, 'auto'] = [0, 'auto'];
 const formatStep = (x: number) => formatCount(x);
 const formatEpoch = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
 const formatPct = (y: number) => `${y.toFixed(y >= 10 ? 0 : 1)} %`;
+const formatAccuracy = (y: number) => `${y.toFixed(1)} %`;
 const formatImgPerS = (y: number) => `${formatCount(y)}/s`;
 const formatClock = (t: number) =>
   new Date(t * 1000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -78,7 +79,7 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
           version={epochsVersion}
           xLabel="epoch"
           formatX={formatEpoch}
-          formatY={formatPct}
+          formatY={formatAccuracy}
           yDomain={PERCENT_DOMAIN}
           emptyText="Appears after the first epoch is evaluated."
         />
