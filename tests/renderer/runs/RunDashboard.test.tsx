@@ -36,7 +36,12 @@ describe('RunDashboard', () => {
   it('shows a typed error with its fix, and loads on "Try again"', async () => {
     const user = userEvent.setup();
     server.api.handle('runs.get', () =>
-      fail({ kind: 'not_found', message: 'There is no run “run-1”.', fix: 'Open it from the runs list.', detail: 'ENOENT' }),
+      fail({
+        kind: 'not_found',
+        message: 'There is no run “run-1”.',
+        fix: 'Open it from the runs list.',
+        detail: 'ENOENT',
+      }),
     );
     render(<RunDashboard runId="run-1" />);
     const alert = await screen.findByRole('alert');
@@ -62,7 +67,9 @@ describe('RunDashboard', () => {
     expect(screen.getByText(/at step 13, lowest/)).toBeInTheDocument();
     expect(screen.getAllByText(/90 %/).length).toBeGreaterThan(0); // GPU utilisation
     // The live region announces status and epoch, not every step.
-    expect(document.querySelector('[aria-live="polite"][aria-atomic="true"]')).toHaveTextContent('Training, epoch 2 of 10.');
+    expect(document.querySelector('[aria-live="polite"][aria-atomic="true"]')).toHaveTextContent(
+      'Training, epoch 2 of 10.',
+    );
   });
 
   it('follows live events, coalesced into a few updates', async () => {
@@ -79,7 +86,10 @@ describe('RunDashboard', () => {
 
   it('lists warnings from the snapshot and live ones', async () => {
     server.api.handle('runs.get', async () => {
-      return ok({ ...server.snapshot('run-1'), warnings: [{ code: 'class_no_val', message: 'The class “fox” has no validation images.' }] });
+      return ok({
+        ...server.snapshot('run-1'),
+        warnings: [{ code: 'class_no_val', message: 'The class “fox” has no validation images.' }],
+      });
     });
     await renderLoaded();
     expect(screen.getByText('The class “fox” has no validation images.')).toBeInTheDocument();
@@ -163,7 +173,9 @@ describe('RunDashboard', () => {
         action: { label: 'Retry with batch size 64', settingsPatch: { batchSize: 64 } },
       },
     });
-    server.api.handle('runs.create', ({ settings: s }) => ok(summary({ id: 'run-2', status: 'queued', name: s.name ?? 'Retry' })));
+    server.api.handle('runs.create', ({ settings: s }) =>
+      ok(summary({ id: 'run-2', status: 'queued', name: s.name ?? 'Retry' })),
+    );
     await renderLoaded();
     expect(screen.getByRole('heading', { name: /This run failed: The GPU ran out of memory/ })).toBeInTheDocument();
     expect(screen.getByText('The GPU ran out of memory at batch size 128.')).toBeInTheDocument();
@@ -176,7 +188,12 @@ describe('RunDashboard', () => {
 
   it('links a finished run to its results, and follows the status live', async () => {
     await renderLoaded();
-    act(() => server.api.emit('run.updated', RunSummary.parse({ ...summary(), status: 'finished', endedAt: '2026-01-01T01:00:00Z', durationS: 3600 })));
+    act(() =>
+      server.api.emit(
+        'run.updated',
+        RunSummary.parse({ ...summary(), status: 'finished', endedAt: '2026-01-01T01:00:00Z', durationS: 3600 }),
+      ),
+    );
     expect(await screen.findByText('Finished', { selector: '.run-status' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'See the results' })).toHaveAttribute('href', '#/runs/run-1/results');
     expect(screen.queryByRole('button', { name: /Stop training/ })).toBeNull();

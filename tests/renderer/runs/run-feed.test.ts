@@ -97,7 +97,10 @@ describe('connectRunFeed', () => {
     const get = real.call.bind(real);
     real.call = (async (name: string, input: unknown) => {
       if (name === 'runs.get' && fail) {
-        return { ok: false, error: { kind: 'not_found', message: 'This run does not exist.', fix: 'Open the runs list.' } };
+        return {
+          ok: false,
+          error: { kind: 'not_found', message: 'This run does not exist.', fix: 'Open the runs list.' },
+        };
       }
       return get(name as never, input as never);
     }) as typeof real.call;

@@ -13,7 +13,11 @@ import {
 const T0 = 1767225600; // 2026-01-01T00:00:00Z
 
 export function settings(over: Partial<RunSettings> = {}): RunSettings {
-  return RunSettings.parse({ datasetPath: '/home/ada/datasets/cats-vs-dogs', modelId: 'deit_small_patch16_224', ...over });
+  return RunSettings.parse({
+    datasetPath: '/home/ada/datasets/cats-vs-dogs',
+    modelId: 'deit_small_patch16_224',
+    ...over,
+  });
 }
 
 export function summary(over: Partial<RunSummaryType> = {}): RunSummaryType {
@@ -116,14 +120,17 @@ export function gpuSample(t: number, util = 90): GpuSample {
 /** A run's snapshot holding steps 1…`steps`, epochs 1…`epochs` and `eventCount` events. */
 export function detail(
   opts: { steps?: number; epochs?: number; eventCount?: number; summary?: Partial<RunSummaryType> } & Partial<
-    Omit<RunDetail, 'summary'>
+    Omit<RunDetail, 'summary' | 'steps' | 'epochs'>
   > = {},
 ): RunDetail {
   const { steps = 13, epochs = 1, eventCount = steps + epochs, summary: summaryOver, ...rest } = opts;
   return RunDetail.parse({
     summary: summary(summaryOver),
     settings: settings(),
-    started: { device: { kind: 'cuda', name: 'NVIDIA H100 80GB HBM3', count: 1, memory_bytes: 85e9 }, precision: 'bf16' },
+    started: {
+      device: { kind: 'cuda', name: 'NVIDIA H100 80GB HBM3', count: 1, memory_bytes: 85e9 },
+      precision: 'bf16',
+    },
     epochs: Array.from({ length: epochs }, (_, i) => ({
       epoch: i + 1,
       trainLoss: 1 / (i + 1),

@@ -43,7 +43,13 @@ describe('RunLiveStore', () => {
     store.applyEvent(0, warningEvent('class_no_val', 'fox has no val'));
     store.applyEvent(1, warningEvent('warmup_capped', 'Warmup was capped'));
     store.applyEvent(2, skippedEvent([{ path: 'a.txt', reason: 'not an image' }]));
-    store.applyEvent(3, skippedEvent([{ path: 'a.txt', reason: 'not an image' }, { path: 'b.jpg', reason: 'corrupt' }]));
+    store.applyEvent(
+      3,
+      skippedEvent([
+        { path: 'a.txt', reason: 'not an image' },
+        { path: 'b.jpg', reason: 'corrupt' },
+      ]),
+    );
     store.flushNow();
     const view = store.getView();
     expect(view.warnings.map((w) => w.code)).toEqual(['class_no_val', 'warmup_capped']);

@@ -31,7 +31,7 @@ export function ClassMetricsTable({ rows }: { rows: RunResults['perClass'] }) {
   }, [rows, sort]);
 
   function toggle(key: SortKey) {
-    setSort((s) => (s.key === key ? { key, ascending: !s.ascending } : { key, ascending: key === 'name' }));
+    setSort((s) => (s.key === key ? { key, ascending: !s.ascending } : { key, ascending: true }));
   }
 
   return (
