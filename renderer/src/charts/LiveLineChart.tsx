@@ -1,5 +1,7 @@
 import { memo, useMemo } from 'react';
-import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartPlot, PLOT_MARGIN, PlotData, Y_AXIS_WIDTH } from './ChartPlot';
+import { useDrawnVersion } from './draw-scheduler';
+import { niceDomain, niceTicks, niceTimeDomain, type Domain } from './nice-domain';
 import type { LiveSeries } from './series';
 import { useElementWidth } from './use-element-width';
 
@@ -15,6 +17,9 @@ export interface ChartLine {
   best?: 'min' | 'max';
 }
 
+/** An axis range: fixed ends, or 'auto' (from the data, rounded). */
+export type AxisRange = [number | 'auto', number | 'auto'];
+
 /** What a live line chart shows and how it labels it. */
 export interface LiveLineChartProps {
   title: string;
@@ -23,33 +28,55 @@ export interface LiveLineChartProps {
   version: number;
   xLabel: string;
   formatX: (x: number) => string;
+  /** Shorter x labels for the axis ("200k"); `formatX` when absent. */
+  formatXTick?: (x: number) => string;
   formatY: (y: number) => string;
-  yDomain?: [number | 'auto', number | 'auto'];
+  /** 'time': x is unix seconds, with ticks on round clock times. */
+  xKind?: 'number' | 'time';
+  xRange?: AxisRange;
+  yRange?: AxisRange;
   /** Shown instead of the plot while there are no points yet. */
   emptyText: string;
   height?: number;
 }
 
-const Y_AXIS_WIDTH = 56;
-const MARGIN = { top: 8, right: 12, bottom: 4, left: 0 };
+const AUTO: AxisRange = ['auto', 'auto'];
 
 /**
- * A live line chart: recharts fed with series downsampled to about the plot's pixel width, no
- * animation and no dots (PITFALLS: recharts costs 30–140 ms per update with thousands of points).
- * The latest values are written out as text, which is also what screen readers get.
+ * A live line chart (recharts) of series downsampled (LTTB) to about the plot's pixel width, with
+ * no animation, no dots and no tooltip (PITFALLS: recharts costs 30–140 ms per update with
+ * thousands of points). Redraws wait for their turn in the draw queue (one chart per frame). The
+ * latest values are written out as text, which is also what screen readers get.
  */
 export const LiveLineChart = memo(function LiveLineChart(props: LiveLineChartProps) {
-  const { title, lines, version, xLabel, formatX, formatY, yDomain, emptyText, height = 170 } = props;
+  const { title, lines, version, xLabel, formatX, formatY, emptyText, height = 170 } = props;
+  const { xKind = 'number', xRange = AUTO, yRange = AUTO, formatXTick = formatX } = props;
   const [ref, width] = useElementWidth<HTMLDivElement>();
-  const plotWidth = Math.max(0, width - Y_AXIS_WIDTH - MARGIN.left - MARGIN.right);
+  const plotWidth = Math.max(0, width - Y_AXIS_WIDTH - PLOT_MARGIN.left - PLOT_MARGIN.right);
   const hasPoints = lines.some((line) => line.series.length > 0);
+  // The text below follows every update; the plot redraws when its turn in the draw queue comes.
+  const drawn = useDrawnVersion(version);
 
-  // `version` stands for the series' contents, which change in place outside React.
+  // `drawn` stands for the series' contents, which change in place outside React.
+  /* eslint-disable react-hooks/exhaustive-deps */
   const data = useMemo(
     () => (plotWidth > 0 ? lines.map((line) => line.series.chartPoints(Math.max(32, plotWidth))) : []),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [lines, plotWidth, version],
+    [lines, plotWidth, drawn],
   );
+  // Callers pass memoised ranges.
+  const frame = useMemo(() => axisFrame(lines, xKind, xRange, yRange), [lines, drawn, xKind, xRange, yRange]);
+  /* eslint-enable react-hooks/exhaustive-deps */
+  // Same numbers, same arrays: the memoised plot frame then skips its redraw.
+  const [x0, x1] = frame.x;
+  const [y0, y1] = frame.y;
+  const xDomain = useMemo<Domain>(() => [x0, x1], [x0, x1]);
+  const yDomain = useMemo<Domain>(() => [y0, y1], [y0, y1]);
+  const xTickKey = frame.xTicks.join(',');
+  const yTickKey = frame.yTicks.join(',');
+  /* eslint-disable react-hooks/exhaustive-deps */
+  const xTicks = useMemo(() => frame.xTicks, [xTickKey]);
+  const yTicks = useMemo(() => frame.yTicks, [yTickKey]);
+  /* eslint-enable react-hooks/exhaustive-deps */
 
   return (
     <figure className="run-chart">
@@ -58,44 +85,57 @@ export const LiveLineChart = memo(function LiveLineChart(props: LiveLineChartPro
       <div ref={ref} className="run-chart-plot" style={{ height }} aria-hidden="true">
         {!hasPoints && <p className="run-chart-empty">{emptyText}</p>}
         {hasPoints && width > 0 && (
-          <LineChart width={width} height={height} margin={MARGIN} accessibilityLayer={false}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis
-              type="number"
-              dataKey="x"
-              domain={['dataMin', 'dataMax']}
-              tickFormatter={formatX}
-              tickCount={5}
-              allowDataOverflow
+          <PlotData.Provider value={data}>
+            <ChartPlot
+              lines={lines}
+              width={width}
+              height={height}
+              formatX={formatXTick}
+              formatY={formatY}
+              xDomain={xDomain}
+              yDomain={yDomain}
+              xTicks={xTicks}
+              yTicks={yTicks}
             />
-            <YAxis width={Y_AXIS_WIDTH} tickFormatter={formatY} domain={yDomain ?? ['auto', 'auto']} tickCount={4} />
-            <Tooltip
-              isAnimationActive={false}
-              labelFormatter={(x) => `${xLabel} ${formatX(Number(x))}`}
-              formatter={(y) => formatY(Number(y))}
-            />
-            {lines.map((line, i) => (
-              <Line
-                key={line.key}
-                data={data[i]}
-                dataKey="y"
-                name={line.label}
-                type="linear"
-                stroke={line.color}
-                strokeDasharray={line.dash}
-                strokeWidth={1.6}
-                dot={false}
-                activeDot={false}
-                isAnimationActive={false}
-              />
-            ))}
-          </LineChart>
+          </PlotData.Provider>
         )}
       </div>
       <ChartLatest lines={lines} xLabel={xLabel} formatX={formatX} formatY={formatY} />
     </figure>
   );
 });
+
+/** The axes' ranges for the current points: fixed ends kept, 'auto' ends rounded from the data. */
+function axisFrame(
+  lines: readonly ChartLine[],
+  xKind: 'number' | 'time',
+  xRange: AxisRange,
+  yRange: AxisRange,
+): { x: Domain; y: Domain; xTicks: number[]; yTicks: number[] } {
+  let xMin = Infinity;
+  let xMax = -Infinity;
+  let yMin = Infinity;
+  let yMax = -Infinity;
+  for (const { series } of lines) {
+    if (series.length === 0) continue;
+    xMin = Math.min(xMin, series.at(0).x);
+    xMax = Math.max(xMax, series.last()!.x);
+    yMin = Math.min(yMin, series.minY);
+    yMax = Math.max(yMax, series.maxY);
+  }
+  const pick = (range: AxisRange, auto: Domain): Domain => [
+    range[0] === 'auto' ? auto[0] : range[0],
+    range[1] === 'auto' ? Math.max(auto[1], range[0] === 'auto' ? auto[0] : range[0]) : range[1],
+  ];
+  const y = pick(yRange, niceDomain(yRange[0] === 'auto' ? yMin : Math.min(yMin, yRange[0]), yMax));
+  const yTicks = niceTicks(y[0], y[1]);
+  if (xKind === 'time') {
+    const time = niceTimeDomain(xMin, xMax);
+    return { x: time.domain, y, xTicks: time.ticks, yTicks };
+  }
+  const x = pick(xRange, niceDomain(xRange[0] === 'auto' ? xMin : Math.min(xMin, xRange[0]), xMax));
+  return { x, y, xTicks: niceTicks(x[0], x[1]), yTicks };
+}
 
 function ChartLegend({ lines }: { lines: readonly ChartLine[] }) {
   if (lines.length < 2) return null;

@@ -5,6 +5,11 @@
 export const chartTuning = {
   /** Downsample each series (LTTB) to about the plot's pixel width before drawing. */
   downsample: true,
+  /**
+   * 'path': lines are SVG paths drawn with recharts' scales (what users get); 'line': recharts
+   * <Line> elements (the benchmark's baselines).
+   */
+  drawing: 'path' as 'path' | 'line',
   /** Milliseconds over which live events are gathered into one React update. */
   coalesceMs: 150,
 };

@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import { LiveLineChart, type ChartLine } from '../charts/LiveLineChart';
+import { LiveLineChart, type AxisRange, type ChartLine } from '../charts/LiveLineChart';
 import type { RunChartData } from './run-chart-data';
 import { formatCount, formatMetric } from './run-labels';
 
@@ -7,15 +7,17 @@ import { formatCount, formatMetric } from './run-labels';
 const COLORS = ['#2f81f7', '#e0691a', '#1f9d55', '#a855f7', '#d4387f', '#0e9aa7', '#8a6d00', '#6e7781'];
 const DASHES = [undefined, '6 3', '2 3', '9 3 2 3'];
 
-const PERCENT_DOMAIN: [number, number] = [0, 100];
-const ZERO_BASED: [number, 'auto'] = [0, 'auto'];
+const PERCENT_RANGE: AxisRange = [0, 100];
+const ZERO_BASED: AxisRange = [0, 'auto'];
 const formatStep = (x: number) => formatCount(x);
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const formatStepTick = (x: number) => COMPACT.format(x);
 const formatEpoch = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
 const formatPct = (y: number) => `${y.toFixed(y >= 10 ? 0 : 1)} %`;
 const formatAccuracy = (y: number) => `${y.toFixed(1)} %`;
 const formatImgPerS = (y: number) => `${formatCount(y)}/s`;
-const formatClock = (t: number) =>
-  new Date(t * 1000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+const CLOCK = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const formatClock = (t: number) => CLOCK.format(t * 1000);
 const formatGiB = (y: number) => `${y.toFixed(y >= 10 ? 0 : 1)} GiB`;
 const formatCelsius = (y: number) => `${Math.round(y)} °C`;
 const formatWatts = (y: number) => `${Math.round(y)} W`;
@@ -25,11 +27,18 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
   charts,
   stepsVersion,
   epochsVersion,
+  totalSteps,
+  totalEpochs,
 }: {
   charts: RunChartData;
   stepsVersion: number;
   epochsVersion: number;
+  /** The whole run on the x axes (the lines grow towards the end); 'auto' until known. */
+  totalSteps: number | null;
+  totalEpochs: number | null;
 }) {
+  const stepRange = useMemo<AxisRange>(() => [0, totalSteps || 'auto'], [totalSteps]);
+  const epochRange = useMemo<AxisRange>(() => [0, totalEpochs || 'auto'], [totalEpochs]);
   const lines = useMemo(() => {
     const line = (key: string, label: string, series: ChartLine['series'], i: number, best?: 'min' | 'max') => ({
       key,
@@ -61,6 +70,8 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
           version={stepsVersion}
           xLabel="step"
           formatX={formatStep}
+          formatXTick={formatStepTick}
+          xRange={stepRange}
           formatY={formatMetric}
           emptyText="The loss appears with the first training steps."
         />
@@ -70,6 +81,7 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
           version={epochsVersion}
           xLabel="epoch"
           formatX={formatEpoch}
+          xRange={epochRange}
           formatY={formatMetric}
           emptyText="Appears after the first epoch is evaluated."
         />
@@ -79,8 +91,9 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
           version={epochsVersion}
           xLabel="epoch"
           formatX={formatEpoch}
+          xRange={epochRange}
           formatY={formatAccuracy}
-          yDomain={PERCENT_DOMAIN}
+          yRange={PERCENT_RANGE}
           emptyText="Appears after the first epoch is evaluated."
         />
         <LiveLineChart
@@ -89,6 +102,8 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
           version={stepsVersion}
           xLabel="step"
           formatX={formatStep}
+          formatXTick={formatStepTick}
+          xRange={stepRange}
           formatY={formatMetric}
           emptyText="Appears with the first training steps."
         />
@@ -98,8 +113,10 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
           version={stepsVersion}
           xLabel="step"
           formatX={formatStep}
+          formatXTick={formatStepTick}
+          xRange={stepRange}
           formatY={formatImgPerS}
-          yDomain={ZERO_BASED}
+          yRange={ZERO_BASED}
           emptyText="Appears with the first training steps."
         />
       </div>
@@ -137,11 +154,8 @@ export const RunGpuCharts = memo(function RunGpuCharts({
       power: pick((g) => g.powerW, 'power'),
     };
   }, [charts, gpuKeys]);
-  const memoryDomain = useMemo<[number, number | 'auto']>(
-    () => [0, memoryTotal > 0 ? Math.ceil(memoryTotal) : 'auto'],
-    [memoryTotal],
-  );
-  const powerDomain = useMemo<[number, number | 'auto']>(() => [0, powerLimit > 0 ? powerLimit : 'auto'], [powerLimit]);
+  const memoryRange = useMemo<AxisRange>(() => [0, memoryTotal > 0 ? Math.ceil(memoryTotal) : 'auto'], [memoryTotal]);
+  const powerRange = useMemo<AxisRange>(() => [0, powerLimit > 0 ? powerLimit : 'auto'], [powerLimit]);
   const names = [...new Set([...charts.gpus.values()].map((g) => g.name))].join(', ');
   const empty = 'No GPU readings yet: they appear while the run uses the GPU (none when training on the CPU).';
 
@@ -154,9 +168,10 @@ export const RunGpuCharts = memo(function RunGpuCharts({
           lines={lines.util}
           version={gpuVersion}
           xLabel="time"
+          xKind="time"
           formatX={formatClock}
           formatY={formatPct}
-          yDomain={PERCENT_DOMAIN}
+          yRange={PERCENT_RANGE}
           emptyText={empty}
         />
         <LiveLineChart
@@ -164,9 +179,10 @@ export const RunGpuCharts = memo(function RunGpuCharts({
           lines={lines.memory}
           version={gpuVersion}
           xLabel="time"
+          xKind="time"
           formatX={formatClock}
           formatY={formatGiB}
-          yDomain={memoryDomain}
+          yRange={memoryRange}
           emptyText={empty}
         />
         <LiveLineChart
@@ -174,8 +190,10 @@ export const RunGpuCharts = memo(function RunGpuCharts({
           lines={lines.temperature}
           version={gpuVersion}
           xLabel="time"
+          xKind="time"
           formatX={formatClock}
           formatY={formatCelsius}
+          yRange={ZERO_BASED}
           emptyText={empty}
         />
         <LiveLineChart
@@ -183,9 +201,10 @@ export const RunGpuCharts = memo(function RunGpuCharts({
           lines={lines.power}
           version={gpuVersion}
           xLabel="time"
+          xKind="time"
           formatX={formatClock}
           formatY={formatWatts}
-          yDomain={powerDomain}
+          yRange={powerRange}
           emptyText={empty}
         />
       </div>

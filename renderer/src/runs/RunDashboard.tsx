@@ -49,13 +49,16 @@ function RunDashboardScreen({ runId }: { runId: string }) {
       />
       {view.error && <ErrorNotice error={view.error} onRetry={reload} />}
       {summary.failure && <RunFailurePanel runId={runId} failure={summary.failure} settings={view.settings} />}
-      <RunProgressPanel summary={summary} progress={view.progress} phase={view.phase} />
-      <NotifyWhenDoneButton active={isActive(summary.status)} />
+      <RunProgressPanel summary={summary} progress={view.progress} phase={view.phase}>
+        <NotifyWhenDoneButton active={isActive(summary.status)} />
+      </RunProgressPanel>
       <RunWarnings warnings={view.warnings} />
       <RunTrainingCharts
         charts={store.charts}
         stepsVersion={view.versions.steps}
         epochsVersion={view.versions.epochs}
+        totalSteps={view.progress?.totalSteps ?? null}
+        totalEpochs={view.progress?.epochs || summary.epochs || null}
       />
       <RunGpuCharts charts={store.charts} gpuVersion={view.versions.gpu} />
       <RunLogPanel runId={runId} lines={view.log} total={view.logTotal} error={view.logError} />

@@ -63,7 +63,7 @@ export function RunHeader({
       <div className="run-header-actions">
         {isActive(status) && (
           <button type="button" onClick={() => setConfirmStop(true)} disabled={status === 'stopping'}>
-            <span aria-hidden="true">⏹ </span>
+            <span aria-hidden="true">■ </span>
             {status === 'stopping' ? 'Stopping…' : 'Stop training'}
           </button>
         )}

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { RunProgress, RunSummary } from '../../../electron/contract';
 import { formatDuration } from '../components/format';
 import type { RunPhase } from './run-live-store';
@@ -37,10 +38,13 @@ export function RunProgressPanel({
   summary,
   progress,
   phase,
+  children,
 }: {
   summary: RunSummary;
   progress: RunProgress | null;
   phase: RunPhase | null;
+  /** Extra controls under the figures (the browser's "notify me"). */
+  children?: ReactNode;
 }) {
   const finished = summary.status === 'finished';
   const fraction = finished ? 1 : progress && progress.totalSteps > 0 ? progress.globalStep / progress.totalSteps : 0;
@@ -80,6 +84,7 @@ export function RunProgressPanel({
         <dt>Elapsed</dt>
         <dd>{runDurationS(summary) === null ? '—' : formatDuration(runDurationS(summary))}</dd>
       </dl>
+      {children}
       <p className="run-visually-hidden" aria-live="polite" aria-atomic="true">
         {announcement}
       </p>

@@ -13,48 +13,61 @@ export interface CoalescerClock {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /** Runs `fn` just before the next paint (requestAnimationFrame); absent: at once. */
+  requestFrame?(fn: () => void): void;
 }
 
 const realClock: CoalescerClock = {
   now: () => performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  requestFrame: typeof requestAnimationFrame === 'function' ? (fn) => requestAnimationFrame(() => fn()) : undefined,
 };
 
 /**
  * Calls `flush` after the first request, then at most once every `intervalMs` while requests keep
- * coming: 10 trainer events a second become a handful of React updates, each drawing all of them.
- * The first flush after a quiet spell is still deferred to a task so a burst in one tick merges.
+ * coming: 10 trainer events a second become a few React updates, each drawing all of them. The
+ * flush runs in an animation frame, right before the paint that shows it (and not at all while
+ * the window is hidden: the data keeps accumulating and appears at once when it is shown again).
  */
 export function createCoalescer(
   flush: () => void,
   intervalMs: number | (() => number),
   clock: CoalescerClock = realClock,
 ): Coalescer {
-  let handle: unknown = null;
+  let timer: unknown = null;
+  let pending = false;
   let lastFlush = -Infinity;
   const interval = typeof intervalMs === 'function' ? intervalMs : () => intervalMs;
 
   function run(): void {
-    handle = null;
+    if (!pending) return; // flushed meanwhile by flushNow, or cancelled
+    pending = false;
+    timer = null;
     lastFlush = clock.now();
     flush();
   }
 
   return {
     request() {
-      if (handle !== null) return;
+      if (pending) return;
+      pending = true;
       const wait = Math.max(0, lastFlush + interval() - clock.now());
-      handle = clock.setTimeout(run, wait);
+      timer = clock.setTimeout(() => {
+        timer = null;
+        if (clock.requestFrame) clock.requestFrame(run);
+        else run();
+      }, wait);
     },
     flushNow() {
-      if (handle === null) return;
-      clock.clearTimeout(handle);
+      if (!pending) return;
+      if (timer !== null) clock.clearTimeout(timer);
       run();
     },
     cancel() {
-      if (handle !== null) clock.clearTimeout(handle);
-      handle = null;
+      if (timer !== null) clock.clearTimeout(timer);
+      timer = null;
+      pending = false;
     },
   };
 }

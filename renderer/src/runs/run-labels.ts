@@ -5,11 +5,12 @@ export const STATUS_LABELS: Record<
   RunStatus,
   { label: string; icon: string; tone: 'ok' | 'warn' | 'error' | 'busy' | 'idle' }
 > = {
-  queued: { label: 'Queued', icon: '⏳', tone: 'idle' },
-  preparing: { label: 'Preparing', icon: '⚙', tone: 'busy' },
+  // Glyphs from the basic shape blocks, which every UI font has (⏸/⏹ are missing from many).
+  queued: { label: 'Queued', icon: '○', tone: 'idle' },
+  preparing: { label: 'Preparing', icon: '◐', tone: 'busy' },
   running: { label: 'Training', icon: '▶', tone: 'busy' },
-  stopping: { label: 'Stopping…', icon: '⏹', tone: 'warn' },
-  stopped: { label: 'Stopped', icon: '⏸', tone: 'warn' },
+  stopping: { label: 'Stopping…', icon: '■', tone: 'warn' },
+  stopped: { label: 'Stopped', icon: '‖', tone: 'warn' },
   finished: { label: 'Finished', icon: '✓', tone: 'ok' },
   failed: { label: 'Failed', icon: '✕', tone: 'error' },
 };
@@ -41,10 +42,13 @@ export function formatPercent(fraction: number | null | undefined, digits = 1): 
   return `${(fraction * 100).toFixed(digits)} %`;
 }
 
+// Intl formatters are costly to create (chart ticks format on every redraw): make each once.
+const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** 12345.6 → "12,346". */
 export function formatCount(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  return Math.round(value).toLocaleString('en-US');
+  return COUNT.format(Math.round(value));
 }
 
 /** A number with about three significant digits, small ones in exponent form (losses, learning rates). */
