@@ -4,7 +4,6 @@
 //   dist/electron/preload.cjs sandboxed preload: one CommonJS file with nothing but `electron` external
 //   dist/serve/serve.cjs      serve mode (npm run serve)
 import { build as esbuild } from 'esbuild';
-import fs from 'node:fs';
 import path from 'node:path';
 import { build as viteBuild } from 'vite';
 
@@ -12,21 +11,25 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
 
-const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+const node = { bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' };
 
 if (want('renderer')) {
   await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
 }
-if (want('electron') && fs.existsSync(path.join(root, 'electron/main/main.ts'))) {
-  // Dependencies stay in node_modules (electron-builder packs them); the preload bundles everything.
+if (want('electron')) {
+  // The packaged app ships no node_modules: main.cjs carries every dependency. ssh2's optional native
+  // parts (cpu-features, *.node) are loaded in try/catch and fall back to JavaScript.
   await esbuild({
     ...node,
+    target: 'node22',
     entryPoints: [path.join(root, 'electron/main/main.ts')],
     outfile: path.join(root, 'dist/electron/main.cjs'),
-    packages: 'external',
+    external: ['electron', 'cpu-features', '*.node'],
   });
+  // A sandboxed preload must be one CommonJS file that requires nothing but electron.
   await esbuild({
     ...node,
+    target: 'node22',
     entryPoints: [path.join(root, 'electron/preload/preload.ts')],
     outfile: path.join(root, 'dist/electron/preload.cjs'),
     external: ['electron'],

@@ -1,6 +1,28 @@
 import { z } from 'zod';
 import { call, event } from './define';
 
+/** Why the scan left a file or folder out (docs/dataset-scan.md lists the rules; the trainer applies the same). */
+export const SkipCode = z.enum([
+  'hidden', // dot-files, Thumbs.db, desktop.ini, __MACOSX/ and other system files
+  'not_image', // the extension is not an image extension, or not a regular file
+  'corrupt', // the content is not an image, or its header cannot be read
+  'truncated', // the file is cut off
+  'too_large', // more than 100,000,000 pixels (a decompression bomb)
+  'empty', // 0 bytes
+  'unreadable', // no permission, or it vanished while scanning
+  'broken_link', // a symbolic link that points to nothing
+  'link_outside', // a link to a file outside the dataset folder, or with an absolute target: training cannot see it
+  'link_not_followed', // a link to a folder, or a link where a class folder is expected
+  'not_in_class', // a file outside any class folder
+  'unused_folder', // a folder the layout does not read (beside train/ and val/, or a val/ class missing from train/)
+  'empty_class', // a class folder without usable images: not used as a class
+]);
+export type SkipCode = z.infer<typeof SkipCode>;
+
+/** One file or folder (path ends in "/") the scan left out, relative to the dataset root. */
+export const DatasetSkippedFile = z.object({ path: z.string(), code: SkipCode, reason: z.string() });
+export type DatasetSkippedFile = z.infer<typeof DatasetSkippedFile>;
+
 export const DatasetClass = z.object({
   name: z.string(),
   /** Images in the training part (after the split). */
@@ -14,6 +36,9 @@ export type DatasetClass = z.infer<typeof DatasetClass>;
 
 export const DatasetWarning = z.object({
   code: z.enum([
+    'no_images', // blocker: no usable image at all (or none for training)
+    'one_class', // blocker: fewer than two classes have images
+    'val_class_unknown', // split layout: a class folder in val/ that train/ lacks
     'skipped_files',
     'tiny_class',
     'empty_class',
@@ -23,26 +48,65 @@ export const DatasetWarning = z.object({
     'small_images',
     'few_images',
   ]),
+  /** A blocker means the folder cannot be trained on as it is; a warning only deserves a look. */
+  severity: z.enum(['blocker', 'warning']),
   message: z.string(),
   /** What the user can do about it. */
   fix: z.string().optional(),
-  /** Up to a few affected paths (relative to the root). */
+  /** How many files (or classes, for class warnings) are affected. */
+  count: z.number().int(),
+  /** Up to a few affected paths (relative to the root), or class names for class warnings. */
   examples: z.array(z.string()).default([]),
 });
 export type DatasetWarning = z.infer<typeof DatasetWarning>;
 
 /** What a scan of a dataset folder found. The folder is only read, never written. */
 export const DatasetScan = z.object({
+  /** The folder as an absolute path (a leading "~" expanded). */
   root: z.string(),
   layout: z.enum(['split', 'class-folders']),
-  split: z.object({ kind: z.enum(['existing', 'auto']), valRatio: z.number().nullable() }),
+  split: z.object({
+    kind: z.enum(['existing', 'auto']),
+    /** The ratio used for the automatic split; null for an existing one. */
+    valRatio: z.number().nullable(),
+    /** The existing split's folders as named on disk (e.g. "train" and "validation"); null for an automatic split. */
+    trainFolder: z.string().nullable(),
+    valFolder: z.string().nullable(),
+  }),
+  /** Classes with at least one usable image, sorted by name (Unicode code point order): index i is the model's output i. */
   classes: z.array(DatasetClass),
   totalImages: z.number().int(),
-  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** The first skipped entries (at most 200); `skippedTotal` says how many there are in all. */
+  skipped: z.array(DatasetSkippedFile),
+  skippedTotal: z.number().int(),
+  /** Skipped entries counted by reason, largest first. */
+  skippedByCode: z.array(z.object({ code: SkipCode, count: z.number().int() })),
   warnings: z.array(DatasetWarning),
+  /** False when a blocker warning says the folder cannot be trained on as it is. */
+  canTrain: z.boolean(),
   durationMs: z.number(),
 });
 export type DatasetScan = z.infer<typeof DatasetScan>;
+
+/**
+ * Validation images the automatic split takes from a class of `n` images: none from a class of 0 or 1;
+ * otherwise n × ratio rounded as Python's `round` does (halves to even), at least 1 and at most n − 1.
+ * This is the trainer's rule (`stratified_split` in docker/deit_trainer/dataset.py); the renderer may use
+ * it to update counts while the user moves the ratio, without scanning again.
+ */
+export function autoValCount(n: number, ratio: number): number {
+  if (n < 2) return 0;
+  return Math.min(n - 1, Math.max(1, roundHalfEven(n * ratio)));
+}
+
+/** Python's `round(x)` for a float: to the nearest integer, halves to the even one. */
+export function roundHalfEven(x: number): number {
+  const floor = Math.floor(x);
+  const fraction = x - floor; // exact for doubles
+  if (fraction > 0.5) return floor + 1;
+  if (fraction < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
 
 export const Thumbnail = z.object({ mime: z.string(), dataBase64: z.string() });
 export type Thumbnail = z.infer<typeof Thumbnail>;
@@ -53,18 +117,33 @@ export const datasetCalls = {
   'dataset.scan': call(
     z.object({ path, valRatio: z.number().gt(0).lt(1).default(0.2) }),
     DatasetScan,
-    'Scans a dataset folder: classes, counts, split, skipped files and warnings (progress as dataset.progress).',
+    'Scans a dataset folder: classes, counts, split, skipped files and warnings (progress as dataset.progress). A newer scan of the same folder cancels this one.',
+  ),
+  'dataset.cancelScan': call(
+    z.object({ path }),
+    z.object({ cancelled: z.boolean() }),
+    'Cancels the running scan of a folder, if any (its dataset.scan call then fails with kind "cancelled").',
   ),
   'dataset.thumbnail': call(
     z.object({ root: path, file: path }),
     Thumbnail,
-    'A small image of one file inside a scanned dataset folder.',
+    'A small image of one file inside a dataset folder scanned in this session (file relative to root, as in samples).',
   ),
 };
 
 export const datasetEvents = {
   'dataset.progress': event(
-    z.object({ root: z.string(), filesSeen: z.number().int(), phase: z.enum(['listing', 'reading', 'done']) }),
-    'Progress of a dataset scan.',
+    z.object({
+      /** The scanned folder, as in `DatasetScan.root`. */
+      root: z.string(),
+      /** Files and folders listed so far. */
+      filesSeen: z.number().int(),
+      /** Image candidates whose headers have been read. */
+      filesRead: z.number().int(),
+      /** Image candidates to read; null while still listing. */
+      filesTotal: z.number().int().nullable(),
+      phase: z.enum(['listing', 'reading', 'done']),
+    }),
+    'Progress of a dataset scan, at most about ten a second.',
   ),
 };

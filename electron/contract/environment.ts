@@ -40,9 +40,21 @@ export const EnvironmentCheck = z.object({
 });
 export type EnvironmentCheck = z.infer<typeof EnvironmentCheck>;
 
+/** One NVIDIA GPU as the driver lists it; `index` is what RunSettings.gpuIds and DeviceIDs take. */
+export const NvidiaGpu = z.object({
+  index: z.number().int(),
+  name: z.string(),
+  memoryMiB: z.number().nullable(),
+  uuid: z.string(),
+  driverVersion: z.string(),
+});
+export type NvidiaGpu = z.infer<typeof NvidiaGpu>;
+
 export const EnvironmentReport = z.object({
   checkedAt: z.string(),
   checks: z.array(EnvironmentCheck),
+  /** The NVIDIA GPUs the driver reports (absent in reports from older versions). */
+  gpus: z.array(NvidiaGpu).optional(),
   /** Training on the GPU is possible. */
   gpuReady: z.boolean(),
   /** Training on the CPU (slow) is possible: Docker works, GPU does not. */

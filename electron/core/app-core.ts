@@ -4,6 +4,7 @@ import { createAppHandlers } from './app/app-handlers';
 import type { CoreContext, CoreOptions } from './context';
 import { createDatasetHandlers } from './dataset/dataset-handlers';
 import { connectDocker } from './docker/connect';
+import { createEngineServices, type EngineServices } from './environment/engine-services';
 import { createEnvironmentHandlers } from './environment/environment-handlers';
 import { EventBus } from './event-bus';
 import { createImageHandlers } from './images/image-handlers';
@@ -15,6 +16,8 @@ export interface StudioCore {
   handlers: Handlers;
   bus: EventBus;
   context: CoreContext;
+  /** Doctor, training image and GPU telemetry, for services that build on them (runs). */
+  engine: EngineServices;
   close(): Promise<void>;
 }
 
@@ -39,10 +42,13 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
     now: () => new Date(),
     onClose: (cleanup) => void closers.push(cleanup),
   };
+  const engine = createEngineServices(context);
+  if (options.background !== false) engine.telemetry.start();
+  context.onClose(() => engine.telemetry.stop());
   const handlers: Handlers = {
     ...createAppHandlers(context),
-    ...createEnvironmentHandlers(context),
-    ...createImageHandlers(context),
+    ...createEnvironmentHandlers(context, engine),
+    ...createImageHandlers(engine.images),
     ...createDatasetHandlers(context),
     ...createRunHandlers(context),
   };
@@ -50,6 +56,7 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
     handlers,
     bus,
     context,
+    engine,
     async close() {
       for (const cleanup of closers.reverse()) await cleanup();
     },

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
+import { securityHeaders } from '../core/renderer-csp';
 
 /** A fresh random token for one serve session (like Jupyter's). */
 export function createToken(): string {
@@ -68,26 +69,9 @@ export function originAllowed(req: http.IncomingMessage, hosts: Set<string>): bo
   }
 }
 
-/** The same strict policy as the desktop window. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
-
 /** Headers sent with every response. */
 export const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-  'X-Content-Type-Options': 'nosniff',
+  ...securityHeaders(), // the desktop window's policy, so browser tests exercise the same CSP
   'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore } from '../core/app-core';
@@ -8,6 +9,16 @@ import { startServer } from './server';
 
 // Bundled to dist/serve/serve.cjs: the renderer build is dist/renderer, the trainer is docker/.
 const distDir = path.resolve(__dirname, '..');
+
+/** The app version from package.json (dist/ sits beside it). */
+function appVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.resolve(distDir, '..', 'package.json'), 'utf8')) as { version: string })
+      .version;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** `npm run serve`: the headless shell. */
 async function main(): Promise<void> {
@@ -30,7 +41,7 @@ async function main(): Promise<void> {
   }
   const core = await createCore({
     shell: 'serve',
-    version: process.env.npm_package_version ?? '0.1.0',
+    version: appVersion(),
     dataDir: options.dataDir ?? defaultDataDir(),
     trainerDir: process.env.DEIT_STUDIO_TRAINER_DIR ?? path.resolve(distDir, '..', 'docker'),
     baseImage: process.env.DEIT_STUDIO_BASE_IMAGE,

@@ -165,12 +165,11 @@ function readBody(req: http.IncomingMessage): Promise<string | null> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        req.destroy();
-      } else chunks.push(chunk);
+      // Past the limit the rest is drained (so the 413 reaches the client) unless it is absurd.
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else if (size > 16 * MAX_BODY_BYTES) req.destroy();
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }

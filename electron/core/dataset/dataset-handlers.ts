@@ -1,11 +1,78 @@
-import type { Handlers } from '../../contract';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { AppError, type Handlers } from '../../contract';
 import type { CoreContext } from '../context';
-import { notBuilt } from '../not-built';
+import { readThumbnail } from './dataset-thumbnail';
+import { scanDataset } from './scan-dataset';
+import { rootError } from './scan-errors';
 
-/** Dataset scan and thumbnails. The dataset folder is only ever read. */
-export function createDatasetHandlers(_ctx: CoreContext): Pick<Handlers, 'dataset.scan' | 'dataset.thumbnail'> {
+type DatasetCallName = 'dataset.scan' | 'dataset.cancelScan' | 'dataset.thumbnail';
+
+/**
+ * Turns the folder path a user gave into an absolute path ("~" is the home folder), or a typed
+ * validation error. Pure apart from reading the home folder's path.
+ */
+export function resolveDatasetRoot(input: string): string {
+  const expanded = input === '~' || input.startsWith('~/') ? path.join(os.homedir(), input.slice(1)) : input;
+  if (expanded.includes('\0') || !path.isAbsolute(expanded)) {
+    throw new AppError('validation', `“${input}” is not a full folder path.`, {
+      fix: 'Choose the folder with the folder picker, or type its full path (starting with / or ~).',
+    });
+  }
+  return path.resolve(expanded);
+}
+
+/**
+ * Dataset scan and thumbnails. The dataset folder is only ever read. A newer scan of a folder cancels
+ * the one running; previews are served only from folders scanned in this session.
+ */
+export function createDatasetHandlers(ctx: CoreContext): Pick<Handlers, DatasetCallName> {
+  const running = new Map<string, AbortController>(); // by real path of the folder
+  const scanned = new Set<string>(); // real paths of folders scanned to the end
+  ctx.onClose(() => {
+    for (const controller of running.values()) controller.abort();
+  });
+  const realFolder = (root: string) =>
+    fs.realpath(root).catch((error: unknown) => Promise.reject(rootError(root, error)));
+
   return {
-    'dataset.scan': notBuilt('The dataset scan'),
-    'dataset.thumbnail': notBuilt('Dataset thumbnails'),
+    async 'dataset.scan'({ path: input, valRatio }) {
+      const root = resolveDatasetRoot(input);
+      const real = await realFolder(root);
+      running.get(real)?.abort();
+      const controller = new AbortController();
+      running.set(real, controller);
+      try {
+        const scan = await scanDataset(root, {
+          valRatio,
+          signal: controller.signal,
+          onProgress: (progress) => {
+            if (!controller.signal.aborted) ctx.bus.emit('dataset.progress', { root, ...progress });
+          },
+        });
+        scanned.add(real);
+        return scan;
+      } finally {
+        if (running.get(real) === controller) running.delete(real);
+      }
+    },
+
+    async 'dataset.cancelScan'({ path: input }) {
+      const real = await fs.realpath(resolveDatasetRoot(input)).catch(() => null);
+      const controller = real === null ? undefined : running.get(real);
+      controller?.abort();
+      return { cancelled: controller !== undefined };
+    },
+
+    async 'dataset.thumbnail'({ root, file }) {
+      const real = await realFolder(resolveDatasetRoot(root));
+      if (!scanned.has(real)) {
+        throw new AppError('validation', 'Previews are shown only for a folder scanned in this session.', {
+          fix: 'Scan the folder first, then ask for its previews.',
+        });
+      }
+      return readThumbnail(real, file);
+    },
   };
 }

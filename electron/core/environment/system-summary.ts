@@ -3,18 +3,23 @@ import os from 'node:os';
 import path from 'node:path';
 import si from 'systeminformation';
 import type { GpuInfo, SystemSummary } from '../../contract';
+import type { NvidiaSmi } from './nvidia-smi';
+import { readNvidiaDriver } from './read-nvidia-driver';
 
 /**
  * A one-time inventory of this machine. systeminformation's graphics() runs nvidia-smi
- * synchronously, so this is called on demand, never on a timer (see docs/engine.md).
+ * synchronously, so this is called on demand, never on a timer (see docs/engine-environment.md).
+ * With `smi`, NVIDIA GPUs get their driver version from nvidia-smi (systeminformation often leaves it
+ * empty, and lists no GPU at all without lspci).
  */
-export async function readSystemSummary(dataDir: string): Promise<SystemSummary> {
-  const [osInfo, cpu, mem, graphics, disk] = await Promise.all([
+export async function readSystemSummary(dataDir: string, smi?: NvidiaSmi): Promise<SystemSummary> {
+  const [osInfo, cpu, mem, graphics, disk, driver] = await Promise.all([
     si.osInfo(),
     si.cpu(),
     si.mem(),
     si.graphics().catch(() => ({ controllers: [] as si.Systeminformation.GraphicsControllerData[] })),
     freeDisk(dataDir),
+    smi ? readNvidiaDriver(smi) : Promise.resolve(null),
   ]);
   return {
     os: {
@@ -31,8 +36,25 @@ export async function readSystemSummary(dataDir: string): Promise<SystemSummary>
     },
     memory: { totalBytes: mem.total, availableBytes: mem.available },
     disk,
-    gpus: graphics.controllers.filter(isGpu).map(toGpuInfo),
+    gpus: withDriverVersion(graphics.controllers.filter(isGpu).map(toGpuInfo), driver),
   };
+}
+
+/** Fills NVIDIA driver versions from nvidia-smi; lists nvidia-smi's GPUs when systeminformation found none. */
+function withDriverVersion(gpus: GpuInfo[], driver: Awaited<ReturnType<typeof readNvidiaDriver>> | null): GpuInfo[] {
+  if (driver?.state !== 'ok') return gpus;
+  if (!gpus.some((g) => /nvidia/i.test(`${g.vendor} ${g.name}`))) {
+    const nvidia = driver.gpus.map((g) => ({
+      name: g.name,
+      vendor: 'NVIDIA',
+      memoryBytes: g.memoryMiB === null ? null : g.memoryMiB * 1024 * 1024,
+      driverVersion: g.driverVersion,
+    }));
+    return [...gpus, ...nvidia];
+  }
+  return gpus.map((g) =>
+    /nvidia/i.test(`${g.vendor} ${g.name}`) && !g.driverVersion ? { ...g, driverVersion: driver.driverVersion } : g,
+  );
 }
 
 function isGpu(c: si.Systeminformation.GraphicsControllerData): boolean {

@@ -1,14 +1,13 @@
 import type { Handlers } from '../../contract';
-import type { CoreContext } from '../context';
-import { notBuilt } from '../not-built';
+import type { ImageService } from './image-service';
 
 /** The training image: status, pull and build with progress, cancel. */
 export function createImageHandlers(
-  _ctx: CoreContext,
+  images: ImageService,
 ): Pick<Handlers, 'image.status' | 'image.ensure' | 'image.cancel'> {
   return {
-    'image.status': notBuilt('The training image check'),
-    'image.ensure': notBuilt('Getting the training image'),
-    'image.cancel': notBuilt('Cancelling the image download'),
+    'image.status': () => images.status(),
+    'image.ensure': (request) => images.ensure(request),
+    'image.cancel': () => images.cancel(),
   };
 }

@@ -1,0 +1,100 @@
+"""Command line of the trainer: `python -m deit_trainer <command>` (docs/trainer-protocol.md).
+
+Usage:
+    python -m deit_trainer train --config /run/config.json [--resume] [--set train.epochs=3 ...]
+    python -m deit_trainer health
+    python -m deit_trainer fetch-weights --model deit_small_patch16_224 [--weights-dir /weights]
+    python -m deit_trainer predict --run /run --input /data/new [--output out.csv] [--top-k 5]
+    python -m deit_trainer schema [config|events]
+Errors become an `error` event and the kind's exit code. Kept import-light: the cache's worker
+processes re-import this module.
+"""
+import argparse
+import json
+import os
+import sys
+import traceback
+
+from .errors import TrainerError
+
+
+def _parser():
+    p = argparse.ArgumentParser(prog="python -m deit_trainer", description="DeiT Studio trainer")
+    sub = p.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train", help="fine-tune a model (writes the run folder)")
+    t.add_argument("--config", required=True, help="config file (JSON or YAML)")
+    t.add_argument("--resume", action="store_true", help="continue from <run_dir>/checkpoints/last.pt")
+    t.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE", help="override a config field")
+    sub.add_parser("health", help="print torch/CUDA/GPU facts as JSON")
+    f = sub.add_parser("fetch-weights", help="download pretrained weights into the hub cache (needs network)")
+    f.add_argument("--model", required=True)
+    f.add_argument("--weights-dir", default=os.environ.get("HF_HOME", "/weights"))
+    pr = sub.add_parser("predict", help="classify an image or a folder -> CSV")
+    pr.add_argument("--run", help="run folder (uses checkpoints/best.pt)")
+    pr.add_argument("--checkpoint", help="a best.pt checkpoint")
+    pr.add_argument("--input", required=True)
+    pr.add_argument("--output", help="CSV file (default: stdout)")
+    pr.add_argument("--top-k", type=int, default=5)
+    s = sub.add_parser("schema", help="print a JSON schema")
+    s.add_argument("which", nargs="?", default="config", choices=["config", "events"])
+    return p
+
+
+def _train(args, events):
+    from .config import load_config
+    try:
+        cfg = load_config(args.config, args.set)
+    except TrainerError:
+        folder = os.path.dirname(os.path.abspath(args.config))
+        if os.path.isdir(folder) and os.access(folder, os.W_OK):
+            events.attach(folder)
+        raise
+    events.attach(cfg["output"]["run_dir"])
+    from .model import use_weights_dir
+    use_weights_dir(cfg["model"]["weights_dir"])
+    for key, sub in (("TORCHINDUCTOR_CACHE_DIR", "torchinductor"), ("TRITON_CACHE_DIR", "triton")):
+        if os.access(cfg["data"]["cache_dir"], os.W_OK):  # compile caches survive runs in /cache
+            os.environ[key] = os.path.join(cfg["data"]["cache_dir"], "compile", sub)
+    from .train import run_training
+    return run_training(cfg, events, resume=args.resume)
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    if args.command == "schema":
+        if args.which == "config":
+            from .config import json_schema
+            print(json.dumps(json_schema(), indent=2))
+        else:
+            with open(os.path.join(os.path.dirname(__file__), "..", "protocol", "events.schema.json")) as f:
+                print(f.read(), end="")
+        return 0
+    if args.command == "health":
+        from .runtime import health
+        print(json.dumps(health(), indent=2))
+        return 0
+    from .events import EventStream
+    events = EventStream()
+    try:
+        if args.command == "train":
+            return _train(args, events)
+        if args.command == "fetch-weights":
+            from .weights import fetch_weights
+            fetch_weights(args.model, args.weights_dir, events)
+            return 0
+        if args.command == "predict":
+            from .predict import run_predict
+            return run_predict(args)
+    except TrainerError as e:
+        events.error(e)
+        return e.exit_code
+    except Exception as e:
+        tail = "".join(traceback.format_exception(e)[-6:])
+        events.error(TrainerError("internal", f"The trainer failed unexpectedly ({type(e).__name__}: {str(e)[:300]}).",
+                                  "Report it with the run's train.log.", detail=tail[-4000:]))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""The event stream (protocol v1): JSON lines on stdout and appended to <run_dir>/metrics.jsonl.
+
+Usage:
+    ev = EventStream()                 # stdout only, until a run folder is known
+    ev.attach("/run")                  # also append to /run/metrics.jsonl; seq continues from it
+    ev.emit("warning", code="x", message="...")
+    ev.progress("cache", 10, 100, "Decoding images", eta_s=3.2)
+Human logs go through `log` (stderr + <run_dir>/train.log once attached).
+See docs/trainer-protocol.md for every event type.
+"""
+import json
+import logging
+import os
+import sys
+import threading
+import time
+
+PROTOCOL_VERSION = 1
+log = logging.getLogger("deit_trainer")
+
+
+def setup_logging():
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
+def _last_seq(path):
+    """The last seq in an existing metrics.jsonl (-1 if none); drops a torn last line."""
+    try:
+        with open(path, "rb+") as f:
+            data = f.read()
+            if data and not data.endswith(b"\n"):
+                f.truncate(data.rfind(b"\n") + 1)
+                data = data[: data.rfind(b"\n") + 1]
+    except FileNotFoundError:
+        return -1
+    for line in reversed(data.splitlines()):
+        try:
+            return int(json.loads(line)["seq"])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return -1
+
+
+class EventStream:
+    def __init__(self, stdout=None):
+        self.stdout = stdout or sys.stdout
+        self.file = None
+        self.seq = 0
+        self.lock = threading.Lock()
+        setup_logging()
+
+    def attach(self, run_dir):
+        os.makedirs(run_dir, exist_ok=True)
+        path = os.path.join(run_dir, "metrics.jsonl")
+        self.seq = max(self.seq, _last_seq(path) + 1)
+        self.file = open(path, "a", encoding="utf-8")
+        for old in [h for h in log.handlers if isinstance(h, logging.FileHandler)]:
+            log.removeHandler(old)  # one train.log per process (tests run several trainings in one)
+            old.close()
+        file_handler = logging.FileHandler(os.path.join(run_dir, "train.log"), encoding="utf-8")
+        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(file_handler)
+
+    def emit(self, type, **fields):
+        with self.lock:
+            event = {"v": PROTOCOL_VERSION, "seq": self.seq, "time": round(time.time(), 3), "type": type, **fields}
+            self.seq += 1
+            line = json.dumps(event, ensure_ascii=False, allow_nan=False) + "\n"
+            if self.file is not None:
+                self.file.write(line)
+                self.file.flush()
+            self.stdout.write(line)
+            self.stdout.flush()
+            return event
+
+    def progress(self, phase, done, total, message, eta_s=None):
+        return self.emit("progress", phase=phase, done=done, total=total, message=message,
+                         eta_s=None if eta_s is None else round(eta_s, 1))
+
+    def warning(self, code, message):
+        log.warning(message)
+        return self.emit("warning", code=code, message=message)
+
+    def error(self, err):
+        log.error("%s %s%s", err.message, err.fix, f"\n{err.detail}" if err.detail else "")
+        return self.emit("error", kind=err.kind, message=err.message, fix=err.fix, detail=err.detail)
+
+    def close(self):
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
+class RateLimiter:
+    """True at most once per `interval_s` (and always when forced)."""
+
+    def __init__(self, interval_s):
+        self.interval_s, self.last = interval_s, 0.0
+
+    def ready(self, force=False):
+        now = time.monotonic()
+        if force or now - self.last >= self.interval_s:
+            self.last = now
+            return True
+        return False

@@ -1,0 +1,140 @@
+"""The model: a timm DeiT with a new head, from offline pretrained weights or an earlier checkpoint.
+
+Usage:
+    model = create_model(cfg, classes, events)   # raises TrainerError weights_missing / checkpoint_invalid
+    groups = param_groups(model, weight_decay)   # no decay on pos_embed, cls/dist tokens, norms, biases
+Pretrained weights are read from the Hugging Face hub cache at model.weights_dir (HF_HOME) with
+HF_HUB_OFFLINE=1; `fetch-weights` (weights.py) fills that cache when the network is allowed.
+"""
+import os
+import sys
+
+import torch
+
+from .errors import TrainerError
+
+NO_DECAY_NAMES = ("pos_embed", "cls_token", "dist_token", "reg_token")
+
+
+def use_weights_dir(weights_dir, offline=True):
+    """Points the Hugging Face hub cache at weights_dir and sets offline mode (also when already imported)."""
+    os.environ["HF_HOME"] = weights_dir
+    os.environ["HF_HUB_OFFLINE"] = "1" if offline else "0"
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    constants = sys.modules.get("huggingface_hub.constants")
+    if constants is not None:  # huggingface_hub reads these at import time
+        constants.HF_HUB_OFFLINE = offline
+
+
+def hub_cache(weights_dir):
+    """The hub cache folder inside HF_HOME, passed explicitly to every hub call."""
+    return os.path.join(weights_dir, "hub")
+
+
+def hub_file(model_name):
+    """(repo id, revision or None) of a model's default pretrained weights on the hub."""
+    import timm
+    cfg = timm.models.get_pretrained_cfg(model_name)
+    if cfg is None or not cfg.hf_hub_id:
+        raise TrainerError("weights_missing", f"timm has no pretrained weights for {model_name}.",
+                           "Turn off 'pretrained' or pick another model.")
+    return cfg.hf_hub_id, getattr(cfg, "hf_hub_revision", None)
+
+
+def cached_weights(model_name, weights_dir):
+    """Path of the model's weights in the hub cache, or None."""
+    from huggingface_hub import try_to_load_from_cache
+    repo, revision = hub_file(model_name)
+    for filename in ("model.safetensors", "pytorch_model.bin"):
+        path = try_to_load_from_cache(repo, filename, cache_dir=hub_cache(weights_dir), revision=revision)
+        if isinstance(path, str) and os.path.exists(path):
+            return path
+    return None
+
+
+def weights_missing(model_name, weights_dir, detail=None):
+    repo = hub_file(model_name)[0]
+    return TrainerError("weights_missing",
+                        f"The pretrained weights of {model_name} are not in the weights folder ({weights_dir}).",
+                        "Download them first (the app does this before training; by hand: "
+                        f"python -m deit_trainer fetch-weights --model {model_name}), or turn off 'pretrained'.",
+                        detail=detail or f"looked for {repo} in the Hugging Face hub cache under {weights_dir}/hub")
+
+
+def create_model(cfg, classes, events):
+    import timm
+    m = cfg["model"]
+    name, pretrained = m["name"], m["pretrained"] and not m["init_checkpoint"]
+    kwargs = dict(num_classes=len(classes), img_size=m["img_size"], drop_path_rate=m["drop_path"])
+    if pretrained:
+        path = cached_weights(name, m["weights_dir"])
+        if path is None:
+            raise weights_missing(name, m["weights_dir"])
+        events.progress("weights", 0, 1, f"Loading pretrained weights {hub_file(name)[0]}")
+        try:
+            # timm -> hf_hub_download (offline) from the hub cache in weights_dir
+            model = timm.create_model(name, pretrained=True, cache_dir=hub_cache(m["weights_dir"]), **kwargs)
+        except (OSError, RuntimeError, ValueError) as e:
+            raise weights_missing(name, m["weights_dir"], detail=f"{type(e).__name__}: {e}") from None
+        events.progress("weights", 1, 1, f"Loaded pretrained weights {hub_file(name)[0]}")
+    else:
+        model = timm.create_model(name, pretrained=False, **kwargs)
+    if m["init_checkpoint"]:
+        load_init_checkpoint(model, m["init_checkpoint"], name, classes, events)
+    if m["freeze_backbone"]:
+        freeze_backbone(model)
+    return model
+
+
+def load_init_checkpoint(model, path, name, classes, events):
+    """Loads an earlier run's weights: everything when the classes match, else the backbone only."""
+    from .checkpoint import load_checkpoint
+    ckpt = load_checkpoint(path)
+    if ckpt.get("model_name") != name:
+        raise TrainerError("checkpoint_invalid",
+                           f"The starting checkpoint {path} is for {ckpt.get('model_name')}, not {name}.",
+                           "Pick the same model as the earlier run, or start from pretrained weights.")
+    state = ckpt["model"]
+    if list(ckpt.get("classes", [])) != list(classes):
+        head = {k for k in state if k.startswith(("head.", "head_dist."))}
+        state = {k: v for k, v in state.items() if k not in head}
+        events.warning("init_head_reset", "The earlier run had other classes; its backbone was loaded and the "
+                       "classifier head starts fresh.")
+    try:
+        model.load_state_dict(state, strict=False)
+    except RuntimeError as e:
+        raise TrainerError("checkpoint_invalid", f"The starting checkpoint {path} does not fit this model "
+                           f"(image size or architecture differ).", "Start from pretrained weights instead.",
+                           detail=str(e)[:2000]) from None
+
+
+def head_modules(model):
+    heads = [model.get_classifier()]
+    if getattr(model, "head_dist", None) is not None:
+        heads.append(model.head_dist)
+    return heads
+
+
+def freeze_backbone(model):
+    for p in model.parameters():
+        p.requires_grad_(False)
+    for head in head_modules(model):
+        for p in head.parameters():
+            p.requires_grad_(True)
+
+
+def param_groups(model, weight_decay):
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        if not p.requires_grad:
+            continue
+        if p.ndim <= 1 or name.endswith(".bias") or any(k in name for k in NO_DECAY_NAMES):
+            no_decay.append(p)
+        else:
+            decay.append(p)
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def make_optimizer(model, lr, weight_decay, device):
+    fused = device.type == "cuda"
+    return torch.optim.AdamW(param_groups(model, weight_decay), lr=lr, betas=(0.9, 0.999), fused=fused), fused

@@ -1,0 +1,84 @@
+"""Classify one image or every image under a folder with a run's best checkpoint -> CSV.
+
+Usage:
+    python -m deit_trainer predict --run /run --input /data/new --output /run/predictions.csv [--top-k 5]
+    python -m deit_trainer predict --checkpoint best.pt --input photo.jpg            # CSV on stdout
+Columns: path, predicted, confidence, top_k ("label:prob;..."), error (why a file was not classified).
+Preprocessing is the same as validation: decode (EXIF-rotated, RGB), resize, centre crop, normalise.
+"""
+import csv
+import os
+import sys
+
+import torch
+
+from .augment import eval_batch
+from .checkpoint import load_checkpoint
+from .dataset import _is_hidden_or_system
+from .decode import IMAGE_EXTENSIONS, BadImage, cache_size, decode_square
+from .errors import TrainerError
+
+BATCH = 32  # images per forward pass
+
+
+def list_images(path):
+    if os.path.isfile(path):
+        return [path]
+    if not os.path.isdir(path):
+        raise TrainerError("config_invalid", f"{path} is neither an image nor a folder.", "Check the input path.")
+    out = []
+    for folder, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not _is_hidden_or_system(d))
+        out += [os.path.join(folder, f) for f in sorted(files)
+                if not _is_hidden_or_system(f) and os.path.splitext(f)[1].lower() in IMAGE_EXTENSIONS]
+    return out
+
+
+def load_model(checkpoint_path):
+    import timm
+    ckpt = load_checkpoint(checkpoint_path)
+    if "epoch" not in ckpt:
+        raise TrainerError("checkpoint_invalid", f"{checkpoint_path} is a resume checkpoint, not a best model.",
+                           "Use checkpoints/best.pt.")
+    model = timm.create_model(ckpt["model_name"], pretrained=False, num_classes=len(ckpt["classes"]),
+                              img_size=ckpt["img_size"])
+    model.load_state_dict(ckpt["model"])
+    return model.eval(), ckpt["classes"], ckpt["img_size"]
+
+
+@torch.no_grad()
+def predict(checkpoint_path, input_path, out, top_k=5):
+    model, classes, img_size = load_model(checkpoint_path)
+    side, k = cache_size(img_size), min(top_k, len(classes))
+    writer = csv.writer(out)
+    writer.writerow(["path", "predicted", "confidence", "top_k", "error"])
+    paths = list_images(input_path)
+    for start in range(0, len(paths), BATCH):
+        arrays, good = [], []
+        for p in paths[start:start + BATCH]:
+            try:
+                arrays.append(torch.from_numpy(decode_square(p, side)))
+                good.append(p)
+            except BadImage as e:
+                writer.writerow([p, "", "", "", str(e)])
+        if not arrays:
+            continue
+        probs = model(eval_batch(torch.stack(arrays), img_size)).softmax(1)
+        top = probs.topk(k, dim=1)
+        for p, vals, idx in zip(good, top.values.tolist(), top.indices.tolist()):
+            writer.writerow([p, classes[idx[0]], f"{vals[0]:.6f}",
+                             ";".join(f"{classes[i]}:{v:.6f}" for i, v in zip(idx, vals)), ""])
+    return len(paths)
+
+
+def run_predict(args):
+    checkpoint = args.checkpoint or os.path.join(args.run or "/run", "checkpoints", "best.pt")
+    if args.output:
+        tmp = args.output + ".tmp"
+        with open(tmp, "w", newline="", encoding="utf-8") as f:
+            n = predict(checkpoint, args.input, f, args.top_k)
+        os.replace(tmp, args.output)
+    else:
+        n = predict(checkpoint, args.input, sys.stdout, args.top_k)
+    print(f"classified {n} file(s)", file=sys.stderr)
+    return 0

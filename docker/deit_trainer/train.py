@@ -1,0 +1,433 @@
+"""Fine-tune a DeiT on an image folder: the training loop, read top to bottom.
+
+Usage (inside the image; see docs/trainer-protocol.md):
+    python -m deit_trainer train --config /run/config.json [--resume]
+Per step: uint8 batch from the decoded cache -> device -> crop/flip/RandAugment/normalise on the
+device -> autocast forward -> loss -> (scaled) backward -> fused AdamW -> EMA. Per epoch: eval,
+`last` checkpoint, `best` when val top-1 improves, early stopping. At the end: eval artifacts,
+exports, report. A stop signal finishes the step, saves `last` and exits 0; `--resume` continues
+exactly, because every step's randomness is seeded from (seed, global step) and the data order
+from (seed, epoch).
+"""
+import os
+import random
+import signal
+import time
+
+import torch
+import torch.nn.functional as F
+
+from .augment import PRESETS, mix_batch, train_batch
+from .cache import StopRequested
+from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from .errors import TrainerError
+from .evaluate import evaluate, per_class_accuracy
+from .events import RateLimiter, log
+from .fsutil import write_json
+from .loader import BatchLoader
+from .model import create_model, make_optimizer
+from .prepare import prepare_data, resolve_workers
+from .recipe import ModelEma, Schedule, default_lr, ema_decay
+from .runtime import autocast, device_facts, resolve_compile, resolve_device, resolve_precision, speed_flags, versions
+
+CPU_BATCH_SIZE = 32          # batch_size auto on CPU
+AUTO_BATCH_CANDIDATES = (512, 256, 128, 64, 32, 16, 8, 4, 2, 1)  # tried largest first on a GPU
+AUTO_BATCH_HEADROOM = 0.85   # use at most this share of GPU memory when picking a batch size
+ETA_AFTER_STEPS = 3          # no ETA before this many steps (compile, warm-up)
+
+
+class StopFlag:
+    """Set by SIGTERM/SIGINT; the loop checks it between steps."""
+
+    def __init__(self):
+        self.requested, self.on_second = False, None
+
+    def install(self):
+        signal.signal(signal.SIGTERM, self._handle)
+        signal.signal(signal.SIGINT, self._handle)
+
+    def _handle(self, signum, frame):
+        if self.requested and self.on_second:
+            self.on_second()
+        self.requested = True
+        log.info("Stop requested (signal %d): finishing the current step, then saving.", signum)
+
+    def __call__(self):
+        return self.requested
+
+
+class Faults:
+    """Test-only fault injection from DEIT_TRAINER_FAULT (`oom_at_step:N`, `stop_at_step:N`)."""
+
+    def __init__(self, spec):
+        self.oom_at = self.stop_at = None
+        for part in filter(None, (spec or "").split(",")):
+            name, _, value = part.partition(":")
+            setattr(self, {"oom_at_step": "oom_at", "stop_at_step": "stop_at"}[name], int(value))
+
+    def before_step(self, global_step):
+        if self.oom_at is not None and global_step == self.oom_at:
+            self.oom_at = None
+            raise torch.OutOfMemoryError("simulated CUDA out of memory (DEIT_TRAINER_FAULT)")
+
+
+def step_seed(seed, global_step):
+    return (seed * 1_000_003 + global_step * 7_919 + 17) % (2 ** 62)
+
+
+def auto_batch_size(model, img_size, n_classes, device, precision, n_train):
+    """Largest candidate batch whose forward+backward (+ AdamW state) fits in GPU memory."""
+    if device.type != "cuda":
+        return min(CPU_BATCH_SIZE, n_train)
+    total = torch.cuda.get_device_properties(device).total_memory
+    adam_bytes = 2 * sum(p.numel() * 4 for p in model.parameters() if p.requires_grad)
+    for bs in AUTO_BATCH_CANDIDATES:
+        if bs > n_train:
+            continue
+        try:
+            torch.cuda.empty_cache()
+            torch.cuda.reset_peak_memory_stats(device)
+            x = torch.randn(bs, 3, img_size, img_size, device=device)
+            with autocast(device, precision):
+                loss = model(x).float().logsumexp(1).mean()
+            loss.backward()
+            peak = torch.cuda.max_memory_allocated(device) + adam_bytes
+            del x, loss
+            model.zero_grad(set_to_none=True)
+            if peak < AUTO_BATCH_HEADROOM * total:
+                return bs
+        except torch.OutOfMemoryError:
+            model.zero_grad(set_to_none=True)
+        torch.cuda.empty_cache()
+    return 1
+
+
+class Trainer:
+    def __init__(self, cfg, events, resume):
+        self.cfg, self.events, self.resume = cfg, events, resume
+        self.run_dir = cfg["output"]["run_dir"]
+        self.last_path = os.path.join(self.run_dir, "checkpoints", "last.pt")
+        self.best_path = os.path.join(self.run_dir, "checkpoints", "best.pt")
+        self.stop = StopFlag()
+        self.faults = Faults(os.environ.get("DEIT_TRAINER_FAULT"))
+        self.started = time.time()
+
+    # ---- setup ---------------------------------------------------------------------------------
+    def setup(self):
+        cfg, ev, t = self.cfg, self.events, self.cfg["train"]
+        self.stop.install()
+        self.stop.on_second = self._exit_now
+        self.device = resolve_device(t["device"])
+        self.precision, why = resolve_precision(t["precision"], self.device)
+        if why:
+            ev.warning("precision_fallback", why)
+        self.use_compile, why = resolve_compile(t["compile"], self.device)
+        if why:
+            ev.warning("compile_unavailable", why)
+        speed_flags(self.device)
+        torch.manual_seed(t["seed"])
+
+        ckpt = None
+        if self.resume:
+            if os.path.exists(self.last_path):
+                ckpt = load_checkpoint(self.last_path)
+            else:
+                ev.warning("no_checkpoint_to_resume", "There is no checkpoint to resume from; the run starts from the beginning.")
+        self.data = prepare_data(cfg, ev, self.stop, resume=ckpt is not None)
+        ds = self.data.dataset
+        if ckpt is not None and ckpt["classes"] != ds.classes:
+            raise TrainerError("checkpoint_invalid", "The run's classes changed since it was stopped; it cannot be resumed.",
+                               "Start a new run on the dataset as it is now.")
+        model_cfg = dict(cfg, model=dict(cfg["model"], pretrained=cfg["model"]["pretrained"] and ckpt is None,
+                                         init_checkpoint=None if ckpt else cfg["model"]["init_checkpoint"]))
+        self.model = create_model(model_cfg, ds.classes, ev).to(self.device)
+        self.train_loader = BatchLoader(self.data.cache.array, self.data.train_rows, self.data.train_labels, self.device)
+        self.val_loader = BatchLoader(self.data.cache.array, self.data.val_rows, self.data.val_labels, self.device)
+
+        n_train = len(self.train_loader)
+        if ckpt is not None:
+            self.batch_size = ckpt["batch_size"]
+        elif t["batch_size"] == "auto":
+            self.batch_size = auto_batch_size(self.model, cfg["model"]["img_size"], len(ds.classes), self.device,
+                                              self.precision, n_train)
+        else:
+            self.batch_size = t["batch_size"]
+            if self.batch_size > n_train:
+                ev.warning("batch_size_capped", f"The batch size {self.batch_size} is larger than the {n_train} training "
+                           f"images; using {n_train}.")
+                self.batch_size = n_train
+        ev.emit("batch_size", batch_size=self.batch_size, previous=None, reason="auto")
+
+        self.lr = t["lr"] or default_lr(self.batch_size, cfg["model"]["freeze_backbone"])
+        self.schedule = Schedule(self.lr, t["epochs"], t["warmup_epochs"])
+        if self.schedule.warmup_capped and ckpt is None:
+            ev.warning("warmup_capped", f"Warmup was shortened to {self.schedule.warmup:.2f} epochs (a third of the run).")
+        self.optimizer, self.fused = make_optimizer(self.model, self.lr, t["weight_decay"], self.device)
+        self.scaler = torch.amp.GradScaler("cuda") if self.precision == "fp16" else None
+        steps = self.train_loader.steps_per_epoch(self.batch_size)
+        self.ema = ModelEma(self.model, ema_decay(steps * t["epochs"])) if t["ema"] else None
+        self.pos = {"epoch": 1, "sample": 0, "global_step": 0, "loss_sum": 0.0, "loss_count": 0, "epoch_time": 0.0}
+        self.best = {"top1": None, "epoch": None}
+        self.bad_epochs = 0
+        if ckpt is not None:
+            self._restore(ckpt)
+        self.aug_gen = torch.Generator(device=self.device)
+        self.train_forward = torch.compile(self.model) if self.use_compile else self.model
+        eval_module = self.ema.module if self.ema else self.model
+        self.eval_forward = torch.compile(eval_module) if self.use_compile else eval_module
+        self._write_resolved_config()
+        self._run_started(ckpt is not None)
+
+    def _restore(self, ckpt):
+        self.model.load_state_dict(ckpt["model"])
+        self.optimizer.load_state_dict(ckpt["optimizer"])
+        if self.scaler is not None and ckpt.get("scaler"):
+            self.scaler.load_state_dict(ckpt["scaler"])
+        if self.ema is not None and ckpt.get("ema"):
+            self.ema.load_state_dict(ckpt["ema"])
+        set_rng_state(ckpt["rng"], self.device)
+        self.pos, self.best, self.bad_epochs = dict(ckpt["position"]), dict(ckpt["best"]), ckpt["bad_epochs"]
+
+    def _write_resolved_config(self):
+        cfg = self.cfg
+        resolved = dict(cfg, data=dict(cfg["data"], num_workers=resolve_workers(cfg["data"]["num_workers"])),
+                        train=dict(cfg["train"], batch_size=self.batch_size, lr=self.lr, precision=self.precision,
+                                   compile=self.use_compile, device=self.device.type))
+        write_json(os.path.join(self.run_dir, "resolved-config.json"), resolved)
+
+    def _run_started(self, resumed):
+        cfg, ds, t = self.cfg, self.data.dataset, self.cfg["train"]
+        steps = self.steps_per_epoch()
+        v = versions()
+        self.events.emit(
+            "run_started", run_id=os.path.basename(os.path.abspath(self.run_dir)), resumed=resumed,
+            start_epoch=self.pos["epoch"], epochs=t["epochs"], steps_per_epoch=steps, total_steps=self.total_steps(),
+            batch_size=self.batch_size, model=cfg["model"]["name"], img_size=cfg["model"]["img_size"],
+            precision=self.precision, compile=self.use_compile,
+            versions={"python": v["python"], "torch": v["torch"], "timm": v["timm"], "cuda": v["cuda"],
+                      "torchvision": v["torchvision"]},
+            device=device_facts(self.device),
+            dataset={"root": ds.root, "layout": ds.layout, "classes": ds.classes, "train_count": len(ds.train),
+                     "val_count": len(ds.val), "skipped_count": len(ds.skipped),
+                     "train_per_class": ds.per_class(ds.train), "val_per_class": ds.per_class(ds.val),
+                     "val_ratio": ds.val_ratio, "split_seed": ds.split_seed},
+            recipe={"lr": self.lr, "min_lr": self.schedule.min_lr, "weight_decay": t["weight_decay"],
+                    "warmup_steps": round(self.schedule.warmup * steps), "label_smoothing": t["label_smoothing"],
+                    "augment": t["augment"], "ema_decay": self.ema.decay if self.ema else None,
+                    "drop_path": cfg["model"]["drop_path"], "freeze_backbone": cfg["model"]["freeze_backbone"],
+                    "pretrained": cfg["model"]["pretrained"], "init_checkpoint": cfg["model"]["init_checkpoint"],
+                    "seed": t["seed"], "fused_optimizer": self.fused,
+                    "num_workers": resolve_workers(cfg["data"]["num_workers"])},
+            image=os.environ.get("DEIT_STUDIO_IMAGE"))
+
+    # ---- bookkeeping ---------------------------------------------------------------------------
+    def steps_per_epoch(self):
+        return self.train_loader.steps_per_epoch(self.batch_size)
+
+    def total_steps(self):
+        spe, p = self.steps_per_epoch(), self.pos
+        left_this_epoch = max(0, spe - p["sample"] // self.batch_size)
+        return p["global_step"] + left_this_epoch + (self.cfg["train"]["epochs"] - p["epoch"]) * spe
+
+    def save_last(self, epoch=None):
+        save_checkpoint(self.last_path, {
+            "model_name": self.cfg["model"]["name"], "classes": self.data.dataset.classes,
+            "img_size": self.cfg["model"]["img_size"], "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(), "scaler": self.scaler.state_dict() if self.scaler else None,
+            "ema": self.ema.state_dict() if self.ema else None, "rng": rng_state(self.device),
+            "position": self.pos, "best": self.best, "bad_epochs": self.bad_epochs, "batch_size": self.batch_size})
+        self.events.emit("checkpoint", kind="last", path=self.last_path, epoch=epoch or self.pos["epoch"],
+                         global_step=self.pos["global_step"])
+
+    def save_best(self, epoch, top1):
+        module = self.ema.module if self.ema else self.model
+        save_checkpoint(self.best_path, {
+            "model_name": self.cfg["model"]["name"], "classes": self.data.dataset.classes,
+            "img_size": self.cfg["model"]["img_size"], "model": module.state_dict(), "epoch": epoch, "val_top1": top1,
+            "ema": self.ema is not None})
+        self.events.emit("checkpoint", kind="best", path=self.best_path, epoch=epoch, global_step=self.pos["global_step"])
+
+    def _exit_now(self):
+        """Second stop signal: leave at once; the previous `last` checkpoint stays valid."""
+        last = self.last_path if os.path.exists(self.last_path) else None
+        self.events.emit("stopped", resumable=True, epoch=self.pos["epoch"], global_step=self.pos["global_step"],
+                         checkpoint=last)
+        os._exit(0)
+
+    # ---- one step ------------------------------------------------------------------------------
+    def train_step(self, x_u8, y, progress):
+        t, g = self.cfg["train"], self.pos["global_step"]
+        seed = step_seed(t["seed"], g)
+        torch.manual_seed(seed)            # dropout / drop path
+        self.aug_gen.manual_seed(seed)     # crops, flips, RandAugment
+        lr = self.schedule.lr_at(progress)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        self.faults.before_step(g + 1)
+        x = train_batch(x_u8, self.cfg["model"]["img_size"], t["augment"], self.aug_gen)
+        n_classes = len(self.data.dataset.classes)
+        if PRESETS[t["augment"]]["mix"]:
+            x, target = mix_batch(x, y, n_classes, t["label_smoothing"], random.Random(seed))
+        with autocast(self.device, self.precision):
+            logits = self.train_forward(x)
+        if PRESETS[t["augment"]]["mix"]:
+            loss = torch.sum(-target * F.log_softmax(logits.float(), dim=1), dim=1).mean()
+        else:
+            loss = F.cross_entropy(logits.float(), y, label_smoothing=t["label_smoothing"])
+        self.optimizer.zero_grad(set_to_none=True)
+        if self.scaler is not None:
+            self.scaler.scale(loss).backward()
+            self.scaler.step(self.optimizer)
+            self.scaler.update()
+        else:
+            loss.backward()
+            self.optimizer.step()
+        if self.ema is not None:
+            self.ema.update(self.model)
+        return loss.detach(), lr
+
+    def _compile_fallback(self, error):
+        self.events.warning("compile_failed", f"torch.compile failed ({type(error).__name__}: {str(error)[:300]}); "
+                            "training continues without it.")
+        self.use_compile = False
+        self.train_forward = self.model
+        self.eval_forward = self.ema.module if self.ema else self.model
+
+    def _out_of_memory(self, error):
+        """Halves the batch size after an out-of-memory error; raises when it is already 1."""
+        self.optimizer.zero_grad(set_to_none=True)
+        if self.device.type == "cuda":
+            torch.cuda.empty_cache()
+        if self.batch_size == 1:
+            self.save_last()
+            raise TrainerError("out_of_memory", "The GPU ran out of memory even with a batch of 1 image.",
+                               "Choose a smaller model or image size, or close other programs using the GPU. "
+                               "The last checkpoint was kept: the run can be resumed.", detail=str(error)[:2000])
+        previous, self.batch_size = self.batch_size, self.batch_size // 2
+        self.events.warning("out_of_memory", f"The GPU ran out of memory at batch size {previous}; "
+                            f"retrying the step with batch size {self.batch_size}.")
+        self.events.emit("batch_size", batch_size=self.batch_size, previous=previous, reason="out_of_memory")
+        self._write_resolved_config()
+
+    # ---- one epoch -----------------------------------------------------------------------------
+    def train_epoch(self):
+        """Runs the rest of the current epoch. Returns False when stopped."""
+        ev, p, t = self.events, self.pos, self.cfg["train"]
+        limiter = RateLimiter(t["log_interval_s"])
+        window_loss, window_steps, window_images, window_start = 0.0, 0, 0, time.monotonic()
+        while True:
+            spe, bs = self.steps_per_epoch(), self.batch_size
+            try:
+                for step, x_u8, y in self.train_loader.epoch(p["epoch"], bs, p["sample"], t["seed"]):
+                    if self.stop():
+                        return False
+                    started = time.monotonic()
+                    try:
+                        loss, lr = self.train_step(x_u8, y, p["epoch"] - 1 + step / spe)
+                    except torch.OutOfMemoryError:
+                        raise
+                    except Exception as e:
+                        if not self.use_compile or p["global_step"] > self.first_step:
+                            raise
+                        self._compile_fallback(e)
+                        loss, lr = self.train_step(x_u8, y, p["epoch"] - 1 + step / spe)
+                    p["global_step"] += 1
+                    if self.use_compile and p["global_step"] == self.first_step + 1:
+                        ev.progress("compile", 1, 1, f"Compiled and ran the first step in {time.monotonic() - started:.1f} s")
+                    p["sample"] = (step + 1) * bs
+                    window_loss, window_steps, window_images = window_loss + loss, window_steps + 1, window_images + bs
+                    last_of_epoch = step + 1 == spe
+                    if self.faults.stop_at == p["global_step"]:
+                        self.stop.requested = True
+                    if limiter.ready(force=last_of_epoch or self.stop()):
+                        window_loss = float(window_loss)  # one device sync per event, not per step
+                        now = time.monotonic()
+                        p["loss_sum"] += window_loss
+                        p["loss_count"] += window_steps
+                        p["epoch_time"] += now - window_start
+                        self._step_event(step + 1, spe, window_loss / window_steps, lr,
+                                         window_images / max(now - window_start, 1e-9), now - started)
+                        window_loss, window_steps, window_images, window_start = 0.0, 0, 0, now
+                return True
+            except torch.OutOfMemoryError as e:
+                if window_steps:  # keep the steps done before the error in the epoch's mean loss
+                    p["loss_sum"] += float(window_loss)
+                    p["loss_count"] += window_steps
+                    window_loss, window_steps, window_images = 0.0, 0, 0
+                self._out_of_memory(e)
+
+    def _step_event(self, step, spe, loss, lr, img_per_s, last_step_s):
+        p = self.pos
+        done_here = p["global_step"] - self.first_step
+        eta = None
+        if done_here >= ETA_AFTER_STEPS:
+            elapsed = time.monotonic() - self.loop_started
+            eta = round(elapsed / done_here * (self.total_steps() - p["global_step"]), 1)
+        self.events.emit("step", epoch=p["epoch"], step=step, steps_per_epoch=spe, global_step=p["global_step"],
+                         total_steps=self.total_steps(), loss=round(loss, 6), lr=lr, img_per_s=round(img_per_s, 2),
+                         eta_s=eta)
+
+    # ---- the run -------------------------------------------------------------------------------
+    def run(self):
+        ev, t, classes = self.events, self.cfg["train"], self.data.dataset.classes
+        self.first_step, self.loop_started = self.pos["global_step"], time.monotonic()
+        if self.use_compile:
+            ev.progress("compile", 0, 1, "Compiling the model (torch.compile) during the first steps; this can take a minute")
+        early_stopped = False
+        while self.pos["epoch"] <= t["epochs"]:
+            p = self.pos
+            if not self.train_epoch():
+                return self._stopped()
+            m = evaluate(self.eval_forward, self.val_loader, self.batch_size, self.cfg["model"]["img_size"],
+                         len(classes), self.device, self.precision, self.stop)
+            if m is None:
+                return self._stopped()
+            score = m["val_top1"]
+            is_best = self.best["top1"] is None or (score is not None and score > self.best["top1"]) or score is None
+            if is_best:
+                self.best = {"top1": score, "epoch": p["epoch"]}
+                self.bad_epochs = 0
+            else:
+                self.bad_epochs += 1
+            train_loss = p["loss_sum"] / max(1, p["loss_count"])
+            images = p["loss_count"] * self.batch_size
+            ev.emit("epoch", epoch=p["epoch"], epochs=t["epochs"], train_loss=round(train_loss, 6),
+                    val_loss=m["val_loss"], val_top1=m["val_top1"], val_top5=m["val_top5"],
+                    per_class_acc=per_class_accuracy(m["confusion"], classes),
+                    lr=self.schedule.lr_at(p["epoch"]), duration_s=round(p["epoch_time"], 3),
+                    img_per_s=round(images / max(p["epoch_time"], 1e-9), 2), is_best=is_best, ema=self.ema is not None)
+            log.info("epoch %d/%d  train_loss %.4f  val_loss %s  val_top1 %s", p["epoch"], t["epochs"], train_loss,
+                     m["val_loss"], m["val_top1"])
+            finished_epoch = p["epoch"]
+            patience = t["early_stopping_patience"]
+            early_stopped = patience is not None and self.bad_epochs >= patience and finished_epoch < t["epochs"]
+            self.pos = {"epoch": finished_epoch + 1, "sample": 0, "global_step": p["global_step"], "loss_sum": 0.0,
+                        "loss_count": 0, "epoch_time": 0.0}
+            if is_best:
+                self.save_best(finished_epoch, score)
+            self.save_last(epoch=finished_epoch)
+            if early_stopped:
+                ev.warning("early_stopped", f"Val top-1 did not improve for {patience} epochs; stopping early.")
+                break
+        from .finish import finish_run
+        finish_run(self, early_stopped)
+        return 0
+
+    def _stopped(self):
+        self.save_last()
+        self.events.emit("stopped", resumable=True, epoch=self.pos["epoch"], global_step=self.pos["global_step"],
+                         checkpoint=self.last_path)
+        log.info("Stopped; resume with --resume.")
+        return 0
+
+
+def run_training(cfg, events, resume=False):
+    """Entry of `train`: returns the exit code (typed errors are raised to the caller)."""
+    trainer = Trainer(cfg, events, resume)
+    try:
+        trainer.setup()
+    except StopRequested:
+        events.emit("stopped", resumable=True, epoch=1, global_step=0,
+                    checkpoint=trainer.last_path if os.path.exists(trainer.last_path) else None)
+        return 0
+    return trainer.run()

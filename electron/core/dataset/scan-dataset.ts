@@ -1,0 +1,148 @@
+import fs from 'node:fs/promises';
+import { AppError, type DatasetScan } from '../../contract';
+import { forEachBounded } from './bounded-pool';
+import { ClassTally, EXAMPLES } from './class-tally';
+import { datasetWarnings } from './dataset-warnings';
+import { detectLayout, type DatasetLayout } from './detect-layout';
+import { DuplicateIndex, findDuplicates } from './find-duplicates';
+import { inspectImageFile, type ImageRecord } from './inspect-image-file';
+import { listDatasetFiles } from './list-dataset-files';
+import { createThrottle } from './progress-throttle';
+import { notAFolderError, rootError, throwIfCancelled } from './scan-errors';
+import { SkipLog } from './skip-log';
+import { autoSplit } from './split-preview';
+
+/** How far a scan has got (the `dataset.progress` payload without the root). */
+export interface ScanProgress {
+  filesSeen: number;
+  filesRead: number;
+  filesTotal: number | null;
+  phase: 'listing' | 'reading' | 'done';
+}
+
+/** How to scan; only `valRatio` is needed. */
+export interface ScanOptions {
+  /** Share of each class the automatic split puts in validation (class-folders layout). */
+  valRatio: number;
+  /** Fires to cancel; the scan then throws a typed "cancelled" error. */
+  signal?: AbortSignal;
+  onProgress?: (progress: ScanProgress) => void;
+  /** File-system operations in flight at once. */
+  concurrency?: number;
+  /** Least time between two progress reports. */
+  progressIntervalMs?: number;
+}
+
+/** File-system operations in flight: enough to keep a disk and libuv's 4 threads busy, few enough to share them. */
+export const SCAN_CONCURRENCY = 16;
+
+/**
+ * Scans a dataset folder without writing anything: layout, classes, image counts and split, a few
+ * preview paths per class, every left-out file with its reason, duplicates and warnings. Reads only
+ * folder listings, image headers and tails (and whole files only to confirm likely duplicates).
+ * `root` must be an absolute path.
+ */
+export async function scanDataset(root: string, options: ScanOptions): Promise<DatasetScan> {
+  const started = performance.now();
+  const signal = options.signal ?? new AbortController().signal;
+  const concurrency = options.concurrency ?? SCAN_CONCURRENCY;
+  const state: ScanProgress = { filesSeen: 0, filesRead: 0, filesTotal: null, phase: 'listing' };
+  const progress = createThrottle(options.progressIntervalMs ?? 100, () => options.onProgress?.({ ...state }));
+  progress.force();
+
+  const stat = await fs.stat(root).catch((error: unknown) => Promise.reject(rootError(root, error)));
+  if (!stat.isDirectory()) throw notAFolderError(root);
+  const realRoot = await fs.realpath(root).catch((error: unknown) => Promise.reject(rootError(root, error)));
+  const skips = new SkipLog();
+  const layout = await detectLayout(root, skips, signal).catch((error: unknown) =>
+    Promise.reject(error instanceof AppError ? error : rootError(root, error)),
+  );
+  if (layout.classNames.length === 0) throw noClassFolders(root, layout);
+
+  const onEntry = () => {
+    state.filesSeen += 1;
+    progress.tick();
+  };
+  const candidates = await listDatasetFiles(layout.folders, { realRoot, skips, signal, concurrency, onEntry });
+  state.filesTotal = candidates.length;
+  state.phase = 'reading';
+  progress.force();
+
+  const images: ImageRecord[] = [];
+  const tally = new ClassTally(layout.classNames.length);
+  const index = new DuplicateIndex();
+  await forEachBounded(candidates.length, concurrency, async (i) => {
+    throwIfCancelled(signal);
+    const candidate = candidates[i]!;
+    const result = await inspectImageFile(candidate);
+    state.filesRead += 1;
+    if (result.ok) {
+      index.add(images.length, result.image);
+      images.push(result.image);
+      tally.add(result.image);
+    } else skips.add(candidate.path, result.code, result.reason);
+    progress.tick();
+  });
+  const duplicates = await findDuplicates(images, index, { layout: layout.layout, signal, concurrency });
+  throwIfCancelled(signal);
+
+  // As in the trainer, a class folder without usable images is not a class: the model gets no output for it.
+  const emptyClasses = layout.classNames.filter((_, i) => tally.all[i] === 0);
+  for (const name of emptyClasses) {
+    const folder = layout.trainFolder ? `${layout.trainFolder}/${name}/` : `${name}/`;
+    skips.add(folder, 'empty_class', 'class folder without usable images (not used as a class)');
+  }
+  const classes = layout.classNames.flatMap((name, i) => {
+    if (tally.all[i] === 0) return [];
+    const counts =
+      layout.layout === 'split'
+        ? { train: tally.train[i]!, val: tally.val[i]! }
+        : autoSplit(tally.all[i]!, options.valRatio);
+    return [{ name, ...counts, samples: tally.samplesOf(i) }];
+  });
+  const summary = skips.summary();
+  const warnings = datasetWarnings({
+    layout: layout.layout,
+    trainFolder: layout.trainFolder,
+    valFolder: layout.valFolder,
+    classes,
+    emptyClasses,
+    unknownValClasses: layout.unknownValClasses,
+    skipped: { ...skips.notable(EXAMPLES), byCode: summary.skippedByCode },
+    smallImages: { count: tally.smallCount, examples: tally.smallExamples() },
+    duplicates,
+  });
+  state.phase = 'done';
+  progress.force();
+  return {
+    root,
+    layout: layout.layout,
+    split:
+      layout.layout === 'split'
+        ? { kind: 'existing', valRatio: null, trainFolder: layout.trainFolder, valFolder: layout.valFolder }
+        : { kind: 'auto', valRatio: options.valRatio, trainFolder: null, valFolder: null },
+    classes,
+    totalImages: images.length,
+    ...summary,
+    warnings,
+    canTrain: !warnings.some((w) => w.severity === 'blocker'),
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+function noClassFolders(root: string, layout: DatasetLayout): AppError {
+  const fix =
+    'Put the images of each class in their own sub-folder (for example cats/ and dogs/), or choose the folder that holds the class folders, then scan again.';
+  if (layout.trainFolder) {
+    return new AppError('dataset_invalid', `${layout.trainFolder}/ in ${root} has no class folders.`, { fix });
+  }
+  if (layout.loose > 0) {
+    const k = layout.loose.toLocaleString('en-US');
+    return new AppError(
+      'dataset_invalid',
+      `${root} holds ${k} ${layout.loose === 1 ? 'image' : 'images'} but no class folders.`,
+      { fix },
+    );
+  }
+  return new AppError('dataset_invalid', `${root} has no class folders (no sub-folders with images).`, { fix });
+}

@@ -1,0 +1,102 @@
+import os from 'node:os';
+import type { EnvironmentCheck, EnvironmentReport } from '../../contract';
+import type { ConnectedDocker } from '../docker/connect';
+import type { FixContext } from '../docker/docker-problem-fixes';
+import type { GpuProbeResult } from '../docker/gpu-probe';
+import type { ImageDiskNeed } from '../images/image-service';
+import { checkDocker } from './checks/check-docker';
+import { checkDriver } from './checks/check-driver';
+import { checkGpuContainer, type ProbeSkip } from './checks/check-gpu-container';
+import { checkDisk, checkMemory } from './checks/check-resources';
+import type { HostPlatform } from './host-platform';
+import type { NvidiaSmi } from './nvidia-smi';
+import { readNvidiaDriver } from './read-nvidia-driver';
+import { freeDisk } from './system-summary';
+
+/** Everything the doctor looks at, injected so tests use a fake nvidia-smi and the real test daemon. */
+export interface DoctorDeps {
+  host: () => Promise<HostPlatform>;
+  smi: NvidiaSmi;
+  /** /proc/driver/nvidia/version (a test folder in tests). */
+  procDriverPath?: string;
+  findDocker: () => Promise<ConnectedDocker>;
+  probe: (connected: ConnectedDocker) => Promise<GpuProbeResult>;
+  imageDiskNeed: () => Promise<ImageDiskNeed>;
+  dataDir: string;
+  totalMemoryBytes?: () => number;
+  freeBytes?: (dir: string) => Promise<number | null>;
+  now: () => Date;
+}
+
+/**
+ * The environment doctor: driver, Docker, GPU access from containers (a real probe container), disk
+ * and memory, each with a status, a plain message and the fix for this OS; and whether training can
+ * run on the GPU, or only on the CPU (slow).
+ */
+export class EnvironmentDoctor {
+  private running: Promise<EnvironmentReport> | null = null;
+
+  constructor(private readonly deps: DoctorDeps) {}
+
+  /** Runs every check; a second call while one runs shares its result. */
+  check(): Promise<EnvironmentReport> {
+    this.running ??= this.run().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async run(): Promise<EnvironmentReport> {
+    const { deps } = this;
+    const host = await deps.host();
+    const [driver, connected] = await Promise.all([
+      readNvidiaDriver(deps.smi, deps.procDriverPath),
+      deps.findDocker().catch((error: unknown) => error),
+    ]);
+    const driverCheck = checkDriver(driver, host);
+    const dockerCheck = checkDocker(connected);
+    const docker = dockerCheck.status === 'ok' ? (connected as ConnectedDocker) : null;
+    const ctx: FixContext = { host, flavor: docker?.flavor ?? 'unknown' };
+
+    let probe: GpuProbeResult | ProbeSkip = 'no-docker';
+    if (host.os === 'darwin') probe = 'mac';
+    else if (driverCheck.status === 'blocking' && driver.state !== 'ok') probe = 'no-driver';
+    else if (docker) probe = await deps.probe(docker);
+    const gpuCheck = checkGpuContainer(probe, ctx);
+
+    const freeBytes = deps.freeBytes ?? ((dir: string) => freeDisk(dir).then((d) => d.freeBytes));
+    const [imageNeed, dataFree] = await Promise.all([
+      docker ? deps.imageDiskNeed().catch(() => null) : Promise.resolve(null),
+      freeBytes(deps.dataDir),
+    ]);
+    const checks: EnvironmentCheck[] = [
+      driverCheck,
+      dockerCheck,
+      gpuCheck,
+      checkDisk(imageNeed, { dir: deps.dataDir, freeBytes: dataFree }),
+      checkMemory(
+        (deps.totalMemoryBytes ?? os.totalmem)(),
+        docker?.engine.memTotalBytes ?? null,
+        docker?.flavor === 'desktop',
+      ),
+    ];
+    // A probe failure we do not recognise ("warning") does not forbid trying the GPU: the run itself
+    // will then fail with a classified error. The CPU stays on offer until the GPU is proven.
+    const driverUsable = driverCheck.status === 'ok' || driverCheck.status === 'warning';
+    const gpuReady = driverUsable && (gpuCheck.status === 'ok' || gpuCheck.status === 'warning');
+    const report: EnvironmentReport = {
+      checkedAt: deps.now().toISOString(),
+      checks,
+      gpuReady,
+      cpuFallback: dockerCheck.status === 'ok' && gpuCheck.status !== 'ok',
+    };
+    if (driver.state === 'ok') {
+      report.gpus = driver.gpus.map(({ index, name, memoryMiB, uuid, driverVersion }) => ({
+        index,
+        name,
+        memoryMiB,
+        uuid,
+        driverVersion,
+      }));
+    }
+    return report;
+  }
+}

@@ -1,0 +1,256 @@
+import type Dockerode from 'dockerode';
+import { AppError, type AppErrorShape, type ImageProgress, type ImageState, type ImageStatus } from '../../contract';
+import { classifyDockerError } from '../docker/classify-docker-error';
+import { dockerProblemError } from '../docker/docker-problem-fixes';
+import { engineFixContext } from '../docker/fix-context';
+import { freeDisk } from '../environment/system-summary';
+import type { EventBus } from '../event-bus';
+import { PullProgressTracker } from './aggregate-pull-progress';
+import { CONSENT_THRESHOLD_BYTES, diskBytesNeeded, KNOWN_BASE_IMAGES, type ImageSize } from './base-image-size';
+import { buildImage } from './build-image';
+import { formatBytes } from './format-bytes';
+import { describeBuildProgress, describePullProgress, progress } from './image-progress';
+import { pullImage } from './pull-image';
+import { DEFAULT_BASE_IMAGE, listContextFiles, trainerContentHash, TRAINER_REPOSITORY } from './trainer-image-tag';
+
+/** What the image service needs; tests pass a test repository, the CPU twin as base, short intervals. */
+export interface ImageServiceOptions {
+  docker: () => Promise<Dockerode>;
+  bus: EventBus;
+  /** The trainer's build context (the app's docker/ folder). */
+  trainerDir: string;
+  baseImage?: string;
+  repository?: string;
+  /** Network of RUN steps: 'host' reaches PyPI also on engines without a default bridge. */
+  buildNetworkMode?: string;
+  /** Extra trusted certificates (PEM) for pip inside the build: a TLS-intercepting proxy's CA. */
+  extraCaPem?: () => Promise<string>;
+  /** Free bytes on the file system holding a folder; null when it cannot be measured. */
+  freeBytes?: (dir: string) => Promise<number | null>;
+  /** Size of the base image when it is not in KNOWN_BASE_IMAGES (null: unknown, which asks first). */
+  baseImageSize?: ImageSize | null;
+  now?: () => number;
+  /** At most one pull progress event per interval (phase changes always go out). */
+  progressIntervalMs?: number;
+}
+
+/** Disk space for the image, for the environment doctor. */
+export interface ImageDiskNeed {
+  imageReady: boolean;
+  dockerRootDir: string | null;
+  freeBytes: number | null;
+  bytesNeeded: number;
+}
+
+async function imageExists(docker: Dockerode, name: string): Promise<boolean> {
+  try {
+    await docker.getImage(name).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The training image: whether it exists, and getting it: pull the base with per-layer progress, then
+ * build the trainer on top, tagged by a hash of docker/ and the base so it is rebuilt only when the
+ * trainer changes. Asks before big downloads, checks the disk first, can be cancelled.
+ */
+export class ImageService {
+  readonly baseImage: string;
+  private task: Promise<void> | null = null;
+  private controller: AbortController | null = null;
+  private state: ImageState = 'missing';
+  private lastError: AppErrorShape | undefined;
+  private lastEmit = 0;
+  private starting: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: ImageServiceOptions) {
+    this.baseImage = options.baseImage ?? DEFAULT_BASE_IMAGE;
+  }
+
+  /** The training image's tag for the current docker/ folder and base image. */
+  async tag(): Promise<string> {
+    const hash = await trainerContentHash(this.options.trainerDir, this.baseImage);
+    return `${this.options.repository ?? TRAINER_REPOSITORY}:${hash}`;
+  }
+
+  /** Whether the image is ready, and what getting it would take. */
+  async status(): Promise<ImageStatus> {
+    const docker = await this.options.docker();
+    const tag = await this.tag();
+    const [present, basePresent] = await Promise.all([imageExists(docker, tag), imageExists(docker, this.baseImage)]);
+    const size = this.baseSize();
+    const downloadBytes = present || basePresent ? 0 : (size?.downloadBytes ?? null);
+    let state: ImageState = this.state;
+    if (!this.task) state = present ? 'ready' : state === 'error' || state === 'cancelled' ? state : 'missing';
+    const status: ImageStatus = {
+      tag,
+      baseImage: this.baseImage,
+      basePresent,
+      state,
+      downloadBytes,
+      needsConsent: !present && !basePresent && (downloadBytes === null || downloadBytes > CONSENT_THRESHOLD_BYTES),
+    };
+    if (state === 'error' && this.lastError) status.error = this.lastError;
+    return status;
+  }
+
+  /** Starts getting the image (progress as `image.progress` events) and returns at once. */
+  ensure(input: { consent: boolean }): Promise<ImageStatus> {
+    // One at a time: a double click must not start two pulls.
+    const next = this.starting.then(() => this.start(input));
+    this.starting = next.catch(() => undefined);
+    return next;
+  }
+
+  private async start(input: { consent: boolean }): Promise<ImageStatus> {
+    if (this.task) return this.status();
+    const docker = await this.options.docker();
+    const status = await this.status();
+    if (status.state === 'ready') return status;
+    if (status.needsConsent && !input.consent) {
+      const size = status.downloadBytes === null ? 'several GB' : `about ${formatBytes(status.downloadBytes)}`;
+      throw new AppError(
+        'validation',
+        `Getting the training image downloads ${size} (${this.baseImage}). DeiT Studio asks before large downloads.`,
+        {
+          fix: 'Confirm the download to start it.',
+          detail: 'needs_consent',
+        },
+      );
+    }
+    await this.checkDisk(status.basePresent);
+    const controller = new AbortController();
+    this.controller = controller;
+    this.lastError = undefined;
+    this.state = status.basePresent ? 'building' : 'pulling';
+    this.task = this.run(docker, status, controller.signal).finally(() => {
+      this.task = null;
+      this.controller = null;
+    });
+    return { ...status, state: this.state };
+  }
+
+  /** Gets the image and waits until it is ready; throws the typed error when that fails. */
+  async ensureAndWait(input: { consent: boolean }): Promise<ImageStatus> {
+    await this.ensure(input);
+    await this.task;
+    const status = await this.status();
+    if (status.state === 'ready') return status;
+    if (status.state === 'cancelled') throw new AppError('cancelled', 'Getting the training image was cancelled.');
+    const error = status.error ?? this.lastError;
+    throw new AppError(error?.kind ?? 'internal', error?.message ?? 'The training image could not be made.', {
+      ...(error?.fix ? { fix: error.fix } : {}),
+      ...(error?.detail ? { detail: error.detail } : {}),
+    });
+  }
+
+  /** Cancels a pull or build in progress and waits until it has stopped. */
+  async cancel(): Promise<ImageStatus> {
+    this.controller?.abort();
+    await this.task;
+    return this.status();
+  }
+
+  /** Free space where Docker keeps images against what getting the image needs. */
+  async diskNeed(): Promise<ImageDiskNeed> {
+    const docker = await this.options.docker();
+    const status = await this.status();
+    const info = (await docker.info()) as { DockerRootDir?: string; OperatingSystem?: string };
+    // Docker Desktop keeps images inside its VM's disk, which the host cannot measure.
+    const dir = /docker desktop/i.test(info.OperatingSystem ?? '') ? null : (info.DockerRootDir ?? null);
+    return {
+      imageReady: status.state === 'ready',
+      dockerRootDir: dir,
+      freeBytes: dir ? await this.freeBytes(dir) : null,
+      bytesNeeded: status.state === 'ready' ? 0 : diskBytesNeeded(this.baseSize(), status.basePresent),
+    };
+  }
+
+  private async buildArgs(hash: string): Promise<Record<string, string>> {
+    const args: Record<string, string> = { BASE_IMAGE: this.baseImage, TRAINER_HASH: hash };
+    const pem = this.options.extraCaPem ? await this.options.extraCaPem() : '';
+    if (pem) args.EXTRA_CA_PEM = pem;
+    return args;
+  }
+
+  private baseSize(): ImageSize | null {
+    return this.options.baseImageSize !== undefined
+      ? this.options.baseImageSize
+      : (KNOWN_BASE_IMAGES[this.baseImage] ?? null);
+  }
+
+  private freeBytes(dir: string): Promise<number | null> {
+    return this.options.freeBytes ? this.options.freeBytes(dir) : freeDisk(dir).then((d) => d.freeBytes);
+  }
+
+  private async checkDisk(basePresent: boolean): Promise<void> {
+    const need = await this.diskNeed();
+    if (need.freeBytes === null || need.freeBytes >= need.bytesNeeded) return;
+    throw new AppError(
+      'disk_full',
+      `Getting the training image needs about ${formatBytes(need.bytesNeeded)} of free space on the disk where Docker keeps images (${need.dockerRootDir}); ${formatBytes(need.freeBytes)} is free.`,
+      {
+        fix: `Free at least ${formatBytes(need.bytesNeeded - need.freeBytes)} on that disk (for example remove unused images with: docker system prune), then try again.`,
+        detail: `base image ${basePresent ? 'present' : 'to be downloaded'}`,
+      },
+    );
+  }
+
+  private emit(value: ImageProgress, force: boolean): void {
+    const now = (this.options.now ?? Date.now)();
+    if (!force && now - this.lastEmit < (this.options.progressIntervalMs ?? 250)) return;
+    this.lastEmit = now;
+    this.options.bus.emit('image.progress', value);
+  }
+
+  private async run(docker: Dockerode, status: ImageStatus, signal: AbortSignal): Promise<void> {
+    const now = this.options.now ?? Date.now;
+    try {
+      this.emit(progress('checking', 'Checking what is needed…'), true);
+      if (!status.basePresent) {
+        this.state = 'pulling';
+        const tracker = new PullProgressTracker();
+        this.emit(describePullProgress(tracker.snapshot(now())), true);
+        await pullImage(docker, this.baseImage, {
+          signal,
+          onEvent: (event) => {
+            tracker.apply(event, now());
+            this.emit(describePullProgress(tracker.snapshot(now())), false);
+          },
+        });
+        this.emit(describePullProgress(tracker.snapshot(now())), true);
+      }
+      this.state = 'building';
+      const hash = status.tag.slice(status.tag.lastIndexOf(':') + 1);
+      await buildImage(docker, {
+        contextDir: this.options.trainerDir,
+        files: await listContextFiles(this.options.trainerDir),
+        tag: status.tag,
+        buildArgs: await this.buildArgs(hash),
+        labels: { 'deit-studio.trainer-hash': hash, 'deit-studio.base-image': this.baseImage },
+        networkMode: this.options.buildNetworkMode ?? 'host',
+        signal,
+        onEvent: (event) => {
+          if (event.kind === 'step') this.emit(describeBuildProgress(event), true);
+        },
+      });
+      this.state = 'ready';
+      this.emit(progress('done', 'The training image is ready.'), true);
+    } catch (error) {
+      if (signal.aborted) {
+        this.state = 'cancelled';
+        this.emit(progress('cancelled', 'Cancelled.'), true);
+        return;
+      }
+      const appError =
+        error instanceof AppError
+          ? error
+          : dockerProblemError(classifyDockerError(error), await engineFixContext(docker));
+      this.state = 'error';
+      this.lastError = appError.toShape();
+      this.emit({ ...progress('error', appError.message), error: this.lastError }, true);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import path from 'node:path';
+
+/** Where the desktop app finds its parts on disk. */
+export interface DesktopPaths {
+  /** The renderer build (dist/renderer), served as app://renderer/. */
+  rendererDir: string;
+  /** The sandboxed preload bundle (dist/electron/preload.cjs). */
+  preloadPath: string;
+  /** The trainer's build context (docker/). */
+  trainerDir: string;
+}
+
+/**
+ * Paths relative to the main bundle's folder (dist/electron). The renderer and preload travel inside
+ * app.asar next to it; docker/ ships outside asar as an extraResource (Docker must read it as real
+ * files), so a packaged app finds it under process.resourcesPath and a dev run in the repository root.
+ */
+export function desktopPaths(bundleDir: string, isPackaged: boolean, resourcesPath: string): DesktopPaths {
+  return {
+    rendererDir: path.join(bundleDir, '..', 'renderer'),
+    preloadPath: path.join(bundleDir, 'preload.cjs'),
+    trainerDir: isPackaged ? path.join(resourcesPath, 'docker') : path.join(bundleDir, '..', '..', 'docker'),
+  };
+}

@@ -1,0 +1,108 @@
+import Ajv from 'ajv';
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { APP_ID } from '../../electron/main/app-id';
+
+const root = path.resolve(__dirname, '../..');
+const require = createRequire(import.meta.url);
+/** The parts of the config these tests read. */
+interface BuilderConfig {
+  appId: string;
+  productName: string;
+  asar: boolean;
+  npmRebuild: boolean;
+  files: string[];
+  extraResources: unknown;
+  electronFuses: Record<string, boolean>;
+  linux: { target: string[]; icon: string };
+  win: { target: string[]; icon: string };
+  mac: { target: string[]; icon: string };
+}
+const config = YAML.parse(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(file: string): [number, number] {
+  const bytes = fs.readFileSync(file);
+  expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+  return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+}
+
+describe('electron-builder.yml', () => {
+  it("is valid against electron-builder's own JSON schema", () => {
+    const schema = require('app-builder-lib/scheme.json') as object;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const valid = validate(config);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    expect(validate({ ...config, snapp: {} })).toBe(false); // the schema does reject unknown keys
+  });
+
+  it('ships docker/ outside asar as resources/docker', () => {
+    expect(config.asar).toBe(true);
+    const sets = ([] as unknown[]).concat(config.extraResources);
+    expect(sets).toContainEqual(expect.objectContaining({ from: 'docker', to: 'docker' }));
+  });
+
+  it('packs the built bundles and package.json only: no sources, tests, docker/ or node_modules', () => {
+    expect(config.files).toEqual(expect.arrayContaining(['dist/electron/**', 'dist/renderer/**', 'package.json']));
+    expect(config.files).toContain('!**/node_modules/**');
+    for (const pattern of config.files) {
+      expect(pattern).not.toMatch(/^(electron|renderer|tests|docker|scripts)\b/);
+    }
+    expect(config.npmRebuild).toBe(false);
+  });
+
+  it('builds AppImage + deb (no snap), nsis and dmg, with the appId the app uses', () => {
+    expect(config.linux.target).toEqual(['AppImage', 'deb']);
+    expect(JSON.stringify(config)).not.toMatch(/snap/);
+    expect(config.win.target).toEqual(['nsis']);
+    expect(config.mac.target).toEqual(['dmg']);
+    expect(config.appId).toBe(APP_ID);
+    expect(config.productName).toBe('DeiT Studio');
+  });
+
+  it('points at icons that exist in the sizes each platform needs', () => {
+    const icons = path.join(root, config.linux.icon);
+    expect(pngSize(path.join(icons, '512x512.png'))).toEqual([512, 512]);
+    expect(pngSize(path.join(icons, '256x256.png'))).toEqual([256, 256]);
+    expect(fs.readFileSync(path.join(root, config.win.icon)).readUInt16BE(0)).toBe(0); // ICO header
+    expect(fs.readFileSync(path.join(root, config.mac.icon)).subarray(0, 4).toString('latin1')).toBe('icns');
+  });
+
+  it('keeps the app from being run as plain Node or with injected Node options', () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+    });
+  });
+});
+
+describe('main bundle', () => {
+  it('bundles every dependency, so the package needs no node_modules', async () => {
+    const result = await build({
+      entryPoints: [path.join(root, 'electron/main/main.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node22',
+      external: ['electron', 'cpu-features', '*.node'],
+      write: false,
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0]!.text;
+    const requires = new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!));
+    const builtins = new Set(require('node:module').builtinModules as string[]);
+    // Optional modules their users load inside try/catch: absent in the package, and that is fine.
+    const optional = new Set(['electron', 'cpu-features', 'osx-temperature-sensor', 'macos-temperature-sensor']);
+    const leftover = [...requires].filter(
+      (r) => !builtins.has(r.replace(/^node:/, '')) && !optional.has(r) && !r.endsWith('.node'),
+    );
+    expect(leftover).toEqual([]);
+  });
+});

@@ -1,0 +1,43 @@
+"""Check that a run folder is complete (docs/run-folder.md) and its events validate (tests, CI).
+
+Usage: python tests/trainer/check_run_folder.py RUN_DIR [--schema docker/protocol/events.schema.json]
+Exit 0 and one line "run folder ok: ..." when complete; exit 1 listing what is missing or invalid.
+"""
+import argparse
+import json
+import os
+import sys
+
+import jsonschema
+
+REQUIRED = ["config.json", "resolved-config.json", "metrics.jsonl", "train.log", "split.json", "skipped.json",
+            "checkpoints/last.pt", "checkpoints/best.pt", "eval/metrics.json", "eval/misclassified.json",
+            "export/model.torchscript.pt", "export/model.onnx", "export/labels.json", "export/preprocessing.json",
+            "export/parity.json", "report.md"]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("run_dir")
+    p.add_argument("--schema", default="/opt/deit-trainer/protocol/events.schema.json")
+    args = p.parse_args()
+    problems = [f"missing {rel}" for rel in REQUIRED if not os.path.isfile(os.path.join(args.run_dir, rel))]
+    validator = jsonschema.Draft7Validator(json.load(open(args.schema)))
+    events = [json.loads(line) for line in open(os.path.join(args.run_dir, "metrics.jsonl"))]
+    for e in events:
+        for err in validator.iter_errors(e):
+            problems.append(f"event #{e.get('seq')} ({e.get('type')}): {err.message}")
+    if not events or events[-1].get("type") != "finished":
+        problems.append(f"last event is {events[-1].get('type') if events else 'none'}, not finished")
+    parity = json.load(open(os.path.join(args.run_dir, "export", "parity.json")))
+    if any(v is None or v > 1e-4 for v in parity.values()):
+        problems.append(f"export parity {parity}")
+    if problems:
+        print("run folder INCOMPLETE:\n  " + "\n  ".join(problems))
+        return 1
+    print(f"run folder ok: {len(REQUIRED)} files, {len(events)} valid events, parity {parity}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
