@@ -69,6 +69,8 @@ export const RunFailure = z.object({
   ]),
   message: z.string(),
   fix: z.string(),
+  /** Technical detail for a bug report or an expert (e.g. the last log lines of a crash); may be long. */
+  detail: z.string().optional(),
   /** One-click follow-up, e.g. retry with a smaller batch. */
   action: z.object({ label: z.string(), settingsPatch: RunSettings.partial() }).optional(),
 });

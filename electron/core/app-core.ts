@@ -9,7 +9,8 @@ import { createEnvironmentHandlers } from './environment/environment-handlers';
 import { EventBus } from './event-bus';
 import { createImageHandlers } from './images/image-handlers';
 import { studioPaths } from './paths';
-import { createRunHandlers } from './runs/run-handlers';
+import { createRunHandlers, readyTrainerImage } from './runs/run-handlers';
+import { RunService } from './runs/run-service';
 
 /** The whole core as the shells see it: handlers for every call, the event bus, and shutdown. */
 export interface StudioCore {
@@ -45,12 +46,21 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
   const engine = createEngineServices(context);
   if (options.background !== false) engine.telemetry.start();
   context.onClose(() => engine.telemetry.stop());
+  const runs = new RunService({
+    docker: () => context.docker(),
+    paths: context.paths,
+    bus,
+    now: () => context.now(),
+    trainerImage: () => readyTrainerImage(engine.images),
+  });
+  if (options.background !== false) void runs.start(); // reattach to runs left by an earlier session
+  context.onClose(() => runs.close());
   const handlers: Handlers = {
     ...createAppHandlers(context),
     ...createEnvironmentHandlers(context, engine),
     ...createImageHandlers(engine.images),
     ...createDatasetHandlers(context),
-    ...createRunHandlers(context),
+    ...createRunHandlers(context, runs),
   };
   return {
     handlers,

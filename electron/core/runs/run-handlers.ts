@@ -1,6 +1,12 @@
-import type { Handlers } from '../../contract';
+import { AppError, type Handlers, type ImageStatus } from '../../contract';
 import type { CoreContext } from '../context';
-import { notBuilt } from '../not-built';
+import { readDatasetImage } from './dataset-image';
+import { modelCards } from './model-catalog';
+import { countDatasetImages, estimateRun } from './run-estimate';
+import { readRun, RunFolder } from './run-folder';
+import { readRunLog, runDetail } from './run-history';
+import { readRunResults } from './run-results';
+import type { RunService } from './run-service';
 
 type RunCallName =
   | 'models.list'
@@ -16,20 +22,56 @@ type RunCallName =
   | 'runs.image'
   | 'runs.openFolder';
 
-/** Models, run lifecycle and run history. */
-export function createRunHandlers(_ctx: CoreContext): Pick<Handlers, RunCallName> {
+/** The tag of the training image once it is ready; a typed error asking to get it first otherwise. */
+export async function readyTrainerImage(images: { status(): Promise<ImageStatus> }): Promise<string> {
+  const status = await images.status();
+  if (status.state !== 'ready') {
+    throw new AppError('not_available', 'The training image is not ready yet.', {
+      fix: 'Open the environment page and get the training image (it downloads once), then start the run again.',
+    });
+  }
+  return status.tag;
+}
+
+/** Models, run lifecycle and run history, carried by `service`. */
+export function createRunHandlers(ctx: CoreContext, service: RunService): Pick<Handlers, RunCallName> {
+  const folder = (id: string) => new RunFolder(ctx.paths.runsDir, id);
   return {
-    'models.list': notBuilt('The model list'),
-    'runs.list': notBuilt('The runs list'),
-    'runs.get': notBuilt('Opening a run'),
-    'runs.create': notBuilt('Starting a run'),
-    'runs.estimate': notBuilt('The run estimate'),
-    'runs.stop': notBuilt('Stopping a run'),
-    'runs.resume': notBuilt('Resuming a run'),
-    'runs.delete': notBuilt('Deleting a run'),
-    'runs.results': notBuilt('Run results'),
-    'runs.log': notBuilt('The run log'),
-    'runs.image': notBuilt('Run images'),
-    'runs.openFolder': notBuilt('Opening the run folder'),
+    'models.list': async () => modelCards(service.gpuNames),
+    'runs.list': async () => service.list(),
+    'runs.get': async ({ id, maxPoints }) => {
+      const run = folder(id);
+      const { record, state } = await readRun(run);
+      return runDetail(run, record, state, service.liveRun(id), maxPoints, ctx.now());
+    },
+    'runs.create': async ({ settings }) => service.create(settings),
+    'runs.estimate': async ({ settings }) => {
+      const images = await countDatasetImages(settings.datasetPath, settings.valRatio);
+      return estimateRun(settings, images, service.gpuNames);
+    },
+    'runs.stop': async ({ id }) => service.stop(id),
+    'runs.resume': async ({ id }) => service.resume(id),
+    'runs.delete': async ({ id }) => {
+      await service.delete(id);
+      return { deleted: true as const };
+    },
+    'runs.results': async ({ id }) => {
+      await readRun(folder(id));
+      return readRunResults(folder(id));
+    },
+    'runs.log': async ({ id, query, limit }) => {
+      await readRun(folder(id));
+      return readRunLog(folder(id).trainLog, query, limit);
+    },
+    'runs.image': async ({ id, file }) => {
+      const { record } = await readRun(folder(id));
+      return readDatasetImage(record.settings.datasetPath, file);
+    },
+    'runs.openFolder': async ({ id }) => {
+      const run = folder(id);
+      await readRun(run);
+      const opened = ctx.options.openPath ? await ctx.options.openPath(run.dir) : false;
+      return { path: run.dir, opened };
+    },
   };
 }

@@ -1,0 +1,181 @@
+import type Dockerode from 'dockerode';
+import type { RunSettings } from '../../contract';
+import { CONTAINER_PATHS } from './trainer-config';
+
+/** Labels that let the app find its containers again after a restart. */
+export const LABELS = {
+  run: 'deit-studio.run',
+  role: 'deit-studio.role',
+  attempt: 'deit-studio.attempt',
+  /** The app data folder that owns the container: two data folders (or test suites) never mix. */
+  dataDir: 'deit-studio.data-dir',
+} as const;
+
+const GIB = 1024 ** 3;
+
+/** The user a container runs as; null where Docker Desktop maps users itself (Windows). */
+export type ContainerUser = { uid: number; gid: number } | null;
+
+/** Host folders mounted into a training container. */
+export interface RunMounts {
+  dataset: string;
+  run: string;
+  weights: string;
+  cache: string;
+  /** An earlier run's checkpoints/ folder when starting from it. */
+  init: string | null;
+}
+
+/** Everything a training container's spec depends on. */
+export interface TrainContainerInput {
+  runId: string;
+  attempt: number;
+  image: string;
+  /** Tag and digest recorded by the trainer in run_started and report.md (default: `image`). */
+  imageLabel?: string;
+  settings: Pick<RunSettings, 'device' | 'gpuIds'>;
+  mounts: RunMounts;
+  user: ContainerUser;
+  /** The machine's RAM, to size /dev/shm for data-loader workers. */
+  totalMemoryBytes: number;
+  resume: boolean;
+  dataDir: string;
+  /** Container names start with this (tests use their own). */
+  namePrefix: string;
+  /** Extra `NAME=value` environment entries. */
+  extraEnv?: string[];
+}
+
+/** Keeps Docker's copy of a container's output small; the full log is train.log in the run folder. */
+export const LOG_CONFIG = { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } };
+
+/** The trainer's command line (docs/trainer-protocol.md). */
+export function trainCommand(resume: boolean): string[] {
+  return ['python', '-m', 'deit_trainer', 'train', '--config', CONTAINER_PATHS.config, ...(resume ? ['--resume'] : [])];
+}
+
+/**
+ * GPU access as `docker run --gpus` would ask for it: all GPUs (`Count: -1`) or the chosen ones
+ * (`DeviceIDs`), never both; none for a CPU run.
+ */
+export function gpuDeviceRequests(settings: Pick<RunSettings, 'device' | 'gpuIds'>): Dockerode.DeviceRequest[] {
+  if (settings.device === 'cpu') return [];
+  if (settings.gpuIds.length === 0) return [{ Driver: '', Count: -1, Capabilities: [['gpu']] }];
+  return [{ Driver: '', DeviceIDs: [...settings.gpuIds], Capabilities: [['gpu']] }];
+}
+
+/** Shared memory for DataLoader workers: half the RAM, at most 8 GiB, at least Docker's 64 MiB. */
+export function shmSizeBytes(totalMemoryBytes: number): number {
+  return Math.max(64 * 1024 ** 2, Math.min(8 * GIB, Math.floor(totalMemoryBytes / 2)));
+}
+
+/**
+ * The create options of a training container: no network, no new privileges, no capabilities, the
+ * user's uid:gid, the dataset read-only, labelled, a bounded log, and never auto-removed (the app
+ * removes it after reading its exit code and logs). `Mounts` rather than `Binds`: a missing host
+ * folder is an error instead of a folder created by root, and paths may contain ':'.
+ */
+export function trainContainerSpec(input: TrainContainerInput): Dockerode.ContainerCreateOptions {
+  const { mounts } = input;
+  const binds: Dockerode.MountConfig = [
+    bind(mounts.dataset, CONTAINER_PATHS.data, true),
+    bind(mounts.run, CONTAINER_PATHS.run, false),
+    bind(mounts.weights, CONTAINER_PATHS.weights, false),
+    bind(mounts.cache, CONTAINER_PATHS.cache, false),
+  ];
+  if (mounts.init) binds.push(bind(mounts.init, CONTAINER_PATHS.init, true));
+  return {
+    name: `${input.namePrefix}-${input.runId}-${input.attempt}`,
+    Image: input.image,
+    Cmd: trainCommand(input.resume),
+    Env: [...trainerEnv(true, input.imageLabel ?? input.image), ...(input.extraEnv ?? [])],
+    ...(input.user ? { User: `${input.user.uid}:${input.user.gid}` } : {}),
+    WorkingDir: CONTAINER_PATHS.run,
+    Labels: {
+      [LABELS.run]: input.runId,
+      [LABELS.role]: 'train',
+      [LABELS.attempt]: String(input.attempt),
+      [LABELS.dataDir]: input.dataDir,
+    },
+    Tty: false,
+    AttachStdin: false,
+    OpenStdin: false,
+    StopSignal: 'SIGTERM',
+    HostConfig: {
+      Mounts: binds,
+      NetworkMode: 'none',
+      SecurityOpt: ['no-new-privileges'],
+      CapDrop: ['ALL'],
+      Init: true,
+      ShmSize: shmSizeBytes(input.totalMemoryBytes),
+      DeviceRequests: gpuDeviceRequests(input.settings),
+      LogConfig: LOG_CONFIG,
+      AutoRemove: false,
+      RestartPolicy: { Name: 'no' },
+    },
+  };
+}
+
+/** Everything the weights-fetch container depends on. */
+export interface FetchWeightsInput {
+  runId: string;
+  image: string;
+  modelId: string;
+  weightsDir: string;
+  user: ContainerUser;
+  dataDir: string;
+  namePrefix: string;
+  /** The network it downloads through: 'default' (Docker's bridge) on a user's machine. */
+  networkMode: string;
+}
+
+/** The create options of the weights-fetch step: like training, but with network and only /weights. */
+export function fetchWeightsContainerSpec(input: FetchWeightsInput): Dockerode.ContainerCreateOptions {
+  return {
+    name: `${input.namePrefix}-${input.runId}-weights`,
+    Image: input.image,
+    Cmd: [
+      'python',
+      '-m',
+      'deit_trainer',
+      'fetch-weights',
+      '--model',
+      input.modelId,
+      '--weights-dir',
+      CONTAINER_PATHS.weights,
+    ],
+    Env: trainerEnv(false, input.image),
+    ...(input.user ? { User: `${input.user.uid}:${input.user.gid}` } : {}),
+    WorkingDir: '/tmp',
+    Labels: {
+      [LABELS.run]: input.runId,
+      [LABELS.role]: 'fetch-weights',
+      [LABELS.dataDir]: input.dataDir,
+    },
+    Tty: false,
+    HostConfig: {
+      Mounts: [bind(input.weightsDir, CONTAINER_PATHS.weights, false)],
+      NetworkMode: input.networkMode,
+      SecurityOpt: ['no-new-privileges'],
+      CapDrop: ['ALL'],
+      Init: true,
+      LogConfig: LOG_CONFIG,
+      AutoRemove: false,
+      RestartPolicy: { Name: 'no' },
+    },
+  };
+}
+
+function trainerEnv(offline: boolean, image: string): string[] {
+  // The image sets HOME, XDG_CACHE_HOME and the compile caches for any uid (docs/trainer-protocol.md).
+  return [
+    `HF_HOME=${CONTAINER_PATHS.weights}`,
+    ...(offline ? ['HF_HUB_OFFLINE=1'] : []),
+    'PYTHONUNBUFFERED=1',
+    `DEIT_STUDIO_IMAGE=${image}`,
+  ];
+}
+
+function bind(source: string, target: string, readOnly: boolean): Dockerode.MountSettings {
+  return { Type: 'bind', Source: source, Target: target, ReadOnly: readOnly };
+}

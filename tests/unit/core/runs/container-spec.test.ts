@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import {
+  fetchWeightsContainerSpec,
+  gpuDeviceRequests,
+  shmSizeBytes,
+  trainContainerSpec,
+  type TrainContainerInput,
+} from '../../../../electron/core/runs/container-spec';
+
+const GIB = 1024 ** 3;
+const input: TrainContainerInput = {
+  runId: '20261127-2340-deit-small-x7k2',
+  attempt: 2,
+  image: 'deit-studio/trainer:abc',
+  settings: { device: 'gpu', gpuIds: [] },
+  mounts: { dataset: '/home/ann/flowers', run: '/d/runs/r1', weights: '/d/weights', cache: '/d/cache', init: null },
+  user: { uid: 1000, gid: 1000 },
+  totalMemoryBytes: 64 * GIB,
+  resume: false,
+  dataDir: '/d',
+  namePrefix: 'deit-studio',
+};
+
+describe('gpuDeviceRequests', () => {
+  it('asks for all GPUs like --gpus all', () => {
+    expect(gpuDeviceRequests({ device: 'gpu', gpuIds: [] })).toEqual([
+      { Driver: '', Count: -1, Capabilities: [['gpu']] },
+    ]);
+  });
+  it('asks for chosen GPUs by id, never together with a count', () => {
+    const [request] = gpuDeviceRequests({ device: 'gpu', gpuIds: ['0', '2'] });
+    expect(request).toEqual({ Driver: '', DeviceIDs: ['0', '2'], Capabilities: [['gpu']] });
+    expect(request).not.toHaveProperty('Count');
+  });
+  it('asks for nothing on the CPU', () => {
+    expect(gpuDeviceRequests({ device: 'cpu', gpuIds: ['0'] })).toEqual([]);
+  });
+});
+
+describe('shmSizeBytes', () => {
+  it('is half the RAM, at most 8 GiB, never below Docker’s default', () => {
+    expect(shmSizeBytes(64 * GIB)).toBe(8 * GIB);
+    expect(shmSizeBytes(8 * GIB)).toBe(4 * GIB);
+    expect(shmSizeBytes(64 * 1024 ** 2)).toBe(64 * 1024 ** 2);
+  });
+});
+
+describe('trainContainerSpec', () => {
+  const spec = trainContainerSpec(input);
+  const host = spec.HostConfig!;
+
+  it('runs the trainer on its config, as the user, labelled to be found again', () => {
+    expect(spec.Cmd).toEqual(['python', '-m', 'deit_trainer', 'train', '--config', '/run/config.json']);
+    expect(spec.User).toBe('1000:1000');
+    expect(spec.name).toBe('deit-studio-20261127-2340-deit-small-x7k2-2');
+    expect(spec.Labels).toEqual({
+      'deit-studio.run': input.runId,
+      'deit-studio.role': 'train',
+      'deit-studio.attempt': '2',
+      'deit-studio.data-dir': '/d',
+    });
+    expect(spec.Env).toEqual(expect.arrayContaining(['HF_HOME=/weights', 'HF_HUB_OFFLINE=1']));
+  });
+
+  it('is locked down: no network, no new privileges, no capabilities, an init, never auto-removed', () => {
+    expect(host.NetworkMode).toBe('none');
+    expect(host.SecurityOpt).toEqual(['no-new-privileges']);
+    expect(host.CapDrop).toEqual(['ALL']);
+    expect(host.Init).toBe(true);
+    expect(host.AutoRemove).toBe(false);
+    expect(host.Privileged).toBeUndefined();
+    expect(host.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } });
+  });
+
+  it('mounts the dataset read-only and the run, weights and cache folders read-write', () => {
+    expect(host.Mounts).toEqual([
+      { Type: 'bind', Source: '/home/ann/flowers', Target: '/data', ReadOnly: true },
+      { Type: 'bind', Source: '/d/runs/r1', Target: '/run', ReadOnly: false },
+      { Type: 'bind', Source: '/d/weights', Target: '/weights', ReadOnly: false },
+      { Type: 'bind', Source: '/d/cache', Target: '/cache', ReadOnly: false },
+    ]);
+    expect(host.Binds).toBeUndefined();
+  });
+
+  it('mounts an earlier run’s checkpoints read-only at /init, and resumes with --resume', () => {
+    const from = trainContainerSpec({
+      ...input,
+      resume: true,
+      mounts: { ...input.mounts, init: '/d/runs/r0/checkpoints' },
+    });
+    expect(from.HostConfig!.Mounts).toContainEqual({
+      Type: 'bind',
+      Source: '/d/runs/r0/checkpoints',
+      Target: '/init',
+      ReadOnly: true,
+    });
+    expect(from.Cmd).toContain('--resume');
+  });
+
+  it('sizes shared memory and asks for GPUs; a CPU run asks for none; Windows sets no user', () => {
+    expect(host.ShmSize).toBe(8 * GIB);
+    expect(host.DeviceRequests).toHaveLength(1);
+    const cpu = trainContainerSpec({ ...input, settings: { device: 'cpu', gpuIds: [] }, user: null });
+    expect(cpu.HostConfig!.DeviceRequests).toEqual([]);
+    expect(cpu).not.toHaveProperty('User');
+  });
+});
+
+describe('fetchWeightsContainerSpec', () => {
+  it('has network and only the weights folder, and is online', () => {
+    const spec = fetchWeightsContainerSpec({
+      runId: input.runId,
+      image: input.image,
+      modelId: 'deit_small_patch16_224',
+      weightsDir: '/d/weights',
+      user: input.user,
+      dataDir: '/d',
+      namePrefix: 'deit-studio',
+      networkMode: 'default',
+    });
+    expect(spec.Cmd).toEqual([
+      'python',
+      '-m',
+      'deit_trainer',
+      'fetch-weights',
+      '--model',
+      'deit_small_patch16_224',
+      '--weights-dir',
+      '/weights',
+    ]);
+    expect(spec.HostConfig!.NetworkMode).toBe('default');
+    expect(spec.HostConfig!.Mounts).toEqual([
+      { Type: 'bind', Source: '/d/weights', Target: '/weights', ReadOnly: false },
+    ]);
+    expect(spec.Env).not.toContain('HF_HUB_OFFLINE=1');
+    expect(spec.HostConfig!.AutoRemove).toBe(false);
+    expect(spec.Labels!['deit-studio.role']).toBe('fetch-weights');
+  });
+});
