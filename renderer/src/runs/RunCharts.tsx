@@ -13,12 +13,12 @@ const formatStep = (x: number) => formatCount(x);
 const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const formatStepTick = (x: number) => COMPACT.format(x);
 const formatEpoch = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
-const formatPct = (y: number) => `${y.toFixed(y >= 10 ? 0 : 1)} %`;
+const formatPct = (y: number) => `${Number.isInteger(y) || y >= 10 ? y.toFixed(0) : y.toFixed(1)} %`;
 const formatAccuracy = (y: number) => `${y.toFixed(1)} %`;
 const formatImgPerS = (y: number) => `${formatCount(y)}/s`;
 const CLOCK = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const formatClock = (t: number) => CLOCK.format(t * 1000);
-const formatGiB = (y: number) => `${y.toFixed(y >= 10 ? 0 : 1)} GiB`;
+const formatGiB = (y: number) => `${Number.isInteger(y) || y >= 10 ? y.toFixed(0) : y.toFixed(1)} GiB`;
 const formatCelsius = (y: number) => `${Math.round(y)} °C`;
 const formatWatts = (y: number) => `${Math.round(y)} W`;
 

@@ -60,6 +60,12 @@ export function RunFailurePanel({
         <strong>What to do: </strong>
         {failure.fix}
       </p>
+      {failure.detail && (
+        <details>
+          <summary>Technical details (for a bug report)</summary>
+          <pre className="run-failure-detail">{failure.detail}</pre>
+        </details>
+      )}
       {action && (
         <p className="run-failure-action">
           {button} <span className="run-muted">Starts a new run with this change; this run stays as it is.</span>
