@@ -128,9 +128,12 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
 export const RunGpuCharts = memo(function RunGpuCharts({
   charts,
   gpuVersion,
+  onCpu,
 }: {
   charts: RunChartData;
   gpuVersion: number;
+  /** The run trains on the CPU: there is no GPU to chart. */
+  onCpu: boolean;
 }) {
   const gpuKeys = [...charts.gpus.keys()].sort((a, b) => a - b).join(',');
   const memoryTotal = Math.max(0, ...[...charts.gpus.values()].map((g) => g.memoryTotalGiB ?? 0));
@@ -157,7 +160,15 @@ export const RunGpuCharts = memo(function RunGpuCharts({
   const memoryRange = useMemo<AxisRange>(() => [0, memoryTotal > 0 ? Math.ceil(memoryTotal) : 'auto'], [memoryTotal]);
   const powerRange = useMemo<AxisRange>(() => [0, powerLimit > 0 ? powerLimit : 'auto'], [powerLimit]);
   const names = [...new Set([...charts.gpus.values()].map((g) => g.name))].join(', ');
-  const empty = 'No GPU readings yet: they appear while the run uses the GPU (none when training on the CPU).';
+  const empty = 'No GPU readings yet: they appear once the run uses the GPU.';
+  if (onCpu && charts.gpus.size === 0) {
+    return (
+      <section className="run-panel" aria-labelledby="run-gpu-charts">
+        <h2 id="run-gpu-charts">GPU</h2>
+        <p className="run-muted">This run trains on the CPU, so there are no GPU readings to show.</p>
+      </section>
+    );
+  }
 
   return (
     <section className="run-panel" aria-labelledby="run-gpu-charts">

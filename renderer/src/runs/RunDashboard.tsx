@@ -60,7 +60,7 @@ function RunDashboardScreen({ runId }: { runId: string }) {
         totalSteps={view.progress?.totalSteps ?? null}
         totalEpochs={view.progress?.epochs || summary.epochs || null}
       />
-      <RunGpuCharts charts={store.charts} gpuVersion={view.versions.gpu} />
+      <RunGpuCharts charts={store.charts} gpuVersion={view.versions.gpu} onCpu={view.settings?.device === 'cpu'} />
       <RunLogPanel runId={runId} lines={view.log} total={view.logTotal} error={view.logError} />
       <SkippedFilesReport files={view.skipped} />
     </section>

@@ -3,7 +3,7 @@ import type { RunSettings, RunSummary } from '../../../electron/contract';
 import { api } from '../api/api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ConfirmDialog } from './ConfirmDialog';
-import { folderName, formatDateTime, isActive } from './run-labels';
+import { folderName, formatDateTime, isActive, modelLabel } from './run-labels';
 import { RunStatusBadge } from './RunStatusBadge';
 import { useAsyncAction } from './use-async-action';
 
@@ -50,7 +50,7 @@ export function RunHeader({
       <dl className="run-header-facts">
         <dt>Model</dt>
         <dd>
-          <code>{summary.modelId}</code>
+          {modelLabel(summary.modelId)} <code className="run-muted">{summary.modelId}</code>
         </dd>
         <dt>Dataset</dt>
         <dd title={summary.datasetPath}>

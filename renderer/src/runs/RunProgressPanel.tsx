@@ -60,7 +60,7 @@ export function RunProgressPanel({
         Progress
       </h2>
       <p className="run-status-note">{statusNote(summary, phase)}</p>
-      {phase && phase.total !== null && phase.total > 0 && (
+      {active && phase && phase.total !== null && phase.total > 0 && (
         <progress className="run-phase-bar" max={phase.total} value={phase.done} aria-label={phase.message} />
       )}
       <div className="run-progress-row">

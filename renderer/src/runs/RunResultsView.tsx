@@ -6,7 +6,7 @@ import { ConfusionMatrix } from './results/ConfusionMatrix';
 import { ExportsPanel } from './results/ExportsPanel';
 import { MethodsReport } from './results/MethodsReport';
 import { MistakesGallery } from './results/MistakesGallery';
-import { folderName, formatCount, formatDateTime, formatPercent } from './run-labels';
+import { folderName, formatCount, formatDateTime, formatPercent, modelLabel } from './run-labels';
 import { RunStatusBadge } from './RunStatusBadge';
 import './runs.css';
 
@@ -85,7 +85,7 @@ function ResultsOfRun({ runId }: { runId: string }) {
           <dl className="run-header-facts">
             <dt>Model</dt>
             <dd>
-              <code>{summary.modelId}</code>
+              {modelLabel(summary.modelId)} <code className="run-muted">{summary.modelId}</code>
             </dd>
             <dt>Dataset</dt>
             <dd title={summary.datasetPath}>{folderName(summary.datasetPath)}</dd>

@@ -4,7 +4,15 @@ import { api } from '../api/api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { formatDuration } from '../components/format';
 import { ConfirmDialog } from './ConfirmDialog';
-import { folderName, formatCount, formatDateTime, formatPercent, isActive, runDurationS } from './run-labels';
+import {
+  folderName,
+  formatCount,
+  formatPercent,
+  formatShortDate,
+  isActive,
+  modelLabel,
+  runDurationS,
+} from './run-labels';
 import { RunFailurePanel } from './RunFailurePanel';
 import { RunStatusBadge } from './RunStatusBadge';
 import { useAsyncAction } from './use-async-action';
@@ -106,7 +114,7 @@ function RunRow({ run, onDelete }: { run: RunSummary; onDelete: () => void }) {
     <tr>
       <th scope="row">
         <a href={href}>{run.name}</a>
-        <div className="run-muted runs-created">{formatDateTime(run.createdAt)}</div>
+        <div className="run-muted runs-created">{formatShortDate(run.createdAt)}</div>
       </th>
       <td>
         <RunStatusBadge status={run.status} />
@@ -117,12 +125,10 @@ function RunRow({ run, onDelete }: { run: RunSummary; onDelete: () => void }) {
         )}
         {run.failure && <RunFailurePanel runId={run.id} failure={run.failure} compact />}
       </td>
-      <td>
-        <code>{run.modelId}</code>
-      </td>
+      <td title={run.modelId}>{modelLabel(run.modelId)}</td>
       <td title={run.datasetPath}>{folderName(run.datasetPath)}</td>
-      <td className="run-num">{formatPercent(run.bestValTop1)}</td>
-      <td className="run-num">
+      <td className="run-num runs-nowrap">{formatPercent(run.bestValTop1)}</td>
+      <td className="run-num runs-nowrap">
         {runDurationS(run) === null ? '—' : formatDuration(runDurationS(run))}
         {run.epochs > 0 && <div className="run-muted">{formatCount(run.epochsDone)} epochs</div>}
       </td>

@@ -36,6 +36,31 @@ export const FAILURE_CAUSES: Record<RunFailure['cause'], string> = {
   crashed: 'The training program crashed',
 };
 
+const SIZES: Record<string, string> = { tiny: 'Tiny', small: 'Small', base: 'Base' };
+
+/** A model id in words: deit_small_distilled_patch16_224 → "DeiT-Small distilled, 224 px". */
+export function modelLabel(modelId: string): string {
+  const match = /^deit(3)?_(tiny|small|base)(_distilled)?_patch(\d+)_(\d+)$/.exec(modelId);
+  if (!match) return modelId;
+  const [, three, size, distilled, , px] = match;
+  return `DeiT${three ? ' III' : ''}-${SIZES[size!]}${distilled ? ' distilled' : ''}, ${px} px`;
+}
+
+const SHORT_DATE = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** An ISO date in a few characters for tables, e.g. "28 Nov, 14:05" (the year when it is not this one). */
+export function formatShortDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.getFullYear() === new Date().getFullYear() ? SHORT_DATE.format(date) : formatDateTime(iso);
+}
+
 /** 0.8734 → "87.3 %"; null → "—". */
 export function formatPercent(fraction: number | null | undefined, digits = 1): string {
   if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return '—';

@@ -186,6 +186,13 @@ describe('RunDashboard', () => {
     expect(window.location.hash).toBe('#/runs/run-2');
   });
 
+  it('says plainly that a CPU run has no GPU readings', async () => {
+    server.gpu.length = 0;
+    server.api.handle('runs.get', () => ok({ ...server.snapshot('run-1'), settings: settings({ device: 'cpu' }) }));
+    await renderLoaded();
+    expect(screen.getByText('This run trains on the CPU, so there are no GPU readings to show.')).toBeInTheDocument();
+  });
+
   it('links a finished run to its results, and follows the status live', async () => {
     await renderLoaded();
     act(() =>

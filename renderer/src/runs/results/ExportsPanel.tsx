@@ -54,7 +54,7 @@ export function ExportsPanel({ runId, results }: { runId: string; results: RunRe
                 <td>
                   <code className="run-path">{e.path}</code>
                 </td>
-                <td>{parityText(e.parityMaxAbsDiff)}</td>
+                <td>{MODEL_FORMATS.has(e.format) ? parityText(e.parityMaxAbsDiff) : '— (not a model)'}</td>
               </tr>
             ))}
           </tbody>
@@ -63,6 +63,9 @@ export function ExportsPanel({ runId, results }: { runId: string; results: RunRe
     </section>
   );
 }
+
+/** Formats that hold the model (the others are its labels and preprocessing). */
+const MODEL_FORMATS = new Set(['onnx', 'torchscript']);
 
 /** The parity check in words: the largest difference in predicted probabilities vs the trained model. */
 function parityText(diff: number | null): string {
