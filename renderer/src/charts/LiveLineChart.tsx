@@ -1,6 +1,6 @@
 import { memo, useMemo } from 'react';
 import { ChartPlot, PLOT_MARGIN, PlotData, Y_AXIS_WIDTH } from './ChartPlot';
-import { useDrawnVersion } from './draw-scheduler';
+import { useDrawnVersion } from './frame-queue';
 import { niceDomain, niceTicks, niceTimeDomain, type Domain } from './nice-domain';
 import type { LiveSeries } from './series';
 import { useElementWidth } from './use-element-width';

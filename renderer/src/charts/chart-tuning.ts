@@ -12,6 +12,8 @@ export const chartTuning = {
   drawing: 'path' as 'path' | 'line',
   /** Milliseconds over which live events are gathered into one React update. */
   coalesceMs: 150,
+  /** Least milliseconds between two redraws of one chart (the text under it follows every update). */
+  minRedrawMs: 500,
 };
 
 /** Changes the chart tuning (benchmark only). */

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useEffectEvent, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { AppErrorShape } from '../../../electron/contract';
 import { ErrorNotice } from '../components/ErrorNotice';
 
@@ -36,15 +36,28 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     cancel.current?.focus();
-    return () => previous?.focus();
+    return () => {
+      // The button that opened it may be gone (a deleted run's row): then focus the page's main area.
+      if (previous?.isConnected) previous.focus();
+      else document.getElementById('main')?.focus();
+    };
+  }, []);
+
+  // Escape cancels wherever the focus is (a click on the backdrop moves it out of the dialog).
+  const cancelNow = useEffectEvent(() => {
+    if (!busy) onCancel();
+  });
+  useEffect(() => {
+    const onEscape = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      event.stopPropagation();
+      cancelNow();
+    };
+    document.addEventListener('keydown', onEscape);
+    return () => document.removeEventListener('keydown', onEscape);
   }, []);
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    if (event.key === 'Escape') {
-      event.stopPropagation();
-      if (!busy) onCancel();
-      return;
-    }
     if (event.key !== 'Tab' || !dialog.current) return;
     const items = Array.from(dialog.current.querySelectorAll<HTMLElement>(FOCUSABLE));
     const first = items[0];

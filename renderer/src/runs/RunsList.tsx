@@ -125,29 +125,33 @@ function RunRow({ run, onDelete }: { run: RunSummary; onDelete: () => void }) {
         )}
         {run.failure && <RunFailurePanel runId={run.id} failure={run.failure} compact />}
       </td>
-      <td title={run.modelId}>{modelLabel(run.modelId)}</td>
+      <td className="runs-model" title={run.modelId}>
+        {modelLabel(run.modelId)}
+      </td>
       <td title={run.datasetPath}>{folderName(run.datasetPath)}</td>
       <td className="run-num runs-nowrap">{formatPercent(run.bestValTop1)}</td>
       <td className="run-num runs-nowrap">
         {runDurationS(run) === null ? '—' : formatDuration(runDurationS(run))}
         {run.epochs > 0 && <div className="run-muted">{formatCount(run.epochsDone)} epochs</div>}
       </td>
-      <td className="runs-actions">
-        {run.status === 'finished' && <a href={`${href}/results`}>Results</a>}
-        <button
-          type="button"
-          onClick={onDelete}
-          disabled={active}
-          aria-describedby={active ? noteId : undefined}
-          aria-label={`Delete ${run.name}`}
-        >
-          Delete
-        </button>
-        {active && (
-          <span id={noteId} className="run-visually-hidden">
-            A run cannot be deleted while it is going; stop it first.
-          </span>
-        )}
+      <td>
+        <div className="runs-actions">
+          {run.status === 'finished' && <a href={`${href}/results`}>Results</a>}
+          <button
+            type="button"
+            onClick={onDelete}
+            disabled={active}
+            aria-describedby={active ? noteId : undefined}
+            aria-label={`Delete ${run.name}`}
+          >
+            Delete
+          </button>
+          {active && (
+            <span id={noteId} className="run-visually-hidden">
+              A run cannot be deleted while it is going; stop it first.
+            </span>
+          )}
+        </div>
       </td>
     </tr>
   );

@@ -1,3 +1,5 @@
+import { queueFrameJob } from '../charts/frame-queue';
+
 /** Gathers many requests into one call of `flush`, at most once per interval. */
 export interface Coalescer {
   /** Asks for a flush; requests made before it happens are merged into it. */
@@ -13,7 +15,7 @@ export interface CoalescerClock {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
-  /** Runs `fn` just before the next paint (requestAnimationFrame); absent: at once. */
+  /** Runs `fn` in a coming animation frame, just before a paint; absent: at once. */
   requestFrame?(fn: () => void): void;
 }
 
@@ -21,14 +23,16 @@ const realClock: CoalescerClock = {
   now: () => performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-  requestFrame: typeof requestAnimationFrame === 'function' ? (fn) => requestAnimationFrame(() => fn()) : undefined,
+  // The frame queue gives each frame one job: a store update never shares its frame with a chart redraw.
+  requestFrame: (fn) => void queueFrameJob(fn),
 };
 
 /**
  * Calls `flush` after the first request, then at most once every `intervalMs` while requests keep
  * coming: 10 trainer events a second become a few React updates, each drawing all of them. The
- * flush runs in an animation frame, right before the paint that shows it (and not at all while
- * the window is hidden: the data keeps accumulating and appears at once when it is shown again).
+ * flush runs in an animation frame of its own (the frame queue), right before the paint that shows
+ * it, and not at all while the window is hidden: the data keeps accumulating and appears at once
+ * when it is shown again.
  */
 export function createCoalescer(
   flush: () => void,

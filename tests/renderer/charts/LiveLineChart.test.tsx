@@ -1,4 +1,4 @@
-import { act, render, screen } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import { LiveLineChart, type ChartLine } from '../../../renderer/src/charts/LiveLineChart';
 import { LiveSeries } from '../../../renderer/src/charts/series';
 
@@ -63,8 +63,17 @@ describe('LiveLineChart', () => {
     rerender(<LiveLineChart {...props} version={lines[0]!.series.version} />);
     expect(screen.getByText(/1\.000 at step 150/)).toBeInTheDocument();
     expect(segments(container)).toBe(100); // not yet: waits for its frame
+    await waitFor(() => expect(segments(container)).toBe(150));
+
+    // A chart redraws at most every chartTuning.minRedrawMs (500 ms): the next points wait.
+    const drawnAt = performance.now();
+    for (let i = 151; i <= 160; i++) lines[0]!.series.push(i, 1);
+    rerender(<LiveLineChart {...props} version={lines[0]!.series.version} />);
+    await frame();
     await frame();
     expect(segments(container)).toBe(150);
+    await waitFor(() => expect(segments(container)).toBe(160), { timeout: 2000 });
+    expect(performance.now() - drawnAt).toBeGreaterThanOrEqual(450);
   });
 
   it('says what will appear while there is nothing to draw', () => {

@@ -105,7 +105,11 @@ describe('RunsList', () => {
   it('deletes a run only after confirmation, and never a running one', async () => {
     const user = userEvent.setup();
     api.handle('runs.delete', () => ok({ deleted: true as const }));
-    render(<RunsList />);
+    render(
+      <main id="main" tabIndex={-1}>
+        <RunsList />
+      </main>,
+    );
     await screen.findByRole('link', { name: 'Flowers v1' });
     const running = within(row('Cats vs dogs')).getByRole('button', { name: 'Delete Cats vs dogs' });
     expect(running).toBeDisabled();
@@ -123,6 +127,7 @@ describe('RunsList', () => {
     expect(api.requests.find((r) => r.name === 'runs.delete')?.input).toEqual({ id: 'run-old', confirm: true });
     expect(screen.queryByRole('link', { name: 'Flowers v1' })).toBeNull();
     expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(document.getElementById('main')).toHaveFocus(); // its button is gone: focus goes to the page
   });
 
   it('shows why a delete failed, in the dialog', async () => {

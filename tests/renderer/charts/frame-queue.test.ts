@@ -1,13 +1,13 @@
-import { requestChartDraw } from '../../../renderer/src/charts/draw-scheduler';
+import { queueFrameJob } from '../../../renderer/src/charts/frame-queue';
 
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
 
-describe('requestChartDraw', () => {
+describe('queueFrameJob', () => {
   it('runs one redraw per animation frame, oldest first', async () => {
     const order: string[] = [];
-    requestChartDraw(() => order.push('loss'));
-    requestChartDraw(() => order.push('lr'));
-    requestChartDraw(() => order.push('gpu'));
+    queueFrameJob(() => order.push('loss'));
+    queueFrameJob(() => order.push('lr'));
+    queueFrameJob(() => order.push('gpu'));
     expect(order).toEqual([]);
     await frame();
     expect(order).toEqual(['loss']);
@@ -19,8 +19,8 @@ describe('requestChartDraw', () => {
 
   it('drops a redraw that was cancelled (an unmounted chart)', async () => {
     const done: string[] = [];
-    const cancel = requestChartDraw(() => done.push('gone'));
-    requestChartDraw(() => done.push('kept'));
+    const cancel = queueFrameJob(() => done.push('gone'));
+    queueFrameJob(() => done.push('kept'));
     cancel();
     await frame();
     await frame();
