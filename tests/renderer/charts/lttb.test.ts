@@ -1,3 +1,4 @@
+import { downsampleLttb } from '../../../electron/contract/downsample';
 import { lttbIndices } from '../../../renderer/src/charts/lttb';
 
 /** A plain, object-based LTTB written from the paper, to check the columnar one against. */
@@ -68,6 +69,13 @@ describe('lttbIndices', () => {
     for (const threshold of [3, 17, 500, 5_002]) {
       expect(Array.from(lttbIndices(xs, ys, xs.length, threshold))).toEqual(referenceLttb(points, threshold));
     }
+  });
+
+  it('picks the same points as the core’s downsampler (runs.get), so snapshot and live charts agree', () => {
+    const { xs, ys } = noisy(20_000, 3);
+    const points = Array.from(xs, (x, i) => ({ x, y: ys[i]! }));
+    const core = downsampleLttb(points, 700, { x: (p) => p.x, y: (p) => p.y });
+    expect(Array.from(lttbIndices(xs, ys, xs.length, 700), (i) => points[i])).toEqual(core);
   });
 
   it('keeps a single spike that a naive every-nth decimation would drop', () => {
