@@ -1,6 +1,147 @@
-import { PendingScreen } from '../components/PendingScreen';
+import type { RunResults, RunSummary } from '../../../electron/contract';
+import { useCall } from '../api/hooks';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { ClassMetricsTable } from './results/ClassMetricsTable';
+import { ConfusionMatrix } from './results/ConfusionMatrix';
+import { ExportsPanel } from './results/ExportsPanel';
+import { MethodsReport } from './results/MethodsReport';
+import { MistakesGallery } from './results/MistakesGallery';
+import { folderName, formatCount, formatDateTime, formatPercent, modelLabel } from './run-labels';
+import { RunStatusBadge } from './RunStatusBadge';
+import './runs.css';
 
-/** Results of a finished run. `runId` undefined: the most recent run. */
+/** Results of a finished run. Without `runId`: the most recent finished run. */
 export function RunResultsView({ runId }: { runId?: string }) {
-  return <PendingScreen title={runId ? `Results of ${runId}` : 'Results'} />;
+  return runId ? <ResultsOfRun key={runId} runId={runId} /> : <LatestResults />;
+}
+
+/** Finds the newest finished run (runs.list is newest first), or says there is none yet. */
+function LatestResults() {
+  const list = useCall('runs.list', {});
+  if (list.error) {
+    return (
+      <section className="run-results" aria-labelledby="results-title">
+        <h1 id="results-title">Results</h1>
+        <ErrorNotice error={list.error} onRetry={list.reload} />
+      </section>
+    );
+  }
+  if (!list.data) {
+    return (
+      <section className="run-results" aria-labelledby="results-title" aria-busy="true">
+        <h1 id="results-title">Results</h1>
+        <p className="lead">Looking for your latest finished run…</p>
+      </section>
+    );
+  }
+  const latest = list.data.find((run) => run.status === 'finished');
+  if (!latest) return <NoResultsYet runs={list.data} />;
+  return <ResultsOfRun key={latest.id} runId={latest.id} />;
+}
+
+function NoResultsYet({ runs }: { runs: RunSummary[] }) {
+  const going = runs.find((run) => run.status === 'running' || run.status === 'preparing' || run.status === 'queued');
+  return (
+    <section className="run-results" aria-labelledby="results-title">
+      <h1 id="results-title">Results</h1>
+      <p className="lead">No run has finished yet, so there are no results to show.</p>
+      {going ? (
+        <p>
+          <a href={`#/runs/${encodeURIComponent(going.id)}`}>“{going.name}” is training</a>; its results appear here
+          when it finishes.
+        </p>
+      ) : (
+        <p>
+          Results (accuracy per class, the confusion matrix, the images the model gets wrong, the exported model) appear
+          when a training run finishes. <a href="#/new/environment">Start a new run</a>
+          {runs.length > 0 && (
+            <>
+              {' '}
+              or look at <a href="#/runs">your runs</a>
+            </>
+          )}
+          .
+        </p>
+      )}
+    </section>
+  );
+}
+
+function ResultsOfRun({ runId }: { runId: string }) {
+  const results = useCall('runs.results', { id: runId });
+  // Only the run's summary is needed for the heading: the smallest snapshot.
+  const detail = useCall('runs.get', { id: runId, maxPoints: 10 });
+  const summary = detail.data?.summary;
+  const title = summary ? `Results: ${summary.name}` : 'Results';
+
+  return (
+    <section className="run-results" aria-labelledby="results-title" aria-busy={results.loading}>
+      <header className="run-header">
+        <div className="run-header-title">
+          <h1 id="results-title">{title}</h1>
+          {summary && <RunStatusBadge status={summary.status} />}
+        </div>
+        {summary && (
+          <dl className="run-header-facts">
+            <dt>Model</dt>
+            <dd>
+              {modelLabel(summary.modelId)} <code className="run-muted">{summary.modelId}</code>
+            </dd>
+            <dt>Dataset</dt>
+            <dd title={summary.datasetPath}>{folderName(summary.datasetPath)}</dd>
+            <dt>Finished</dt>
+            <dd>{formatDateTime(summary.endedAt)}</dd>
+          </dl>
+        )}
+        <div className="run-header-actions">
+          <a href={`#/runs/${encodeURIComponent(runId)}`}>Training charts and log</a>
+          <a href="#/runs">All runs</a>
+        </div>
+      </header>
+      {results.loading && !results.data && <p className="lead">Loading the results…</p>}
+      {results.error && <ErrorNotice error={results.error} onRetry={results.reload} />}
+      {results.data && <ResultsBody runId={runId} results={results.data} />}
+    </section>
+  );
+}
+
+function ResultsBody({ runId, results }: { runId: string; results: RunResults }) {
+  const images = results.perClass.reduce((sum, c) => sum + c.support, 0);
+  const macroF1 = results.perClass.length
+    ? results.perClass.reduce((sum, c) => sum + c.f1, 0) / results.perClass.length
+    : null;
+  return (
+    <>
+      <section className="run-panel" aria-labelledby="run-final-title">
+        <h2 id="run-final-title">Final accuracy on the validation images</h2>
+        <dl className="run-final-metrics">
+          <div>
+            <dt>Top-1 accuracy</dt>
+            <dd>{formatPercent(results.valTop1)}</dd>
+            <dd className="run-muted">the model’s first guess is right</dd>
+          </div>
+          <div>
+            <dt>Top-5 accuracy</dt>
+            <dd>{formatPercent(results.valTop5)}</dd>
+            <dd className="run-muted">the right class is among its 5 best guesses</dd>
+          </div>
+          <div>
+            <dt>Average F1 over classes</dt>
+            <dd>{formatPercent(macroF1)}</dd>
+            <dd className="run-muted">every class counts the same</dd>
+          </div>
+          <div>
+            <dt>Validation images</dt>
+            <dd>{formatCount(images)}</dd>
+            <dd className="run-muted">in {results.perClass.length} classes, never trained on</dd>
+          </div>
+        </dl>
+      </section>
+      <ClassMetricsTable rows={results.perClass} />
+      <ConfusionMatrix confusion={results.confusion} />
+      <MistakesGallery runId={runId} mistakes={results.misclassified} />
+      <ExportsPanel runId={runId} results={results} />
+      <MethodsReport markdown={results.reportMarkdown} />
+    </>
+  );
 }

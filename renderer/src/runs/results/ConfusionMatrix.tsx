@@ -1,0 +1,129 @@
+import type { CSSProperties } from 'react';
+import type { RunResults } from '../../../../electron/contract';
+import { formatCount } from '../run-labels';
+
+/** Past this many classes a full matrix is unreadable; the most confused pairs are listed instead. */
+const MAX_MATRIX_CLASSES = 30;
+
+type Confusion = RunResults['confusion'];
+
+/**
+ * The confusion matrix as a real table: rows are true classes, columns predictions, every cell
+ * shows its count, and shading (share of the row) only repeats it. Correct predictions (the
+ * diagonal) are bold and outlined.
+ */
+export function ConfusionMatrix({ confusion }: { confusion: Confusion }) {
+  const { labels, matrix } = confusion;
+  if (labels.length === 0) return null;
+  return (
+    <section className="run-panel" aria-labelledby="run-confusion-title">
+      <h2 id="run-confusion-title">Confusion matrix</h2>
+      {labels.length > MAX_MATRIX_CLASSES ? (
+        <ConfusedPairs confusion={confusion} />
+      ) : (
+        <Matrix labels={labels} matrix={matrix} />
+      )}
+    </section>
+  );
+}
+
+function Matrix({ labels, matrix }: Confusion) {
+  return (
+    <>
+      <p className="run-muted" id="run-confusion-help">
+        Each row is the true class, each column what the model predicted. The diagonal (bold, outlined) counts correct
+        predictions; a darker cell holds a larger share of its row.
+      </p>
+      <div className="run-table-scroll">
+        <table className="run-table run-confusion" aria-describedby="run-confusion-help">
+          <caption className="run-visually-hidden">
+            Confusion matrix: rows true class, columns predicted class, cells image counts
+          </caption>
+          <thead>
+            <tr>
+              <td />
+              {labels.map((label) => (
+                <th key={label} scope="col" className="run-num">
+                  <span className="run-visually-hidden">predicted </span>
+                  {label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {labels.map((label, r) => {
+              const row = matrix[r] ?? [];
+              const total = row.reduce((sum, n) => sum + n, 0);
+              return (
+                <tr key={label}>
+                  <th scope="row">
+                    <span className="run-visually-hidden">true </span>
+                    {label}
+                  </th>
+                  {labels.map((_, c) => {
+                    const count = row[c] ?? 0;
+                    const share = total > 0 ? count / total : 0;
+                    return (
+                      <td
+                        key={c}
+                        className={`run-num run-confusion-cell${r === c ? ' run-confusion-correct' : ''}`}
+                        style={heat(share)}
+                      >
+                        {formatCount(count)}
+                      </td>
+                    );
+                  })}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+/** Shading by share of the row; strong cells switch to the accent's text colour to stay readable. */
+function heat(share: number): CSSProperties | undefined {
+  if (share <= 0) return undefined;
+  if (share > 0.55) return { background: 'var(--accent)', color: 'var(--accent-text)' };
+  return { background: `color-mix(in srgb, var(--accent) ${Math.round(8 + share * 85)}%, transparent)` };
+}
+
+function ConfusedPairs({ confusion }: { confusion: Confusion }) {
+  const pairs: { truth: string; predicted: string; count: number }[] = [];
+  confusion.matrix.forEach((row, r) =>
+    row.forEach((count, c) => {
+      if (r !== c && count > 0) pairs.push({ truth: confusion.labels[r]!, predicted: confusion.labels[c]!, count });
+    }),
+  );
+  pairs.sort((a, b) => b.count - a.count);
+  return (
+    <>
+      <p className="run-muted">
+        With {confusion.labels.length} classes the full matrix is too large to read here (it is in the run folder’s
+        eval/metrics.json). These are the pairs the model mixed up most.
+      </p>
+      <table className="run-table">
+        <thead>
+          <tr>
+            <th scope="col">True class</th>
+            <th scope="col">Predicted as</th>
+            <th scope="col" className="run-num">
+              Images
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {pairs.slice(0, 20).map((p) => (
+            <tr key={`${p.truth}→${p.predicted}`}>
+              <td>{p.truth}</td>
+              <td>{p.predicted}</td>
+              <td className="run-num">{formatCount(p.count)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

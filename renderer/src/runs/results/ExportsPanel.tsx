@@ -1,0 +1,75 @@
+import { useState } from 'react';
+import type { RunResults } from '../../../../electron/contract';
+import { api } from '../../api/api';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { useAsyncAction } from '../use-async-action';
+
+/**
+ * Where the trained model and its files are: the run folder (opened in the file manager on the
+ * desktop; its path shown in a browser) and each exported format with its parity check.
+ */
+export function ExportsPanel({ runId, results }: { runId: string; results: RunResults }) {
+  const open = useAsyncAction();
+  const [opened, setOpened] = useState<{ path: string; opened: boolean } | null>(null);
+
+  async function onOpen() {
+    const value = await open.run(() => api().call('runs.openFolder', { id: runId }));
+    if (value) setOpened(value);
+  }
+
+  return (
+    <section className="run-panel" aria-labelledby="run-exports-title">
+      <h2 id="run-exports-title">Exported model and files</h2>
+      <p>
+        Everything about this run is in its folder: <code className="run-path">{results.folder}</code>
+      </p>
+      <p>
+        <button type="button" onClick={() => void onOpen()} disabled={open.busy}>
+          Open the run folder
+        </button>{' '}
+        <span role="status">
+          {opened &&
+            (opened.opened
+              ? 'Opened in your file manager.'
+              : `This browser cannot open folders on the training machine; the folder is ${opened.path}`)}
+        </span>
+      </p>
+      {open.error && <ErrorNotice error={open.error} />}
+      {results.exports.length === 0 ? (
+        <p className="run-muted">No exported model: the export step did not write any file (see the log).</p>
+      ) : (
+        <table className="run-table">
+          <caption className="run-visually-hidden">Exported files</caption>
+          <thead>
+            <tr>
+              <th scope="col">Format</th>
+              <th scope="col">File</th>
+              <th scope="col">Matches the trained model</th>
+            </tr>
+          </thead>
+          <tbody>
+            {results.exports.map((e) => (
+              <tr key={e.path}>
+                <td>{e.format}</td>
+                <td>
+                  <code className="run-path">{e.path}</code>
+                </td>
+                <td>{MODEL_FORMATS.has(e.format) ? parityText(e.parityMaxAbsDiff) : '— (not a model)'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** Formats that hold the model (the others are its labels and preprocessing). */
+const MODEL_FORMATS = new Set(['onnx', 'torchscript']);
+
+/** The parity check in words: the largest difference in predicted probabilities vs the trained model. */
+function parityText(diff: number | null): string {
+  if (diff === null) return 'not checked';
+  const text = `largest difference ${diff.toExponential(1)}`;
+  return diff <= 1e-3 ? `✓ yes (${text})` : `⚠ differs (${text})`;
+}

@@ -1,0 +1,68 @@
+import { useState } from 'react';
+import type { RunResults } from '../../../../electron/contract';
+import { useCall } from '../../api/hooks';
+import { formatPercent } from '../run-labels';
+
+type Mistake = RunResults['misclassified'][number];
+
+const PAGE = 12;
+
+/**
+ * The validation images the model got wrong with the most confidence: often mislabelled images or
+ * two classes that look alike. Thumbnails load a page at a time through runs.image.
+ */
+export function MistakesGallery({ runId, mistakes }: { runId: string; mistakes: RunResults['misclassified'] }) {
+  const [shown, setShown] = useState(PAGE);
+  return (
+    <section className="run-panel" aria-labelledby="run-mistakes-title">
+      <h2 id="run-mistakes-title">Most confident mistakes</h2>
+      {mistakes.length === 0 ? (
+        <p>The model got every validation image right.</p>
+      ) : (
+        <>
+          <p className="run-muted">
+            Validation images the model was most sure about and still got wrong. Look for mislabelled images (move them
+            to the right class folder) or classes that look alike (add more varied examples).
+          </p>
+          <ul className="run-mistakes">
+            {mistakes.slice(0, shown).map((m) => (
+              <MistakeCard key={m.path} runId={runId} mistake={m} />
+            ))}
+          </ul>
+          {shown < mistakes.length && (
+            <button type="button" onClick={() => setShown((n) => n + PAGE)}>
+              Show {Math.min(PAGE, mistakes.length - shown)} more (of {mistakes.length})
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function MistakeCard({ runId, mistake }: { runId: string; mistake: Mistake }) {
+  const image = useCall('runs.image', { id: runId, file: mistake.path });
+  const description = `${mistake.trueLabel} predicted as ${mistake.predictedLabel}`;
+  return (
+    <li className="run-mistake">
+      <div className="run-mistake-thumb">
+        {image.data ? (
+          <img src={`data:${image.data.mime};base64,${image.data.dataBase64}`} alt={description} />
+        ) : (
+          <span className="run-muted">{image.error ? 'Image not available' : 'Loading…'}</span>
+        )}
+      </div>
+      <dl>
+        <dt>True</dt>
+        <dd>{mistake.trueLabel}</dd>
+        <dt>Predicted</dt>
+        <dd>{mistake.predictedLabel}</dd>
+        <dt>Confidence</dt>
+        <dd>{formatPercent(mistake.confidence, 0)}</dd>
+      </dl>
+      <p className="run-path run-muted" title={image.error?.message}>
+        {mistake.path}
+      </p>
+    </li>
+  );
+}

@@ -1,0 +1,120 @@
+import type { RunFailure, RunStatus } from '../../../electron/contract';
+
+/** How each status reads, with an icon so colour is never the only cue. */
+export const STATUS_LABELS: Record<
+  RunStatus,
+  { label: string; icon: string; tone: 'ok' | 'warn' | 'error' | 'busy' | 'idle' }
+> = {
+  // Glyphs from the basic shape blocks, which every UI font has (⏸/⏹ are missing from many).
+  queued: { label: 'Queued', icon: '○', tone: 'idle' },
+  preparing: { label: 'Preparing', icon: '◐', tone: 'busy' },
+  running: { label: 'Training', icon: '▶', tone: 'busy' },
+  stopping: { label: 'Stopping…', icon: '■', tone: 'warn' },
+  stopped: { label: 'Stopped', icon: '‖', tone: 'warn' },
+  finished: { label: 'Finished', icon: '✓', tone: 'ok' },
+  failed: { label: 'Failed', icon: '✕', tone: 'error' },
+};
+
+/** Statuses in which a run's container may be working: it cannot be deleted then. */
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'preparing', 'running', 'stopping'];
+
+/** True while the run may be using the GPU. */
+export function isActive(status: RunStatus): boolean {
+  return ACTIVE_STATUSES.includes(status);
+}
+
+/** A failure cause in the user's words. */
+export const FAILURE_CAUSES: Record<RunFailure['cause'], string> = {
+  out_of_memory: 'The GPU ran out of memory',
+  killed_for_memory: 'The computer ran out of memory (RAM)',
+  dataset_invalid: 'The dataset cannot be used',
+  weights_missing: 'The pretrained weights are missing',
+  gpu_toolkit_missing: 'Docker cannot use the GPU',
+  docker_gone: 'Docker stopped during the run',
+  killed: 'The training was stopped from outside DeiT Studio',
+  config_invalid: 'The training settings are invalid',
+  crashed: 'The training program crashed',
+};
+
+const SIZES: Record<string, string> = { tiny: 'Tiny', small: 'Small', base: 'Base' };
+
+/** A model id in words: deit_small_distilled_patch16_224 → "DeiT-Small distilled, 224 px". */
+export function modelLabel(modelId: string): string {
+  const match = /^deit(3)?_(tiny|small|base)(_distilled)?_patch(\d+)_(\d+)$/.exec(modelId);
+  if (!match) return modelId;
+  const [, three, size, distilled, , px] = match;
+  return `DeiT${three ? ' III' : ''}-${SIZES[size!]}${distilled ? ' distilled' : ''}, ${px} px`;
+}
+
+const SHORT_DATE = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** An ISO date in a few characters for tables, e.g. "28 Nov, 14:05" (the year when it is not this one). */
+export function formatShortDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.getFullYear() === new Date().getFullYear() ? SHORT_DATE.format(date) : formatDateTime(iso);
+}
+
+/** 0.8734 → "87.3 %"; null → "—". */
+export function formatPercent(fraction: number | null | undefined, digits = 1): string {
+  if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return '—';
+  return `${(fraction * 100).toFixed(digits)} %`;
+}
+
+// Intl formatters are costly to create (chart ticks format on every redraw): make each once.
+const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** 12345.6 → "12,346". */
+export function formatCount(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return COUNT.format(Math.round(value));
+}
+
+/** A number with about three significant digits, small ones in exponent form (losses, learning rates). */
+export function formatMetric(value: number): string {
+  if (!Number.isFinite(value)) return '—';
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 0.001 || abs >= 100000)) return value.toExponential(2);
+  if (abs >= 100) return value.toFixed(0);
+  if (abs >= 10) return value.toFixed(1);
+  return value.toPrecision(3);
+}
+
+/** An ISO date as the user's local date and time, e.g. "3 Jan 2026, 14:05". */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
+/** The last folder name of a path (datasets are shown by name, full path on hover). */
+export function folderName(path: string): string {
+  const parts = path.split(/[\\/]+/).filter(Boolean);
+  return parts[parts.length - 1] ?? path;
+}
+
+/** How long a run has trained: its recorded duration, else the time since it started. */
+export function runDurationS(run: {
+  durationS: number | null;
+  startedAt: string | null;
+  endedAt: string | null;
+}): number | null {
+  if (run.durationS !== null) return run.durationS;
+  if (!run.startedAt) return null;
+  const start = Date.parse(run.startedAt);
+  const end = run.endedAt ? Date.parse(run.endedAt) : Date.now();
+  return Number.isNaN(start) || Number.isNaN(end) ? null : Math.max(0, (end - start) / 1000);
+}

@@ -1,0 +1,286 @@
+import type {
+  AppErrorShape,
+  EpochPoint,
+  GpuSample,
+  RunDetail,
+  RunProgress,
+  RunSettings,
+  RunSummary,
+  SkippedFile,
+  TrainerEvent,
+} from '../../../electron/contract';
+import { chartTuning } from '../charts/chart-tuning';
+import { createCoalescer, type Coalescer, type CoalescerClock } from './coalescer';
+import { appendLogLines } from './log-merge';
+import { RunChartData } from './run-chart-data';
+
+/** A trainer warning as the dashboard lists it. */
+export interface RunWarning {
+  code: string;
+  message: string;
+}
+
+/** What the trainer is doing before (or after) the training steps: scanning, caching, compiling… */
+export interface RunPhase {
+  phase: string;
+  message: string;
+  done: number;
+  total: number | null;
+}
+
+/** The dashboard's state at one moment: immutable, rebuilt at most once per coalescing interval. */
+export interface RunView {
+  /** True until the first snapshot arrived. */
+  loading: boolean;
+  error: AppErrorShape | null;
+  /** The log could not be read (the rest of the dashboard still works). */
+  logError: AppErrorShape | null;
+  summary: RunSummary | null;
+  settings: RunSettings | null;
+  started: Record<string, unknown> | null;
+  progress: RunProgress | null;
+  phase: RunPhase | null;
+  batchSize: number | null;
+  epochs: readonly EpochPoint[];
+  skipped: readonly SkippedFile[];
+  warnings: readonly RunWarning[];
+  log: readonly string[];
+  /** Lines in train.log as far as we know (more than `log` holds for long runs). */
+  logTotal: number;
+  /** Chart versions: a chart redraws only when its own changes. */
+  versions: { steps: number; epochs: number; gpu: number };
+}
+
+/** What applying one numbered trainer event did. */
+export type EventOutcome = 'applied' | 'duplicate' | 'gap';
+
+/** The label of each dashboard update in a performance trace. */
+export const UPDATE_TIMESTAMP = 'deit:dashboard-update';
+
+/** Lines kept for the log panel; the whole log stays in train.log. */
+export const LOG_KEEP = 5000;
+
+const EMPTY_VIEW: RunView = {
+  loading: true,
+  error: null,
+  logError: null,
+  summary: null,
+  settings: null,
+  started: null,
+  progress: null,
+  phase: null,
+  batchSize: null,
+  epochs: [],
+  skipped: [],
+  warnings: [],
+  log: [],
+  logTotal: 0,
+  versions: { steps: 0, epochs: 0, gpu: 0 },
+};
+
+/**
+ * One run's live state, outside React. Events are applied at once (cheap: typed-array appends);
+ * React hears about them through `subscribe`, coalesced to one update per interval, so 10 events
+ * a second never mean 10 renders a second. Trainer events are deduplicated by their index in
+ * metrics.jsonl: the snapshot covers indices below `eventCount`, live events continue from there.
+ */
+export class RunLiveStore {
+  readonly charts = new RunChartData();
+  private state: RunView = EMPTY_VIEW;
+  private view: RunView = EMPTY_VIEW;
+  private logLines: string[] = [];
+  private nextIndex = 0;
+  private readonly listeners = new Set<() => void>();
+  private readonly coalescer: Coalescer;
+
+  constructor(clock?: CoalescerClock) {
+    this.coalescer = createCoalescer(
+      () => this.flush(),
+      () => chartTuning.coalesceMs,
+      clock,
+    );
+  }
+
+  /** React's useSyncExternalStore subscription. */
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** The latest flushed view (stable between flushes, as useSyncExternalStore needs). */
+  readonly getView = (): RunView => this.view;
+
+  /** The index the next live trainer event must have. */
+  get expectedIndex(): number {
+    return this.nextIndex;
+  }
+
+  /** Shows a typed error (the snapshot could not be loaded). */
+  setError(error: AppErrorShape): void {
+    this.update({ error, loading: false });
+  }
+
+  /** Replaces everything with a snapshot from runs.get; live events continue after `eventCount`. */
+  load(detail: RunDetail): void {
+    this.charts.clear();
+    for (const step of detail.steps) this.charts.addStep(step);
+    const epochs = [...detail.epochs].sort((a, b) => a.epoch - b.epoch);
+    for (const epoch of epochs) this.charts.addEpoch(epoch);
+    for (const sample of detail.gpu) this.charts.addGpuSample(sample);
+    this.nextIndex = detail.eventCount;
+    this.update({
+      loading: false,
+      error: null,
+      summary: detail.summary,
+      settings: detail.settings,
+      started: detail.started,
+      progress: detail.summary.progress,
+      phase: null,
+      epochs,
+      skipped: detail.skipped,
+      warnings: detail.warnings,
+    });
+  }
+
+  /** Applies trainer event number `index` unless it was seen already; reports a gap when some are missing. */
+  applyEvent(index: number, event: TrainerEvent): EventOutcome {
+    if (index < this.nextIndex) return 'duplicate';
+    if (index > this.nextIndex) return 'gap';
+    this.nextIndex = index + 1;
+    this.applyTrainerEvent(event);
+    return 'applied';
+  }
+
+  /** Gives up on the missing events before `index` (the feed could not get them back). */
+  skipTo(index: number): void {
+    this.nextIndex = Math.max(this.nextIndex, index);
+  }
+
+  /** A newer summary of the run; an older one (arriving late) is ignored. */
+  setSummary(summary: RunSummary): void {
+    const current = this.state.summary;
+    const step = (s: RunSummary | null) => s?.progress?.globalStep ?? -1;
+    if (current && summary.status === current.status && step(summary) < step(current)) return;
+    const progress =
+      summary.progress && summary.progress.globalStep >= (this.state.progress?.globalStep ?? -1)
+        ? summary.progress
+        : this.state.progress;
+    this.update({ summary, progress });
+  }
+
+  /** Adds a GPU sample; samples already drawn are ignored. */
+  addGpuSample(sample: GpuSample): void {
+    if (this.charts.addGpuSample(sample)) this.changed();
+  }
+
+  /** Replaces the log with the tail read by runs.log. */
+  loadLog(lines: readonly string[], total: number): void {
+    this.logLines = lines.slice(-LOG_KEEP);
+    this.update({ logTotal: Math.max(total, lines.length), logError: null });
+  }
+
+  /** The log could not be read. */
+  setLogError(error: AppErrorShape): void {
+    this.update({ logError: error });
+  }
+
+  /** Appends live log lines; `overlapCheck` drops lines the loaded tail already holds (at a reload). */
+  appendLog(lines: readonly string[], overlapCheck = false): void {
+    const merged = appendLogLines(this.logLines, lines, overlapCheck, LOG_KEEP);
+    this.logLines = merged.lines;
+    if (merged.added > 0) this.update({ logTotal: this.state.logTotal + merged.added });
+  }
+
+  /** Pushes pending changes to React now (tests, and before unmount checks). */
+  flushNow(): void {
+    this.coalescer.flushNow();
+  }
+
+  /** Drops a pending update (on unmount); React's own subscription is removed by React. */
+  dispose(): void {
+    this.coalescer.cancel();
+  }
+
+  private applyTrainerEvent(event: TrainerEvent): void {
+    switch (event.type) {
+      case 'run_started':
+        this.update({ started: event, batchSize: event.batch_size });
+        return;
+      case 'progress':
+        this.update({ phase: { phase: event.phase, message: event.message, done: event.done, total: event.total } });
+        return;
+      case 'batch_size':
+        this.update({ batchSize: event.batch_size });
+        return;
+      case 'files_skipped': {
+        const known = new Set(this.state.skipped.map((f) => f.path));
+        const added = event.files.filter((f) => !known.has(f.path));
+        if (added.length) this.update({ skipped: [...this.state.skipped, ...added] });
+        return;
+      }
+      case 'warning':
+        if (!this.state.warnings.some((w) => w.code === event.code && w.message === event.message)) {
+          this.update({ warnings: [...this.state.warnings, { code: event.code, message: event.message }] });
+        }
+        return;
+      case 'step':
+        this.charts.addStep({
+          globalStep: event.global_step,
+          loss: event.loss,
+          lr: event.lr,
+          imgPerS: event.img_per_s,
+        });
+        this.update({
+          phase: null,
+          progress: {
+            epoch: event.epoch,
+            epochs: this.state.summary?.epochs ?? this.state.progress?.epochs ?? event.epoch,
+            step: event.step,
+            stepsPerEpoch: event.steps_per_epoch,
+            globalStep: event.global_step,
+            totalSteps: event.total_steps,
+            imgPerS: event.img_per_s,
+            etaS: event.eta_s,
+          },
+        });
+        return;
+      case 'epoch': {
+        const point: EpochPoint = {
+          epoch: event.epoch,
+          trainLoss: event.train_loss,
+          valLoss: event.val_loss,
+          valTop1: event.val_top1,
+          valTop5: event.val_top5,
+          lr: event.lr,
+          perClassAcc: event.per_class_acc,
+        };
+        if (this.charts.addEpoch(point)) this.update({ epochs: [...this.state.epochs, point] });
+        return;
+      }
+      default:
+        // checkpoint, artifact, error, stopped, finished: the run's summary (run.updated) carries their effect.
+        return;
+    }
+  }
+
+  private update(patch: Partial<RunView>): void {
+    this.state = { ...this.state, ...patch };
+    this.changed();
+  }
+
+  private changed(): void {
+    this.coalescer.request();
+  }
+
+  private flush(): void {
+    // Names this update in a DevTools/Chromium trace (the benchmark finds updates by it); a no-op otherwise.
+    console.timeStamp?.(UPDATE_TIMESTAMP);
+    const { charts } = this;
+    this.view = {
+      ...this.state,
+      log: this.logLines,
+      versions: { steps: charts.stepsVersion, epochs: charts.epochsVersion, gpu: charts.gpuVersion },
+    };
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,93 @@
+import { act, render, screen, waitFor } from '@testing-library/react';
+import { LiveLineChart, type ChartLine } from '../../../renderer/src/charts/LiveLineChart';
+import { LiveSeries } from '../../../renderer/src/charts/series';
+
+/** jsdom has no layout: a ResizeObserver that reports a 400 px wide chart. */
+class FixedWidthObserver {
+  constructor(private readonly callback: (entries: { contentRect: { width: number } }[]) => void) {}
+  observe() {
+    this.callback([{ contentRect: { width: 400 } }]);
+  }
+  disconnect() {}
+}
+
+const frame = () => act(() => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined))));
+
+function lossLine(n: number): ChartLine {
+  const series = new LiveSeries();
+  for (let i = 1; i <= n; i++) series.push(i, 2 / (1 + i / 1000) + (i === 7777 ? 5 : 0));
+  return { key: 'loss', label: 'Training loss', series, color: '#2f81f7', best: 'min' };
+}
+
+function segments(container: HTMLElement): number {
+  const d = container.querySelector('.run-chart-lines path')?.getAttribute('d') ?? '';
+  return (d.match(/[ML]/g) ?? []).length;
+}
+
+describe('LiveLineChart', () => {
+  beforeEach(() => vi.stubGlobal('ResizeObserver', FixedWidthObserver));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('draws 20,000 points as about one point per pixel of the plot, and says the latest value in text', async () => {
+    const lines = [lossLine(20_000)];
+    const { container } = render(
+      <LiveLineChart
+        title="Training loss"
+        lines={lines}
+        version={lines[0]!.series.version}
+        xLabel="step"
+        formatX={String}
+        formatY={(y) => y.toFixed(3)}
+        emptyText="No steps yet."
+      />,
+    );
+    const drawn = segments(container);
+    expect(drawn).toBeGreaterThan(100);
+    expect(drawn).toBeLessThanOrEqual(400 - 56 - 22); // the plot's width: axis and margins taken off
+    expect(screen.getByText(/0\.095 at step 20000, lowest 0\.095/)).toBeInTheDocument();
+  });
+
+  it('redraws new points on its turn in the draw queue, and the text at once', async () => {
+    const lines = [lossLine(100)];
+    const props = {
+      title: 'Training loss',
+      lines,
+      xLabel: 'step',
+      formatX: String,
+      formatY: (y: number) => y.toFixed(3),
+      emptyText: 'No steps yet.',
+    };
+    const { container, rerender } = render(<LiveLineChart {...props} version={lines[0]!.series.version} />);
+    expect(segments(container)).toBe(100);
+    for (let i = 101; i <= 150; i++) lines[0]!.series.push(i, 1);
+    rerender(<LiveLineChart {...props} version={lines[0]!.series.version} />);
+    expect(screen.getByText(/1\.000 at step 150/)).toBeInTheDocument();
+    expect(segments(container)).toBe(100); // not yet: waits for its frame
+    await waitFor(() => expect(segments(container)).toBe(150));
+
+    // A chart redraws at most every chartTuning.minRedrawMs (500 ms): the next points wait.
+    const drawnAt = performance.now();
+    for (let i = 151; i <= 160; i++) lines[0]!.series.push(i, 1);
+    rerender(<LiveLineChart {...props} version={lines[0]!.series.version} />);
+    await frame();
+    await frame();
+    expect(segments(container)).toBe(150);
+    await waitFor(() => expect(segments(container)).toBe(160), { timeout: 2000 });
+    expect(performance.now() - drawnAt).toBeGreaterThanOrEqual(450);
+  });
+
+  it('says what will appear while there is nothing to draw', () => {
+    render(
+      <LiveLineChart
+        title="Validation accuracy"
+        lines={[{ key: 'top1', label: 'Top-1', series: new LiveSeries(), color: '#000' }]}
+        version={0}
+        xLabel="epoch"
+        formatX={String}
+        formatY={String}
+        emptyText="Appears after the first epoch is evaluated."
+      />,
+    );
+    expect(screen.getByText('Appears after the first epoch is evaluated.')).toBeInTheDocument();
+  });
+});

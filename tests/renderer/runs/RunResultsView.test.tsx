@@ -1,0 +1,157 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { setApi } from '../../../renderer/src/api/api';
+import { RunResultsView } from '../../../renderer/src/runs/RunResultsView';
+import { FakeStudioApi, fail, ok } from './fake-studio-api';
+import { detail, results, summary } from './run-fixtures';
+
+let api: FakeStudioApi;
+
+const done = summary({ status: 'finished', endedAt: '2026-01-01T01:00:00Z', durationS: 3600, progress: null });
+
+beforeEach(() => {
+  api = new FakeStudioApi()
+    .handle('runs.results', () => ok(results()))
+    .handle('runs.get', () => ok({ ...detail(), summary: done }))
+    .handle('runs.image', ({ file }) => ok({ mime: 'image/png', dataBase64: btoa(`png:${file}`) }));
+  setApi(api);
+});
+
+afterEach(() => setApi(null));
+
+async function renderResults() {
+  render(<RunResultsView runId="run-1" />);
+  await screen.findByRole('heading', { level: 2, name: 'Final accuracy on the validation images' });
+}
+
+describe('RunResultsView', () => {
+  it('says it is loading, then shows the final metrics', async () => {
+    render(<RunResultsView runId="run-1" />);
+    expect(screen.getByText('Loading the results…')).toBeInTheDocument();
+    expect(await screen.findByText('91.3 %')).toBeInTheDocument(); // top-1
+    expect(screen.getByText('99.5 %')).toBeInTheDocument(); // top-5
+    expect(screen.getByText('440')).toBeInTheDocument(); // validation images
+    expect(await screen.findByRole('heading', { level: 1, name: 'Results: Cats vs dogs' })).toBeInTheDocument();
+  });
+
+  it('shows a typed error with its fix (e.g. a run that has not finished)', async () => {
+    api.handle('runs.results', () =>
+      fail({
+        kind: 'not_found',
+        message: 'This run has no results yet.',
+        fix: 'Results appear when the run finishes.',
+      }),
+    );
+    render(<RunResultsView runId="run-1" />);
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('This run has no results yet.');
+    expect(alert).toHaveTextContent('Results appear when the run finishes.');
+    expect(screen.getByRole('link', { name: 'Training charts and log' })).toHaveAttribute('href', '#/runs/run-1');
+  });
+
+  it('sorts the per-class table from the keyboard, telling screen readers the order', async () => {
+    const user = userEvent.setup();
+    await renderResults();
+    const table = screen.getByRole('table', { name: 'Metrics per class on the validation images' });
+    const classes = () =>
+      within(table)
+        .getAllByRole('rowheader')
+        .map((c) => c.textContent);
+    expect(classes()).toEqual(['fox', 'dog', 'cat']); // weakest F1 first
+    expect(within(table).getByRole('columnheader', { name: /F1/ })).toHaveAttribute('aria-sort', 'ascending');
+    within(table)
+      .getByRole('button', { name: /Recall/ })
+      .focus();
+    await user.keyboard('{Enter}');
+    expect(within(table).getByRole('columnheader', { name: /Recall/ })).toHaveAttribute('aria-sort', 'ascending');
+    expect(classes()).toEqual(['fox', 'cat', 'dog']);
+    await user.keyboard(' ');
+    expect(within(table).getByRole('columnheader', { name: /Recall/ })).toHaveAttribute('aria-sort', 'descending');
+    expect(classes()).toEqual(['dog', 'cat', 'fox']);
+    await user.click(within(table).getByRole('button', { name: /Class/ }));
+    expect(classes()).toEqual(['cat', 'dog', 'fox']);
+  });
+
+  it('shows the confusion matrix as a table with counts in every cell (not colour alone)', async () => {
+    await renderResults();
+    const matrix = screen.getByRole('table', { name: /Confusion matrix: rows true class/ });
+    const foxRow = within(matrix).getByRole('rowheader', { name: 'true fox' }).closest('tr')!;
+    expect(
+      within(foxRow)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['6', '8', '26']);
+    const correct = within(foxRow).getByText('26');
+    expect(correct).toHaveClass('run-confusion-correct');
+    expect(within(matrix).getByRole('columnheader', { name: 'predicted dog' })).toBeInTheDocument();
+  });
+
+  it('lists the most confident mistakes with thumbnails, labels and confidence', async () => {
+    await renderResults();
+    const img = await screen.findByRole('img', { name: 'dog predicted as cat' });
+    expect(img.getAttribute('src')).toBe(`data:image/png;base64,${btoa('png:dog/IMG_0042.jpg')}`);
+    const card = img.closest('li')!;
+    expect(within(card).getByText('97 %')).toBeInTheDocument();
+    expect(within(card).getByText('dog/IMG_0042.jpg')).toBeInTheDocument();
+    expect(api.requests.filter((r) => r.name === 'runs.image').map((r) => (r.input as { file: string }).file)).toEqual([
+      'dog/IMG_0042.jpg',
+      'fox/fox_7.png',
+    ]);
+  });
+
+  it('says where the exported files are; in a browser "open folder" shows the path', async () => {
+    const user = userEvent.setup();
+    api.handle('runs.openFolder', () => ok({ path: '/srv/deit/runs/run-1', opened: false }));
+    await renderResults();
+    expect(screen.getByText('/runs/run-1/export/model.onnx')).toBeInTheDocument();
+    expect(screen.getByText(/✓ yes/)).toBeInTheDocument();
+    expect(screen.getByText('not checked')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Open the run folder' }));
+    expect(await screen.findByText(/the folder is \/srv\/deit\/runs\/run-1/)).toBeInTheDocument();
+  });
+
+  it('renders the methods report as text: markdown structure, never HTML from the file', async () => {
+    api.handle('runs.results', () =>
+      ok(
+        results({
+          reportMarkdown: '# Methods\n\n<script>window.pwned = 1</script> **bold** <img src=x onerror=alert(1)>\n',
+        }),
+      ),
+    );
+    await renderResults();
+    const report = screen.getByRole('region', { name: 'Methods report' });
+    expect(within(report).getByRole('heading', { level: 3, name: 'Methods' })).toBeInTheDocument();
+    expect(report).toHaveTextContent('<script>window.pwned = 1</script>');
+    expect(report.querySelector('script, img')).toBeNull();
+    expect(within(report).getByText('bold').tagName).toBe('STRONG');
+    expect((window as unknown as { pwned?: number }).pwned).toBeUndefined();
+  });
+
+  describe('without a run id (the wizard’s Results step)', () => {
+    it('shows the most recent finished run', async () => {
+      api.handle('runs.list', () =>
+        ok([
+          summary({ id: 'run-3' }),
+          summary({ id: 'run-2', status: 'finished' }),
+          summary({ id: 'run-1', status: 'finished' }),
+        ]),
+      );
+      render(<RunResultsView />);
+      await screen.findByRole('heading', { level: 2, name: 'Final accuracy on the validation images' });
+      expect(api.requests.find((r) => r.name === 'runs.results')?.input).toEqual({ id: 'run-2' });
+    });
+
+    it('says there are no results yet, and how to get some', async () => {
+      api.handle('runs.list', () => ok([]));
+      render(<RunResultsView />);
+      expect(await screen.findByText(/No run has finished yet/)).toBeInTheDocument();
+      expect(screen.getByRole('link', { name: 'Start a new run' })).toHaveAttribute('href', '#/new/environment');
+    });
+
+    it('points to the run that is still training', async () => {
+      api.handle('runs.list', () => ok([summary({ id: 'run-9', name: 'Birds' })]));
+      render(<RunResultsView />);
+      expect(await screen.findByRole('link', { name: '“Birds” is training' })).toHaveAttribute('href', '#/runs/run-9');
+    });
+  });
+});
