@@ -7,7 +7,7 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
-  outputDir: 'test-results',
+  outputDir: 'test-results/playwright', // test-results/screens (screenshots the tests save) survives a run
   workers: 1,
   timeout: 10 * 60_000,
   expect: { timeout: 15_000 },

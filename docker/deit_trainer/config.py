@@ -65,7 +65,7 @@ SCHEMA = {
         "epochs": F(["integer"], 10, "passes over the training images", minimum=1, maximum=1000),
         "batch_size": F(["integer", "auto"], "auto", "images per step; auto = largest that fits (GPU) or 32 (CPU)",
                         minimum=1, maximum=4096),
-        "lr": F(["number", "null"], None, "peak learning rate; null = 1e-4 x batch/256 (1e-3 x batch/256 with a frozen backbone)",
+        "lr": F(["number", "null"], None, "peak learning rate; null = 1e-4 x sqrt(batch/256) (1e-3 x sqrt(batch/256) with a frozen backbone)",
                 exclusive_min=0),
         "weight_decay": F(["number"], 0.05, "AdamW weight decay (never on pos_embed, cls token, norms, biases)", minimum=0),
         "warmup_epochs": F(["number"], 1, "linear warmup length in epochs (capped at a third of the run)", minimum=0),

@@ -1,7 +1,7 @@
 """The training recipe for short fine-tunes: resolved lr, warmup + cosine schedule, EMA.
 
 Usage:
-    lr = default_lr(batch_size, frozen)                 # 1e-4 x batch/256 (1e-3 with a frozen backbone)
+    lr = default_lr(batch_size, frozen)                 # 1e-4 x sqrt(batch/256) (1e-3 with a frozen backbone)
     sched = Schedule(lr, epochs, warmup_epochs)          # sched.lr_at(epoch_progress)
     ema = ModelEma(model, ema_decay(total_steps))
 The schedule is a pure function of training progress (epochs done as a float), so it needs no saved
@@ -23,7 +23,8 @@ EMA_DECAY_RANGE = (0.9, 0.9999)
 
 
 def default_lr(batch_size, frozen):
-    return (BASE_LR_FROZEN if frozen else BASE_LR) * batch_size / LR_BATCH
+    """Square-root scaling: right for AdamW, and a small batch (CPU, little memory) still learns."""
+    return (BASE_LR_FROZEN if frozen else BASE_LR) * math.sqrt(batch_size / LR_BATCH)
 
 
 class Schedule:

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { call, event } from './define';
 import { GpuSample } from './environment';
 import { AugmentPreset, ModelId, Precision } from './run-config';
-import { SkippedFile, TrainerEvent } from './trainer-protocol';
+import { SkippedFile, TrainerEvent, type TrainerEventOf } from './trainer-protocol';
 
 /** A model the user can choose, as a plain card. */
 export const ModelCard = z.object({
@@ -127,6 +127,19 @@ export const EpochPoint = z.object({
   perClassAcc: z.record(z.string(), z.number().nullable()),
 });
 export type EpochPoint = z.infer<typeof EpochPoint>;
+
+/** A trainer `epoch` event as a chart point; the core and the renderer both build their series with it. */
+export function epochPoint(event: TrainerEventOf<'epoch'>): EpochPoint {
+  return {
+    epoch: event.epoch,
+    trainLoss: event.train_loss,
+    valLoss: event.val_loss,
+    valTop1: event.val_top1,
+    valTop5: event.val_top5,
+    lr: event.lr,
+    perClassAcc: event.per_class_acc,
+  };
+}
 
 /** Everything needed to draw one run's dashboard, rebuilt from its run folder. */
 export const RunDetail = z.object({

@@ -1,4 +1,12 @@
-import type { EpochPoint, RunProgress, SkippedFile, StepPoint, TrainerEvent, TrainerEventOf } from '../../contract';
+import {
+  epochPoint,
+  type EpochPoint,
+  type RunProgress,
+  type SkippedFile,
+  type StepPoint,
+  type TrainerEvent,
+  type TrainerEventOf,
+} from '../../contract';
 import type { ParsedLine } from './event-line';
 
 /** A warning shown with a run: from the trainer (`warning` events) or about its event stream. */
@@ -121,15 +129,7 @@ export function applyEvent(metrics: RunMetrics, event: TrainerEvent): 'none' | '
       };
       return 'progress';
     case 'epoch':
-      addEpoch(metrics, {
-        epoch: event.epoch,
-        trainLoss: event.train_loss,
-        valLoss: event.val_loss,
-        valTop1: event.val_top1,
-        valTop5: event.val_top5,
-        lr: event.lr,
-        perClassAcc: event.per_class_acc,
-      });
+      addEpoch(metrics, epochPoint(event));
       if (event.val_top1 !== null && (metrics.bestValTop1 === null || event.val_top1 > metrics.bestValTop1)) {
         metrics.bestValTop1 = event.val_top1;
       }

@@ -79,7 +79,8 @@ export const LiveLineChart = memo(function LiveLineChart(props: LiveLineChartPro
   /* eslint-enable react-hooks/exhaustive-deps */
 
   return (
-    <figure className="run-chart">
+    // data-points: how many points each line holds (all of them, before downsampling), for UI tests.
+    <figure className="run-chart" data-points={lines.map((line) => line.series.length).join(',')}>
       <figcaption className="run-chart-title">{title}</figcaption>
       <ChartLegend lines={lines} />
       <div ref={ref} className="run-chart-plot" style={{ height }} aria-hidden="true">

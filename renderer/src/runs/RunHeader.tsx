@@ -50,7 +50,7 @@ export function RunHeader({
       <dl className="run-header-facts">
         <dt>Model</dt>
         <dd>
-          {modelLabel(summary.modelId)} <code className="run-muted">{summary.modelId}</code>
+          {modelLabel(summary.modelId, settings?.imgSize)} <code className="run-muted">{summary.modelId}</code>
         </dd>
         <dt>Dataset</dt>
         <dd title={summary.datasetPath}>

@@ -85,7 +85,8 @@ function ResultsOfRun({ runId }: { runId: string }) {
           <dl className="run-header-facts">
             <dt>Model</dt>
             <dd>
-              {modelLabel(summary.modelId)} <code className="run-muted">{summary.modelId}</code>
+              {modelLabel(summary.modelId, detail.data?.settings.imgSize)}{' '}
+              <code className="run-muted">{summary.modelId}</code>
             </dd>
             <dt>Dataset</dt>
             <dd title={summary.datasetPath}>{folderName(summary.datasetPath)}</dd>

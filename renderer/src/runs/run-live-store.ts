@@ -1,13 +1,14 @@
-import type {
-  AppErrorShape,
-  EpochPoint,
-  GpuSample,
-  RunDetail,
-  RunProgress,
-  RunSettings,
-  RunSummary,
-  SkippedFile,
-  TrainerEvent,
+import {
+  epochPoint,
+  type AppErrorShape,
+  type EpochPoint,
+  type GpuSample,
+  type RunDetail,
+  type RunProgress,
+  type RunSettings,
+  type RunSummary,
+  type SkippedFile,
+  type TrainerEvent,
 } from '../../../electron/contract';
 import { chartTuning } from '../charts/chart-tuning';
 import { createCoalescer, type Coalescer, type CoalescerClock } from './coalescer';
@@ -245,15 +246,7 @@ export class RunLiveStore {
         });
         return;
       case 'epoch': {
-        const point: EpochPoint = {
-          epoch: event.epoch,
-          trainLoss: event.train_loss,
-          valLoss: event.val_loss,
-          valTop1: event.val_top1,
-          valTop5: event.val_top5,
-          lr: event.lr,
-          perClassAcc: event.per_class_acc,
-        };
+        const point = epochPoint(event);
         if (this.charts.addEpoch(point)) this.update({ epochs: [...this.state.epochs, point] });
         return;
       }

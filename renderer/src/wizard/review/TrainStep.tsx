@@ -6,8 +6,7 @@ import { navigate } from '../../app/router';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { RunEstimatePanel } from '../settings/RunEstimatePanel';
 import { TextField } from '../settings/FormFields';
-import { checkDraft } from '../settings/settings-draft';
-import { useRunEstimate } from '../settings/use-run-estimate';
+import { useCheckedSettings } from '../settings/use-checked-settings';
 import { StepHeading } from '../StepHeading';
 import { useWizard } from '../wizard-state';
 import { WizardNav } from '../WizardNav';
@@ -31,18 +30,10 @@ const STEP_TITLE = { environment: 'Environment', dataset: 'Dataset', settings: '
 /** Step 4: review everything, name the run, and start it; the run's live dashboard takes over. */
 export function TrainStep() {
   const { state, updateDraft } = useWizard();
-  const models = useCall('models.list', {});
+  const { card, check, estimate } = useCheckedSettings(state);
   // Asked again here: the image may have finished (or been removed) since the Environment step.
   const image = useCall('image.status', {});
   const imageReady = image.data ? image.data.state === 'ready' : null;
-  const card = models.data?.find((m) => m.id === state.draft.modelId) ?? null;
-  const check = checkDraft(state.draft, {
-    datasetPath: state.datasetPath,
-    valRatio: state.valRatio,
-    device: state.device,
-    modelImgSize: card?.imgSize ?? null,
-  });
-  const estimate = useRunEstimate(check.settings);
   const missing = missingBeforeStart(state, imageReady, check, state.scan);
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<AppErrorShape | null>(null);

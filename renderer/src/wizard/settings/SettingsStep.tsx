@@ -1,5 +1,4 @@
 import { useEffect } from 'react';
-import { useCall } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { StepHeading } from '../StepHeading';
 import { useWizard } from '../wizard-state';
@@ -8,23 +7,14 @@ import { AdvancedPanel } from './AdvancedPanel';
 import { GpuChoice } from './GpuChoice';
 import { ModelCards } from './ModelCards';
 import { RunEstimatePanel } from './RunEstimatePanel';
-import { checkDraft } from './settings-draft';
 import { TrainingFields } from './TrainingFields';
-import { useRunEstimate } from './use-run-estimate';
+import { useCheckedSettings } from './use-checked-settings';
 
 /** Step 3: which model, how long, and the advanced knobs; with an estimate before starting. */
 export function SettingsStep() {
   const { state, update, updateDraft } = useWizard();
   useEffect(() => update({ settingsVisited: true }), [update]);
-  const models = useCall('models.list', {});
-  const card = models.data?.find((m) => m.id === state.draft.modelId) ?? null;
-  const check = checkDraft(state.draft, {
-    datasetPath: state.datasetPath,
-    valRatio: state.valRatio,
-    device: state.device,
-    modelImgSize: card?.imgSize ?? null,
-  });
-  const estimate = useRunEstimate(check.settings);
+  const { models, card, check, estimate } = useCheckedSettings(state);
   const fieldProblems = Object.keys(check.fieldErrors).length;
   const cpuMode = state.device === 'cpu';
 
