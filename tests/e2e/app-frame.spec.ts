@@ -19,11 +19,13 @@ test('opening the printed address shows the app, the wizard frame and the real m
   for (const step of ['Environment', 'Dataset', 'Settings', 'Train', 'Results']) {
     await expect(page.getByRole('link', { name: new RegExp(step) })).toBeVisible();
   }
-  const facts = page.getByRole('definition');
-  await expect(page.getByText('Processor')).toBeVisible();
+  const machine = page.getByLabel('This machine');
+  const facts = machine.getByRole('definition');
+  await expect(machine.getByText('Processor', { exact: true })).toBeVisible();
   // The summary comes from systeminformation on this very machine.
   const memory = await (await import('node:os')).totalmem();
-  await expect(facts.nth(2)).toContainText(`${Math.round(memory / 2 ** 30)}`);
+  await expect(facts.nth(2)).toContainText(`${Math.round(memory / 2 ** 30)} GiB`);
+  await expect(facts.nth(1)).toContainText(`${(await import('node:os')).cpus().length} cores`);
   await page.screenshot({ path: 'test-results/screens/environment.png', fullPage: true });
 
   await page.getByRole('link', { name: /Dataset/ }).click();
