@@ -10,7 +10,7 @@ import {
   formatPercent,
   formatShortDate,
   isActive,
-  modelLabel,
+  modelName,
   runDurationS,
 } from './run-labels';
 import { RunFailurePanel } from './RunFailurePanel';
@@ -126,7 +126,7 @@ function RunRow({ run, onDelete }: { run: RunSummary; onDelete: () => void }) {
         {run.failure && <RunFailurePanel runId={run.id} failure={run.failure} compact />}
       </td>
       <td className="runs-model" title={run.modelId}>
-        {modelLabel(run.modelId)}
+        {modelName(run.modelId)}
       </td>
       <td title={run.datasetPath}>{folderName(run.datasetPath)}</td>
       <td className="run-num runs-nowrap">{formatPercent(run.bestValTop1)}</td>

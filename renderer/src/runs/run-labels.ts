@@ -38,15 +38,22 @@ export const FAILURE_CAUSES: Record<RunFailure['cause'], string> = {
 
 const SIZES: Record<string, string> = { tiny: 'Tiny', small: 'Small', base: 'Base' };
 
+/** A model id's name in words: deit_small_distilled_patch16_224 → "DeiT-Small distilled". */
+export function modelName(modelId: string): string {
+  const match = /^deit(3)?_(tiny|small|base)(_distilled)?_patch\d+_\d+$/.exec(modelId);
+  if (!match) return modelId;
+  const [, three, size, distilled] = match;
+  return `DeiT${three ? ' III' : ''}-${SIZES[size!]}${distilled ? ' distilled' : ''}`;
+}
+
 /**
- * A model id in words: deit_small_distilled_patch16_224 → "DeiT-Small distilled, 224 px". `imgSize`,
- * when given, is the size the run trains at (the id names the size the weights were made for).
+ * A model id in words with its image size: "DeiT-Small distilled, 224 px". `imgSize`, when given, is
+ * the size the run trains at (the id names the size the weights were made for).
  */
 export function modelLabel(modelId: string, imgSize?: number): string {
-  const match = /^deit(3)?_(tiny|small|base)(_distilled)?_patch(\d+)_(\d+)$/.exec(modelId);
-  if (!match) return modelId;
-  const [, three, size, distilled, , px] = match;
-  return `DeiT${three ? ' III' : ''}-${SIZES[size!]}${distilled ? ' distilled' : ''}, ${imgSize ?? px} px`;
+  const px = imgSize ?? /_(\d+)$/.exec(modelId)?.[1];
+  const name = modelName(modelId);
+  return name === modelId || px === undefined ? name : `${name}, ${px} px`;
 }
 
 const SHORT_DATE = new Intl.DateTimeFormat(undefined, {

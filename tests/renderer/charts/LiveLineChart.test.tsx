@@ -1,4 +1,5 @@
 import { act, render, screen, waitFor } from '@testing-library/react';
+import { chartTuning, setChartTuning } from '../../../renderer/src/charts/chart-tuning';
 import { LiveLineChart, type ChartLine } from '../../../renderer/src/charts/LiveLineChart';
 import { LiveSeries } from '../../../renderer/src/charts/series';
 
@@ -65,15 +66,19 @@ describe('LiveLineChart', () => {
     expect(segments(container)).toBe(100); // not yet: waits for its frame
     await waitFor(() => expect(segments(container)).toBe(150));
 
-    // A chart redraws at most every chartTuning.minRedrawMs (500 ms): the next points wait.
+    // A chart redraws at most every chartTuning.minRedrawMs: the next points wait. A long interval
+    // here, so that a slow (loaded) machine cannot pass it between two frames.
+    const { minRedrawMs } = chartTuning;
+    setChartTuning({ minRedrawMs: 1500 });
+    onTestFinished(() => setChartTuning({ minRedrawMs }));
     const drawnAt = performance.now();
     for (let i = 151; i <= 160; i++) lines[0]!.series.push(i, 1);
     rerender(<LiveLineChart {...props} version={lines[0]!.series.version} />);
     await frame();
     await frame();
     expect(segments(container)).toBe(150);
-    await waitFor(() => expect(segments(container)).toBe(160), { timeout: 2000 });
-    expect(performance.now() - drawnAt).toBeGreaterThanOrEqual(450);
+    await waitFor(() => expect(segments(container)).toBe(160), { timeout: 4000 });
+    expect(performance.now() - drawnAt).toBeGreaterThanOrEqual(1400);
   });
 
   it('says what will appear while there is nothing to draw', () => {

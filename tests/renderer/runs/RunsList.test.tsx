@@ -55,7 +55,7 @@ describe('RunsList', () => {
     expect(await screen.findByRole('link', { name: 'Flowers v1' })).toHaveAttribute('href', '#/runs/run-old');
     const done = row('Flowers v1');
     expect(within(done).getByText('Finished')).toBeInTheDocument();
-    expect(within(done).getByText('DeiT-Small, 224 px')).toHaveAttribute('title', 'deit_small_patch16_224');
+    expect(within(done).getByText('DeiT-Small')).toHaveAttribute('title', 'deit_small_patch16_224');
     expect(within(done).getByText('cats-vs-dogs')).toBeInTheDocument();
     expect(within(done).getByText('93.1 %')).toBeInTheDocument();
     expect(within(done).getByText('1 h 0 min')).toBeInTheDocument();
