@@ -5,7 +5,8 @@ Usage:
     ev.attach("/run")                  # also append to /run/metrics.jsonl; seq continues from it
     ev.emit("warning", code="x", message="...")
     ev.progress("cache", 10, 100, "Decoding images", eta_s=3.2)
-Human logs go through `log` (stderr + <run_dir>/train.log once attached).
+Human logs go through `log` (stderr + <run_dir>/train.log once attached); every event worth reading is
+also logged there in words (narrate.py).
 See docs/trainer-protocol.md for every event type.
 """
 import json
@@ -14,6 +15,8 @@ import os
 import sys
 import threading
 import time
+
+from .narrate import Narrator
 
 PROTOCOL_VERSION = 1
 log = logging.getLogger("deit_trainer")
@@ -52,6 +55,7 @@ class EventStream:
         self.file = None
         self.seq = 0
         self.lock = threading.Lock()
+        self.narrator = Narrator()
         setup_logging()
 
     def attach(self, run_dir):
@@ -59,6 +63,7 @@ class EventStream:
         path = os.path.join(run_dir, "metrics.jsonl")
         self.seq = max(self.seq, _last_seq(path) + 1)
         self.file = open(path, "a", encoding="utf-8")
+        self.narrator.run_dir = os.path.abspath(run_dir)
         for old in [h for h in log.handlers if isinstance(h, logging.FileHandler)]:
             log.removeHandler(old)  # one train.log per process (tests run several trainings in one)
             old.close()
@@ -76,6 +81,9 @@ class EventStream:
                 self.file.flush()
             self.stdout.write(line)
             self.stdout.flush()
+            words = self.narrator.line(event)
+            if words:
+                log.info(words)
             return event
 
     def progress(self, phase, done, total, message, eta_s=None):

@@ -396,8 +396,6 @@ class Trainer:
                     per_class_acc=per_class_accuracy(m["confusion"], classes),
                     lr=self.schedule.lr_at(p["epoch"]), duration_s=round(p["epoch_time"], 3),
                     img_per_s=round(images / max(p["epoch_time"], 1e-9), 2), is_best=is_best, ema=self.ema is not None)
-            log.info("epoch %d/%d  train_loss %.4f  val_loss %s  val_top1 %s", p["epoch"], t["epochs"], train_loss,
-                     m["val_loss"], m["val_top1"])
             finished_epoch = p["epoch"]
             patience = t["early_stopping_patience"]
             early_stopped = patience is not None and self.bad_epochs >= patience and finished_epoch < t["epochs"]
@@ -417,7 +415,6 @@ class Trainer:
         self.save_last()
         self.events.emit("stopped", resumable=True, epoch=self.pos["epoch"], global_step=self.pos["global_step"],
                          checkpoint=self.last_path)
-        log.info("Stopped; resume with --resume.")
         return 0
 
 

@@ -5,20 +5,6 @@ import { call, event } from './define';
 export const ImageState = z.enum(['missing', 'pulling', 'building', 'ready', 'error', 'cancelled']);
 export type ImageState = z.infer<typeof ImageState>;
 
-/** Whether the training image exists, and what getting it would take. */
-export const ImageStatus = z.object({
-  tag: z.string(),
-  baseImage: z.string(),
-  basePresent: z.boolean(),
-  state: ImageState,
-  /** Bytes to download before training can start; null when unknown. */
-  downloadBytes: z.number().nullable(),
-  /** A download this large asks the user first. */
-  needsConsent: z.boolean(),
-  error: AppErrorShape.optional(),
-});
-export type ImageStatus = z.infer<typeof ImageStatus>;
-
 /** Progress of getting the image: pulling the base (per layer), then building the trainer on top. */
 export const ImageProgress = z.object({
   phase: z.enum(['checking', 'pulling', 'building', 'done', 'error', 'cancelled']),
@@ -32,6 +18,22 @@ export const ImageProgress = z.object({
   error: AppErrorShape.optional(),
 });
 export type ImageProgress = z.infer<typeof ImageProgress>;
+
+/** Whether the training image exists, and what getting it would take. */
+export const ImageStatus = z.object({
+  tag: z.string(),
+  baseImage: z.string(),
+  basePresent: z.boolean(),
+  state: ImageState,
+  /** Bytes to download before training can start; null when unknown. */
+  downloadBytes: z.number().nullable(),
+  /** A download this large asks the user first. */
+  needsConsent: z.boolean(),
+  /** While a pull or build runs: its latest progress (a window opened mid-download shows it at once). */
+  progress: ImageProgress.optional(),
+  error: AppErrorShape.optional(),
+});
+export type ImageStatus = z.infer<typeof ImageStatus>;
 
 export const imageCalls = {
   'image.status': call(z.object({}), ImageStatus, 'Whether the training image is ready, and the download it needs.'),

@@ -88,6 +88,20 @@ export const RunProgress = z.object({
 });
 export type RunProgress = z.infer<typeof RunProgress>;
 
+/** Where a run stands after a trainer `step` event; `epochs` is the run's planned total (the event lacks it). */
+export function stepProgress(event: TrainerEventOf<'step'>, epochs: number): RunProgress {
+  return {
+    epoch: event.epoch,
+    epochs,
+    step: event.step,
+    stepsPerEpoch: event.steps_per_epoch,
+    globalStep: event.global_step,
+    totalSteps: event.total_steps,
+    imgPerS: event.img_per_s,
+    etaS: event.eta_s,
+  };
+}
+
 /** One line of the runs list. */
 export const RunSummary = z.object({
   id: z.string(),

@@ -75,8 +75,22 @@ describe('the training image against the real Docker Engine', () => {
 
     const [first, second] = await Promise.all([images.ensure({ consent: false }), images.ensure({ consent: false })]);
     expect([first.state, second.state]).toEqual(['building', 'building']); // a double click starts one build
+    // A window opened mid-build asks image.status: it carries where the build is.
+    const seen: ImageProgress[] = [];
+    let building = true;
+    const watching = (async () => {
+      while (building) {
+        const now = await images.status();
+        if (now.progress) seen.push(now.progress);
+      }
+    })();
     const ready = await images.ensureAndWait({ consent: false });
+    building = false;
+    await watching;
     expect(ready).toMatchObject({ state: 'ready', tag: before.tag });
+    expect(ready.progress).toBeUndefined();
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((p) => events.some((e) => e.message === p.message && e.phase === p.phase))).toBe(true);
     expect(events.filter((e) => e.phase === 'checking')).toHaveLength(1);
     expect(events[0]?.phase).toBe('checking');
     expect(events.at(-1)?.phase).toBe('done');

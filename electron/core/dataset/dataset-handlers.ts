@@ -70,6 +70,7 @@ export function createDatasetHandlers(ctx: CoreContext): Pick<Handlers, DatasetC
       if (!scanned.has(real)) {
         throw new AppError('validation', 'Previews are shown only for a folder scanned in this session.', {
           fix: 'Scan the folder first, then ask for its previews.',
+          detail: 'not_scanned',
         });
       }
       return readThumbnail(real, file);

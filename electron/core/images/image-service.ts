@@ -63,6 +63,8 @@ export class ImageService {
   private state: ImageState = 'missing';
   private lastError: AppErrorShape | undefined;
   private lastEmit = 0;
+  /** The newest progress of the current pull or build, throttled out or not. */
+  private lastProgress: ImageProgress | null = null;
   private starting: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ImageServiceOptions) {
@@ -93,6 +95,7 @@ export class ImageService {
       needsConsent: !present && !basePresent && (downloadBytes === null || downloadBytes > CONSENT_THRESHOLD_BYTES),
     };
     if (state === 'error' && this.lastError) status.error = this.lastError;
+    if (this.task && this.lastProgress) status.progress = this.lastProgress;
     return status;
   }
 
@@ -124,6 +127,7 @@ export class ImageService {
     const controller = new AbortController();
     this.controller = controller;
     this.lastError = undefined;
+    this.lastProgress = null;
     this.state = status.basePresent ? 'building' : 'pulling';
     this.task = this.run(docker, status, controller.signal).finally(() => {
       this.task = null;
@@ -199,6 +203,7 @@ export class ImageService {
   }
 
   private emit(value: ImageProgress, force: boolean): void {
+    this.lastProgress = value;
     const now = (this.options.now ?? Date.now)();
     if (!force && now - this.lastEmit < (this.options.progressIntervalMs ?? 250)) return;
     this.lastEmit = now;

@@ -1,5 +1,6 @@
 import {
   epochPoint,
+  stepProgress,
   type EpochPoint,
   type RunProgress,
   type SkippedFile,
@@ -117,16 +118,7 @@ export function applyEvent(metrics: RunMetrics, event: TrainerEvent): 'none' | '
         imgPerS: event.img_per_s,
       });
       metrics.phase = null;
-      metrics.progress = {
-        epoch: event.epoch,
-        epochs: metrics.progress?.epochs ?? metrics.started?.epochs ?? 0,
-        step: event.step,
-        stepsPerEpoch: event.steps_per_epoch,
-        globalStep: event.global_step,
-        totalSteps: event.total_steps,
-        imgPerS: event.img_per_s,
-        etaS: event.eta_s,
-      };
+      metrics.progress = stepProgress(event, metrics.progress?.epochs ?? metrics.started?.epochs ?? 0);
       return 'progress';
     case 'epoch':
       addEpoch(metrics, epochPoint(event));

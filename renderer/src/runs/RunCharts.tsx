@@ -60,6 +60,15 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
     };
   }, [charts]);
 
+  const byStep = {
+    version: stepsVersion,
+    xLabel: 'step',
+    formatX: formatStep,
+    formatXTick: formatStepTick,
+    xRange: stepRange,
+  };
+  const byEpoch = { version: epochsVersion, xLabel: 'epoch', formatX: formatEpoch, xRange: epochRange };
+
   return (
     <section className="run-panel" aria-labelledby="run-training-charts">
       <h2 id="run-training-charts">Training</h2>
@@ -67,31 +76,21 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
         <LiveLineChart
           title="Training loss (lower is better)"
           lines={lines.stepLoss}
-          version={stepsVersion}
-          xLabel="step"
-          formatX={formatStep}
-          formatXTick={formatStepTick}
-          xRange={stepRange}
+          {...byStep}
           formatY={formatMetric}
           emptyText="The loss appears with the first training steps."
         />
         <LiveLineChart
           title="Loss per epoch: training and validation"
           lines={lines.epochLoss}
-          version={epochsVersion}
-          xLabel="epoch"
-          formatX={formatEpoch}
-          xRange={epochRange}
+          {...byEpoch}
           formatY={formatMetric}
           emptyText="Appears after the first epoch is evaluated."
         />
         <LiveLineChart
           title="Validation accuracy (higher is better)"
           lines={lines.accuracy}
-          version={epochsVersion}
-          xLabel="epoch"
-          formatX={formatEpoch}
-          xRange={epochRange}
+          {...byEpoch}
           formatY={formatAccuracy}
           yRange={PERCENT_RANGE}
           emptyText="Appears after the first epoch is evaluated."
@@ -99,22 +98,14 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
         <LiveLineChart
           title="Learning rate"
           lines={lines.lr}
-          version={stepsVersion}
-          xLabel="step"
-          formatX={formatStep}
-          formatXTick={formatStepTick}
-          xRange={stepRange}
+          {...byStep}
           formatY={formatMetric}
           emptyText="Appears with the first training steps."
         />
         <LiveLineChart
           title="Training speed"
           lines={lines.speed}
-          version={stepsVersion}
-          xLabel="step"
-          formatX={formatStep}
-          formatXTick={formatStepTick}
-          xRange={stepRange}
+          {...byStep}
           formatY={formatImgPerS}
           yRange={ZERO_BASED}
           emptyText="Appears with the first training steps."

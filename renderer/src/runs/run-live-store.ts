@@ -1,5 +1,6 @@
 import {
   epochPoint,
+  stepProgress,
   type AppErrorShape,
   type EpochPoint,
   type GpuSample,
@@ -233,16 +234,7 @@ export class RunLiveStore {
         });
         this.update({
           phase: null,
-          progress: {
-            epoch: event.epoch,
-            epochs: this.state.summary?.epochs ?? this.state.progress?.epochs ?? event.epoch,
-            step: event.step,
-            stepsPerEpoch: event.steps_per_epoch,
-            globalStep: event.global_step,
-            totalSteps: event.total_steps,
-            imgPerS: event.img_per_s,
-            etaS: event.eta_s,
-          },
+          progress: stepProgress(event, this.state.summary?.epochs ?? this.state.progress?.epochs ?? event.epoch),
         });
         return;
       case 'epoch': {

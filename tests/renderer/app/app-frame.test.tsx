@@ -5,7 +5,7 @@ import { App, screenFor } from '../../../renderer/src/app/App';
 import { parseRoute } from '../../../renderer/src/app/router';
 import { clearThumbnailCache } from '../../../renderer/src/wizard/dataset/thumbnail-cache';
 import { clearWizardState } from '../../../renderer/src/wizard/wizard-storage';
-import { createFakeApi, failWith } from '../wizard/fake-studio-api';
+import { createFakeApi, failWith } from '../fake-studio-api';
 import { imageReady, models, reportReady, scanClean, summary } from '../wizard/fixtures';
 
 function fakeApi() {

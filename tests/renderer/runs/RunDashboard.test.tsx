@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { RunSummary } from '../../../electron/contract';
 import { setApi } from '../../../renderer/src/api/api';
 import { RunDashboard } from '../../../renderer/src/runs/RunDashboard';
-import { fail, ok } from './fake-studio-api';
+import { fail, ok } from '../fake-studio-api';
 import { FakeRunServer } from './fake-run-server';
 import { epochEvent, gpuSample, settings, skippedEvent, stepEvent, summary, warningEvent } from './run-fixtures';
 

@@ -2,7 +2,7 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { setApi } from '../../../renderer/src/api/api';
 import { RunResultsView } from '../../../renderer/src/runs/RunResultsView';
-import { FakeStudioApi, fail, ok } from './fake-studio-api';
+import { FakeStudioApi, fail, ok } from '../fake-studio-api';
 import { detail, results, summary } from './run-fixtures';
 
 let api: FakeStudioApi;

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import type { RunSummary } from '../../../electron/contract';
 import { setApi } from '../../../renderer/src/api/api';
 import { RunsList } from '../../../renderer/src/runs/RunsList';
-import { FakeStudioApi, fail, ok } from './fake-studio-api';
+import { FakeStudioApi, fail, ok } from '../fake-studio-api';
 import { detail, settings, summary } from './run-fixtures';
 
 let api: FakeStudioApi;

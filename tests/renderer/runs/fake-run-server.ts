@@ -1,5 +1,5 @@
 import type { GpuSample, RunDetail, RunSummary, TrainerEvent } from '../../../electron/contract';
-import { FakeStudioApi, ok } from './fake-studio-api';
+import { FakeStudioApi, ok } from '../fake-studio-api';
 import { detail, stepEvent, summary } from './run-fixtures';
 
 /**

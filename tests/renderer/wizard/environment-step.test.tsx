@@ -2,7 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { EnvironmentStep } from '../../../renderer/src/wizard/environment/EnvironmentStep';
 import type { EnvironmentReport } from '../../../electron/contract';
-import { createFakeApi, deferred, failWith } from './fake-studio-api';
+import { createFakeApi, deferred, failWith } from '../fake-studio-api';
 import {
   imageMissing,
   imagePulling,
@@ -33,7 +33,7 @@ describe('Environment step', () => {
   test('while the doctor runs it says so, and Next waits', async () => {
     const pending = deferred<EnvironmentReport>();
     const api = setup(reportReady);
-    api.handle({ 'environment.check': () => pending.promise });
+    api.answer({ 'environment.check': () => pending.promise });
     renderStep(<EnvironmentStep />, { api });
     expect(screen.getByText(/Checking the driver, Docker and GPU access/)).toBeInTheDocument();
     expect(nextButton()).toHaveAttribute('aria-disabled', 'true');
@@ -59,7 +59,7 @@ describe('Environment step', () => {
   test('a failed check shows the typed error with its fix, and Try again asks again', async () => {
     const user = userEvent.setup();
     const api = setup(reportReady);
-    api.handle({
+    api.answer({
       'environment.check': () =>
         failWith('internal', 'The doctor stopped halfway.', 'Try again in a moment.', 'ECONNRESET at probe'),
     });
@@ -68,7 +68,7 @@ describe('Environment step', () => {
     expect(alert).toHaveTextContent('The doctor stopped halfway.');
     expect(alert).toHaveTextContent('Try again in a moment.');
     expect(within(alert).getByText('ECONNRESET at probe')).not.toBeVisible(); // inside closed <details>
-    api.handle({ 'environment.check': () => reportReady });
+    api.answer({ 'environment.check': () => reportReady });
     await user.click(within(alert).getByRole('button', { name: 'Try again' }));
     expect(await screen.findByText('GPU training works; one item deserves a look.')).toBeInTheDocument();
     expect(api.inputsOf('environment.check')).toHaveLength(2);
@@ -106,7 +106,7 @@ describe('Environment step', () => {
     const api = setup(reportNoGpu);
     renderStep(<EnvironmentStep />, { api });
     await screen.findByRole('checkbox', { name: 'Use CPU mode (slow)' });
-    api.handle({ 'environment.check': () => reportReady });
+    api.answer({ 'environment.check': () => reportReady });
     await user.click(screen.getByRole('button', { name: 'Check again' }));
     expect(await screen.findByText(/Training will use the GPU/)).toBeInTheDocument();
     expect(screen.queryByRole('checkbox', { name: /CPU mode/ })).not.toBeInTheDocument();
@@ -117,7 +117,7 @@ describe('Training image', () => {
   test('asks before a large download, then shows bytes, layers, speed and time left, and can cancel', async () => {
     const user = userEvent.setup();
     const api = setup(reportReady, imageMissing);
-    api.handle({ 'image.ensure': () => imagePulling, 'image.cancel': () => ({ ...imageMissing, state: 'cancelled' }) });
+    api.answer({ 'image.ensure': () => imagePulling, 'image.cancel': () => ({ ...imageMissing, state: 'cancelled' }) });
     renderStep(<EnvironmentStep />, { api });
     expect(await screen.findByText('3.4 GiB')).toBeInTheDocument();
     expect(api.inputsOf('image.ensure')).toHaveLength(0); // nothing downloads without asking
@@ -140,11 +140,19 @@ describe('Training image', () => {
     expect(await screen.findByText(/was cancelled/)).toBeInTheDocument();
   });
 
+  test('opened while a download runs, it shows where the download is at once', async () => {
+    renderStep(<EnvironmentStep />, { api: setup(reportReady, { ...imagePulling, progress: pullProgress }) });
+    const bar = await screen.findByRole('progressbar', { name: 'Training image progress' });
+    await waitFor(() => expect(bar).toHaveAttribute('aria-valuetext', '50 percent'));
+    expect(screen.getByText('3 of 12')).toBeInTheDocument();
+    expect(screen.queryByText('Starting…')).not.toBeInTheDocument();
+  });
+
   test('when the pull ends the status is asked again and Next opens', async () => {
     const api = setup(reportReady, imagePulling);
     renderStep(<EnvironmentStep />, { api });
     await screen.findByRole('progressbar', { name: 'Training image progress' });
-    api.handle({ 'image.status': () => imageReady });
+    api.answer({ 'image.status': () => imageReady });
     act(() => api.emit('image.progress', { ...pullProgress, phase: 'done', bytesDone: pullProgress.bytesTotal! }));
     expect(await screen.findByText('Ready')).toBeInTheDocument();
     await waitFor(() => expect(nextButton()).not.toHaveAttribute('aria-disabled'));

@@ -4,7 +4,7 @@ import { setApi } from '../../../renderer/src/api/api';
 import { clearThumbnailCache } from '../../../renderer/src/wizard/dataset/thumbnail-cache';
 import { WizardProvider, type WizardState } from '../../../renderer/src/wizard/wizard-state';
 import { clearWizardState } from '../../../renderer/src/wizard/wizard-storage';
-import type { FakeStudioApi } from './fake-studio-api';
+import type { FakeStudioApi } from '../fake-studio-api';
 
 /** Renders one wizard step against an in-memory API, with a fresh wizard state. */
 export function renderStep(

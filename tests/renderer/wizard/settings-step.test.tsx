@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { RunEstimate, type ModelCard } from '../../../electron/contract';
 import { SettingsStep } from '../../../renderer/src/wizard/settings/SettingsStep';
 import type { WizardState } from '../../../renderer/src/wizard/wizard-state';
-import { createFakeApi, deferred, failWith } from './fake-studio-api';
+import { createFakeApi, deferred, failWith } from '../fake-studio-api';
 import { models, scanClean } from './fixtures';
 import { renderStep, resetWizardTestState } from './render-step';
 

@@ -4,7 +4,7 @@ import { RunEstimate, type RunSummary } from '../../../electron/contract';
 import { TrainStep } from '../../../renderer/src/wizard/review/TrainStep';
 import { DEFAULT_DRAFT } from '../../../renderer/src/wizard/settings/settings-draft';
 import type { WizardState } from '../../../renderer/src/wizard/wizard-state';
-import { createFakeApi, deferred, failWith } from './fake-studio-api';
+import { createFakeApi, deferred, failWith } from '../fake-studio-api';
 import { createdRun, imageMissing, imageReady, models, scanClean, scanWithWarnings } from './fixtures';
 import { renderStep, resetWizardTestState } from './render-step';
 
@@ -91,7 +91,7 @@ describe('Review and start', () => {
     const user = userEvent.setup();
     const api = setup();
     const pending = deferred<RunSummary>();
-    api.handle({ 'runs.create': () => pending.promise });
+    api.answer({ 'runs.create': () => pending.promise });
     await waitFor(() => expect(start()).not.toHaveAttribute('aria-disabled'));
     await user.click(start());
     expect(screen.getByRole('button', { name: 'Starting…' })).toHaveAttribute('aria-disabled', 'true');
@@ -102,7 +102,7 @@ describe('Review and start', () => {
   test('a start that fails shows the typed error, its fix, and where to fix it', async () => {
     const user = userEvent.setup();
     const api = setup();
-    api.handle({
+    api.answer({
       'runs.create': () =>
         failWith('gpu_unavailable', 'The GPU is not reachable from Docker any more.', 'Check the Environment step.'),
     });
@@ -129,7 +129,7 @@ describe('Review and start', () => {
 
   test('an image that is no longer ready is caught before starting', async () => {
     const api = fakeApi();
-    api.handle({ 'image.status': () => imageMissing });
+    api.answer({ 'image.status': () => imageMissing });
     renderStep(<TrainStep />, { api, initial: ready });
     expect(await screen.findByText(/Prepare the training image on the Environment step/)).toBeInTheDocument();
     expect(start()).toHaveAttribute('aria-disabled', 'true');

@@ -22,10 +22,33 @@ function release(): void {
   else inFlight -= 1;
 }
 
+// Folders the core is scanning again so that it serves their previews, by root.
+const registering = new Map<string, Promise<boolean>>();
+
+/**
+ * The core serves previews only from folders it scanned since it started. A scan restored from an
+ * earlier session (the page kept it, the core restarted) is therefore scanned once more, quietly:
+ * the wizard keeps its own copy, this only lets the core serve the thumbnails.
+ */
+function registerFolder(root: string): Promise<boolean> {
+  let entry = registering.get(root);
+  if (!entry) {
+    entry = api()
+      .call('dataset.scan', { path: root })
+      .then((result) => result.ok)
+      .finally(() => registering.delete(root));
+    registering.set(root, entry);
+  }
+  return entry;
+}
+
 async function fetchThumbnail(root: string, file: string): Promise<string | null> {
   await slot();
   try {
-    const result = await api().call('dataset.thumbnail', { root, file });
+    let result = await api().call('dataset.thumbnail', { root, file });
+    if (!result.ok && result.error.detail === 'not_scanned' && (await registerFolder(root))) {
+      result = await api().call('dataset.thumbnail', { root, file });
+    }
     return result.ok ? `data:${result.value.mime};base64,${result.value.dataBase64}` : null;
   } finally {
     release();
@@ -50,4 +73,5 @@ export function loadThumbnail(root: string, file: string): Promise<string | null
 /** Forgets all thumbnails (tests). */
 export function clearThumbnailCache(): void {
   cache.clear();
+  registering.clear();
 }

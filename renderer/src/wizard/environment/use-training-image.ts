@@ -31,6 +31,9 @@ export function useTrainingImage(): TrainingImage {
     if (result.ok) {
       setStatus(result.value);
       setError(null);
+      // Opened while a download runs: show where it is now rather than "Starting…".
+      const { progress } = result.value;
+      if (progress) setProgress((current) => current ?? progress);
     } else {
       setError(result.error);
     }
