@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { build } from 'esbuild';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -47,19 +47,31 @@ afterAll(async () => {
   suite?.cleanup();
 });
 
-/** The user the dying core runs as: a plain user in the docker group when we can (as on a desktop). */
-function coreUser(): { uid: number; gid: number } {
+/**
+ * The user the dying core runs as: a plain user in the docker group when we can (as on a desktop).
+ * That user must be able to read the bundled child script inside the checkout; a checkout in a
+ * private folder (e.g. `mktemp -d`) is not readable by it, and then the test's own user is used.
+ */
+function coreUser(script: string): { uid: number; gid: number } {
+  const self = { uid: process.getuid!(), gid: process.getgid!() };
   const docker = fs
     .readFileSync('/etc/group', 'utf8')
     .split('\n')
     .find((line) => line.startsWith('docker:'));
-  if (process.getuid?.() === 0 && docker) return { uid: 1000, gid: Number(docker.split(':')[2]) };
-  return { uid: process.getuid!(), gid: process.getgid!() };
+  if (self.uid !== 0 || !docker) return self;
+  const plain = { uid: 1000, gid: Number(docker.split(':')[2]) };
+  const probe = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(script)}, 4)`], {
+    ...plain,
+    stdio: 'ignore',
+  });
+  if (probe.status === 0) return plain;
+  console.warn(`[reattach] uid ${plain.uid} cannot read ${script} (private checkout); the core runs as root`);
+  return self;
 }
 
 describe('reattach after the app died', () => {
   it('follows the live run again with no metric line lost; the run finishes as this user', async () => {
-    const user = coreUser();
+    const user = coreUser(childScript);
     const dataDir = path.join(suite.dir, 'data');
     const seed = await seedDatasetAndWeights(docker, image, path.join(suite.dir, 'seed'), {
       model: 'deit_tiny_patch16_224',
@@ -82,7 +94,11 @@ describe('reattach after the app died', () => {
       [];
     readline.createInterface({ input: child.stdout! }).on('line', (line) => seen.push(JSON.parse(line)));
     const created = await waitFor(
-      () => seen.find((m) => m.kind === 'created' || m.kind === 'error'),
+      () => {
+        if (child.exitCode !== null)
+          throw new Error(`the child core exited (code ${child.exitCode}) before creating the run`);
+        return seen.find((m) => m.kind === 'created' || m.kind === 'error');
+      },
       60_000,
       'created',
     );
