@@ -1,5 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { build } from 'esbuild';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError, DatasetScan, type DatasetSkippedFile } from '../../../../electron/contract';
@@ -228,14 +230,51 @@ describe('scanDataset refuses folders it cannot use, with typed errors', () => {
     expect(scan.warnings[0]).toMatchObject({ code: 'no_images', severity: 'blocker' });
   });
 
-  it.skipIf(process.getuid?.() === 0)('a folder it may not read: dataset_invalid', async () => {
+  it('a folder it may not read: dataset_invalid', async () => {
     folder = tempFolder();
     const locked = folder.mkdir('locked');
+    for (const name of ['cats/1.png', 'dogs/1.png']) folder.write(`locked/${name}`, makePng(4, 4));
     fs.chmodSync(locked, 0);
     try {
-      expect((await failure(locked)).kind).toBe('dataset_invalid');
+      // Root reads any folder, so as root the scan runs as `nobody` in a child process.
+      const error = process.getuid?.() === 0 ? await failureAsNobody(folder.root, locked) : await failure(locked);
+      expect(error.kind).toBe('dataset_invalid');
+      expect(error.message).toContain('not allowed to read');
+      expect(error.fix).toContain('read permission');
     } finally {
       fs.chmodSync(locked, 0o755);
     }
   });
 });
+
+/** Runs `scanDataset(root)` as the user `nobody` (uid 65534) in a child Node process; returns its error. */
+async function failureAsNobody(parent: string, root: string): Promise<{ kind: string; message: string; fix: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deit-scan-nobody-'));
+  try {
+    fs.chmodSync(dir, 0o755);
+    fs.chmodSync(parent, 0o755); // nobody may pass through the test folder, just not read `root`
+    const script = path.join(dir, 'scan.mjs');
+    await build({
+      stdin: {
+        contents: `import { scanDataset } from './electron/core/dataset/scan-dataset';
+          scanDataset(process.argv[2], { valRatio: 0.2 }).then(
+            () => console.log(JSON.stringify({ kind: 'no error' })),
+            (e) => console.log(JSON.stringify({ kind: e.kind, message: e.message, fix: e.fix })));`,
+        resolveDir: path.resolve('.'),
+        loader: 'ts',
+      },
+      outfile: script,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'warning',
+    });
+    fs.chmodSync(script, 0o644);
+    const child = spawnSync(process.execPath, [script, root], { uid: 65534, gid: 65534, encoding: 'utf8' });
+    expect(child.status, child.stderr).toBe(0);
+    return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { kind: string; message: string; fix: string };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
