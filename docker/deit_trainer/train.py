@@ -378,8 +378,7 @@ class Trainer:
             p = self.pos
             if not self.train_epoch():
                 return self._stopped()
-            m = evaluate(self.eval_forward, self.val_loader, self.batch_size, self.cfg["model"]["img_size"],
-                         len(classes), self.device, self.precision, self.stop)
+            m = self.validate()
             if m is None:
                 return self._stopped()
             score = m["val_top1"]
@@ -410,6 +409,16 @@ class Trainer:
         from .finish import finish_run
         finish_run(self, early_stopped)
         return 0
+
+    def validate(self):
+        """Scores the model on the val split in eval mode (drop path off: a deterministic score), then
+        switches back to training mode. torch.compile keeps one graph per mode, so no recompiles."""
+        self.model.eval()
+        try:
+            return evaluate(self.eval_forward, self.val_loader, self.batch_size, self.cfg["model"]["img_size"],
+                            len(self.data.dataset.classes), self.device, self.precision, self.stop)
+        finally:
+            self.model.train()
 
     def _stopped(self):
         self.save_last()

@@ -171,3 +171,17 @@ def test_init_from_an_earlier_checkpoint_and_frozen_backbone(messy_run, learnabl
     start = load_checkpoint(str(messy_run["run"] / "checkpoints" / "best.pt"))
     key = "blocks.0.attn.qkv.weight"
     assert torch.equal(last["model"][key], start["model"][key])  # frozen and loaded from the earlier run
+
+
+def test_validation_runs_in_eval_mode_so_each_epoch_score_is_the_best_models_score(learnable, tmp_path, weights_dir,
+                                                                                 cache_dir):
+    # A high drop path makes a forward pass in training mode random: the per-epoch validation (which picks
+    # best.pt and drives early stopping) must score exactly what the final evaluation of best.pt scores.
+    run = tmp_path / "run"
+    cfg = write_config(run, learnable, weights_dir, cache_dir, train={"epochs": 2}, model={"drop_path": 0.5})
+    assert run_cli("train", "--config", cfg)[0] == 0
+    best = [e for e in of_type(read_events(run), "epoch") if e["is_best"]][-1]
+    with open(run / "eval" / "metrics.json") as f:
+        final = json.load(f)
+    for key in ("val_loss", "val_top1", "val_top5"):
+        assert abs(best[key] - final[key]) <= 1e-6, (key, best[key], final[key])
