@@ -262,6 +262,10 @@ describe('Dataset step', () => {
     expect(screen.getByText(/and 950 more classes/)).toBeInTheDocument();
     expect(screen.getByText('and 4,800 more.')).toBeInTheDocument();
     await thumbnailsShown(12); // 12 classes shown, one sample each
+    expect(screen.getByText(/and 988 more classes/)).toBeInTheDocument();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Show examples of more classes' }));
+    await thumbnailsShown(24);
+    expect(screen.getByText(/and 976 more classes/)).toBeInTheDocument();
   });
 });
 

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { DatasetScan } from '../../../../electron/contract';
 import { formatCount } from '../wizard-format';
 import { DatasetThumbnail } from './DatasetThumbnail';
@@ -12,9 +13,10 @@ function baseName(path: string): string {
 
 /** A few images of each class, to check at a glance that the folders hold what their names say. */
 export function ClassSamples({ scan }: { scan: DatasetScan }) {
+  const [rows, setRows] = useState(CLASSES_SHOWN);
   const classes = scan.classes.filter((c) => c.samples.length > 0);
   if (classes.length === 0) return null;
-  const shown = classes.slice(0, CLASSES_SHOWN);
+  const shown = classes.slice(0, rows);
   return (
     <section className="panel" aria-labelledby="samples-title">
       <h2 id="samples-title">Examples</h2>
@@ -30,7 +32,14 @@ export function ClassSamples({ scan }: { scan: DatasetScan }) {
           </li>
         ))}
       </ul>
-      {classes.length > shown.length && <p>and {formatCount(classes.length - shown.length)} more classes.</p>}
+      {classes.length > shown.length && (
+        <p>
+          and {formatCount(classes.length - shown.length)} more classes.{' '}
+          <button type="button" onClick={() => setRows(rows + CLASSES_SHOWN)}>
+            Show examples of more classes
+          </button>
+        </p>
+      )}
     </section>
   );
 }
