@@ -71,11 +71,12 @@ def write_report(tr, m, best, parity):
         f"- Seed {t['seed']}; early stopping patience {t['early_stopping_patience'] or 'off'}",
         f"- Full settings: `resolved-config.json`",
         "", "## Results", "",
-        "| epoch | train loss | val loss | val top-1 | val top-5 | img/s |", "|---|---|---|---|---|---|",
+        "| epoch | train loss | train top-1 | val loss | val top-1 | val top-5 | img/s |", "|---|---|---|---|---|---|---|",
     ]
     for n in sorted(epochs):
         e = epochs[n]
         lines.append(f"| {n}{' ★' if n == best.get('epoch') else ''} | {e['train_loss']:.4f} | "
+                     f"{_pct(e.get('train_top1'))} | "
                      f"{'–' if e['val_loss'] is None else format(e['val_loss'], '.4f')} | {_pct(e['val_top1'])} | "
                      f"{_pct(e['val_top5'])} | {e['img_per_s']:.0f} |")
     lines += ["", f"Best: epoch {best.get('epoch')}, val top-1 {_pct(m['val_top1'])}, top-5 {_pct(m['val_top5'])} "

@@ -166,7 +166,8 @@ class Trainer:
         self.scaler = torch.amp.GradScaler("cuda") if self.precision == "fp16" else None
         steps = self.train_loader.steps_per_epoch(self.batch_size)
         self.ema = ModelEma(self.model, ema_decay(steps * t["epochs"])) if t["ema"] else None
-        self.pos = {"epoch": 1, "sample": 0, "global_step": 0, "loss_sum": 0.0, "loss_count": 0, "epoch_time": 0.0}
+        self.pos = {"epoch": 1, "sample": 0, "global_step": 0, "loss_sum": 0.0, "loss_count": 0, "epoch_time": 0.0,
+                    "correct": 0, "seen": 0}
         self.best = {"top1": None, "epoch": None}
         self.bad_epochs = 0
         if ckpt is not None:
@@ -284,7 +285,8 @@ class Trainer:
             self.optimizer.step()
         if self.ema is not None:
             self.ema.update(self.model)
-        return loss.detach(), lr
+        correct = (logits.detach().argmax(1) == y).sum()  # stays on the device: no sync here
+        return loss.detach(), correct, lr
 
     def _compile_fallback(self, error):
         self.events.warning("compile_failed", f"torch.compile failed ({type(error).__name__}: {str(error)[:300]}); "
@@ -314,7 +316,7 @@ class Trainer:
         """Runs the rest of the current epoch. Returns False when stopped."""
         ev, p, t = self.events, self.pos, self.cfg["train"]
         limiter = RateLimiter(t["log_interval_s"])
-        window_loss, window_steps, window_images, window_start = 0.0, 0, 0, time.monotonic()
+        window_loss, window_correct, window_steps, window_images, window_start = 0.0, 0, 0, 0, time.monotonic()
         while True:
             spe, bs = self.steps_per_epoch(), self.batch_size
             try:
@@ -323,19 +325,20 @@ class Trainer:
                         return False
                     started = time.monotonic()
                     try:
-                        loss, lr = self.train_step(x_u8, y, p["epoch"] - 1 + step / spe)
+                        loss, correct, lr = self.train_step(x_u8, y, p["epoch"] - 1 + step / spe)
                     except torch.OutOfMemoryError:
                         raise
                     except Exception as e:
                         if not self.use_compile or p["global_step"] > self.first_step:
                             raise
                         self._compile_fallback(e)
-                        loss, lr = self.train_step(x_u8, y, p["epoch"] - 1 + step / spe)
+                        loss, correct, lr = self.train_step(x_u8, y, p["epoch"] - 1 + step / spe)
                     p["global_step"] += 1
                     if self.use_compile and p["global_step"] == self.first_step + 1:
                         ev.progress("compile", 1, 1, f"Compiled and ran the first step in {time.monotonic() - started:.1f} s")
                     p["sample"] = (step + 1) * bs
                     window_loss, window_steps, window_images = window_loss + loss, window_steps + 1, window_images + bs
+                    window_correct = window_correct + correct
                     last_of_epoch = step + 1 == spe
                     if self.faults.stop_at == p["global_step"]:
                         self.stop.requested = True
@@ -344,16 +347,20 @@ class Trainer:
                         now = time.monotonic()
                         p["loss_sum"] += window_loss
                         p["loss_count"] += window_steps
+                        p["correct"] = p.get("correct", 0) + int(window_correct)
+                        p["seen"] = p.get("seen", 0) + window_images
                         p["epoch_time"] += now - window_start
                         self._step_event(step + 1, spe, window_loss / window_steps, lr,
                                          window_images / max(now - window_start, 1e-9), now - started)
-                        window_loss, window_steps, window_images, window_start = 0.0, 0, 0, now
+                        window_loss, window_correct, window_steps, window_images, window_start = 0.0, 0, 0, 0, now
                 return True
             except torch.OutOfMemoryError as e:
-                if window_steps:  # keep the steps done before the error in the epoch's mean loss
+                if window_steps:  # keep the steps done before the error in the epoch's mean loss and accuracy
                     p["loss_sum"] += float(window_loss)
                     p["loss_count"] += window_steps
-                    window_loss, window_steps, window_images = 0.0, 0, 0
+                    p["correct"] = p.get("correct", 0) + int(window_correct)
+                    p["seen"] = p.get("seen", 0) + window_images
+                    window_loss, window_correct, window_steps, window_images = 0.0, 0, 0, 0
                 self._out_of_memory(e)
 
     def _step_event(self, step, spe, loss, lr, img_per_s, last_step_s):
@@ -390,8 +397,9 @@ class Trainer:
                 self.bad_epochs += 1
             train_loss = p["loss_sum"] / max(1, p["loss_count"])
             images = p["loss_count"] * self.batch_size
+            train_top1 = p["correct"] / p["seen"] if p.get("seen") else None
             ev.emit("epoch", epoch=p["epoch"], epochs=t["epochs"], train_loss=round(train_loss, 6),
-                    val_loss=m["val_loss"], val_top1=m["val_top1"], val_top5=m["val_top5"],
+                    train_top1=train_top1, val_loss=m["val_loss"], val_top1=m["val_top1"], val_top5=m["val_top5"],
                     per_class_acc=per_class_accuracy(m["confusion"], classes),
                     lr=self.schedule.lr_at(p["epoch"]), duration_s=round(p["epoch_time"], 3),
                     img_per_s=round(images / max(p["epoch_time"], 1e-9), 2), is_best=is_best, ema=self.ema is not None)
@@ -399,7 +407,7 @@ class Trainer:
             patience = t["early_stopping_patience"]
             early_stopped = patience is not None and self.bad_epochs >= patience and finished_epoch < t["epochs"]
             self.pos = {"epoch": finished_epoch + 1, "sample": 0, "global_step": p["global_step"], "loss_sum": 0.0,
-                        "loss_count": 0, "epoch_time": 0.0}
+                        "loss_count": 0, "epoch_time": 0.0, "correct": 0, "seen": 0}
             if is_best:
                 self.save_best(finished_epoch, score)
             self.save_last(epoch=finished_epoch)

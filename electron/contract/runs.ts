@@ -134,6 +134,8 @@ export type StepPoint = z.infer<typeof StepPoint>;
 export const EpochPoint = z.object({
   epoch: z.number().int(),
   trainLoss: z.number(),
+  /** Training accuracy over the epoch (0–1); null for runs from trainers that did not send it. */
+  trainTop1: z.number().nullable().default(null),
   valLoss: z.number().nullable(),
   valTop1: z.number().nullable(),
   valTop5: z.number().nullable(),
@@ -147,6 +149,7 @@ export function epochPoint(event: TrainerEventOf<'epoch'>): EpochPoint {
   return {
     epoch: event.epoch,
     trainLoss: event.train_loss,
+    trainTop1: event.train_top1 ?? null,
     valLoss: event.val_loss,
     valTop1: event.val_top1,
     valTop5: event.val_top5,

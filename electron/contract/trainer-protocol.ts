@@ -106,6 +106,8 @@ export const EpochEvent = z.looseObject({
   epoch: z.number().int(),
   epochs: z.number().int(),
   train_loss: num,
+  /** Share of the epoch's training images classified right while training (absent in older runs). */
+  train_top1: nullableNum.optional(),
   val_loss: nullableNum,
   val_top1: nullableNum,
   val_top5: nullableNum,

@@ -44,6 +44,10 @@ def test_a_messy_learnable_dataset_trains_and_leaves_a_complete_run_folder(messy
     before = untrained_accuracy(run, data)
     assert epochs[-1]["val_top1"] > 0.8 and epochs[-1]["val_top1"] > before + 0.2, (before, epochs[-1]["val_top1"])
     assert epochs[-1]["val_loss"] < epochs[0]["val_loss"]
+    # training accuracy: a share of the images trained on, rising as the model learns
+    train_top1 = [e["train_top1"] for e in epochs]
+    assert all(0 <= a <= 1 for a in train_top1) and train_top1[-1] > train_top1[0] + 0.2, train_top1
+    assert "| train top-1 |" in (run / "report.md").read_text()
     steps = of_type(events, "step")
     assert steps[-1]["global_step"] == steps[-1]["total_steps"]
     # skipped files are reported, in the event and in skipped.json
@@ -119,7 +123,7 @@ def test_resume_after_a_stop_gives_the_same_metrics_as_an_uninterrupted_run(lear
     events = read_events(stopped)
     assert_valid_stream(events, event_validator)
     assert of_type(events, "run_started")[-1]["resumed"] and of_type(events, "run_started")[-1]["start_epoch"] == 2
-    keys = ("train_loss", "val_loss", "val_top1", "val_top5")
+    keys = ("train_loss", "train_top1", "val_loss", "val_top1", "val_top5")
     got = [[e[k] for k in keys] for e in of_type(events, "epoch")]
     want = [[e[k] for k in keys] for e in of_type(read_events(ref), "epoch")]
     assert len(got) == len(want) == 2

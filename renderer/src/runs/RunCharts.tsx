@@ -54,7 +54,11 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
         line('train', 'Training', charts.epochTrainLoss, 0, 'min'),
         line('val', 'Validation', charts.epochValLoss, 1, 'min'),
       ],
-      accuracy: [line('top1', 'Top-1', charts.epochTop1, 0, 'max'), line('top5', 'Top-5', charts.epochTop5, 1, 'max')],
+      accuracy: [
+        line('top1', 'Validation top-1', charts.epochTop1, 0, 'max'),
+        line('top5', 'Validation top-5', charts.epochTop5, 1, 'max'),
+        line('train', 'Training top-1', charts.epochTrainTop1, 2),
+      ],
       lr: [line('lr', 'Learning rate', charts.stepLr, 2)],
       speed: [line('speed', 'Images per second', charts.stepImgPerS, 3)],
     };
@@ -88,7 +92,7 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
           emptyText="Appears after the first epoch is evaluated."
         />
         <LiveLineChart
-          title="Validation accuracy (higher is better)"
+          title="Accuracy (higher is better)"
           lines={lines.accuracy}
           {...byEpoch}
           formatY={formatAccuracy}

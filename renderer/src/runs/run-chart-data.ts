@@ -28,6 +28,8 @@ export class RunChartData {
   /** Validation accuracy in percent. */
   readonly epochTop1 = new LiveSeries();
   readonly epochTop5 = new LiveSeries();
+  /** Training accuracy in percent (on the augmented images, while the model trained). */
+  readonly epochTrainTop1 = new LiveSeries();
   readonly gpus = new Map<number, GpuSeries>();
   /** Bumped whenever the matching charts must redraw. */
   stepsVersion = 0;
@@ -39,7 +41,9 @@ export class RunChartData {
   /** Forgets every point (before a snapshot is loaded again). */
   clear(): void {
     for (const s of [this.stepLoss, this.stepLr, this.stepImgPerS]) s.clear();
-    for (const s of [this.epochTrainLoss, this.epochValLoss, this.epochTop1, this.epochTop5]) s.clear();
+    for (const s of [this.epochTrainLoss, this.epochValLoss, this.epochTop1, this.epochTop5, this.epochTrainTop1]) {
+      s.clear();
+    }
     this.gpus.clear();
     this.lastGpuTime = -Infinity;
     this.lastEpoch = -Infinity;
@@ -57,13 +61,14 @@ export class RunChartData {
   }
 
   /** Adds one evaluated epoch; an epoch already drawn (a repeated event) is ignored. */
-  addEpoch(point: Pick<EpochPoint, 'epoch' | 'trainLoss' | 'valLoss' | 'valTop1' | 'valTop5'>): boolean {
+  addEpoch(point: Pick<EpochPoint, 'epoch' | 'trainLoss' | 'trainTop1' | 'valLoss' | 'valTop1' | 'valTop5'>): boolean {
     if (point.epoch <= this.lastEpoch) return false;
     this.lastEpoch = point.epoch;
     this.epochTrainLoss.push(point.epoch, point.trainLoss);
     this.epochValLoss.push(point.epoch, point.valLoss);
     this.epochTop1.push(point.epoch, point.valTop1 === null ? null : point.valTop1 * 100);
     this.epochTop5.push(point.epoch, point.valTop5 === null ? null : point.valTop5 * 100);
+    this.epochTrainTop1.push(point.epoch, point.trainTop1 === null ? null : point.trainTop1 * 100);
     this.epochsVersion += 1;
     return true;
   }

@@ -80,6 +80,10 @@ describe('RunDashboard', () => {
     expect(screen.queryByText(/step 10 of 10/)).toBeNull(); // not rendered synchronously per event
     expect(await screen.findByText(/step 10 of 10/)).toBeInTheDocument();
     expect(screen.getByText(/87.5 % at epoch 2/)).toBeInTheDocument();
+    // Training and validation accuracy side by side, in the chart's text equivalent.
+    const accuracy = screen.getByText('Accuracy (higher is better)').closest('figure')!;
+    expect(accuracy).toHaveTextContent('Training top-1: 82.5 % at epoch 2');
+    expect(accuracy).toHaveTextContent('Validation top-1: 87.5 % at epoch 2, highest 87.5 %');
     expect(screen.getByText(/42 % at time/)).toBeInTheDocument();
     expect(screen.getByText('820 images/s')).toBeInTheDocument();
   });

@@ -81,6 +81,7 @@ export class FakeRunServer {
             {
               epoch: e.epoch,
               trainLoss: e.train_loss,
+              trainTop1: e.train_top1 ?? null,
               valLoss: e.val_loss,
               valTop1: e.val_top1,
               valTop5: e.val_top5,
