@@ -85,7 +85,7 @@ describe('Environment step', () => {
     expect(within(docker).getByRole('status')).toHaveTextContent('Copied');
     expect(screen.getByText('This machine cannot train yet.')).toBeInTheDocument();
     // Without Docker the image cannot be prepared either, and the step says what to do.
-    expect(screen.getByRole('button', { name: /Download 3\.4 GiB/ })).toBeDisabled();
+    expect(screen.getByRole('button', { name: /Download 3\.4 GB/ })).toBeDisabled();
     expect(nextButton()).toHaveAccessibleDescription('Fix the blocking items, then press “Check again”.');
   });
 
@@ -119,18 +119,18 @@ describe('Training image', () => {
     const api = setup(reportReady, imageMissing);
     api.answer({ 'image.ensure': () => imagePulling, 'image.cancel': () => ({ ...imageMissing, state: 'cancelled' }) });
     renderStep(<EnvironmentStep />, { api });
-    expect(await screen.findByText('3.4 GiB')).toBeInTheDocument();
+    expect(await screen.findByText('3.4 GB')).toBeInTheDocument();
     expect(api.inputsOf('image.ensure')).toHaveLength(0); // nothing downloads without asking
-    await user.click(screen.getByRole('button', { name: 'Download 3.4 GiB and prepare' }));
+    await user.click(screen.getByRole('button', { name: 'Download 3.4 GB and prepare' }));
     expect(api.inputsOf('image.ensure')).toEqual([{ consent: true }]);
     expect(await screen.findByRole('button', { name: 'Cancel' })).toBeInTheDocument();
 
     act(() => api.emit('image.progress', pullProgress));
     const bar = screen.getByRole('progressbar', { name: 'Training image progress' });
     expect(bar).toHaveAttribute('aria-valuetext', '50 percent');
-    expect(screen.getByText(/1\.7 GiB of 3\.4 GiB \(50 %\)/)).toBeInTheDocument();
+    expect(screen.getByText(/1\.7 GB of 3\.4 GB \(50 %\)/)).toBeInTheDocument();
     expect(screen.getByText('3 of 12')).toBeInTheDocument();
-    expect(screen.getByText('25 MiB/s')).toBeInTheDocument();
+    expect(screen.getByText('25 MB/s')).toBeInTheDocument();
     expect(screen.getByText('about 1 min 10 s')).toBeInTheDocument();
     expect(screen.getByText('Downloading the PyTorch base image, 50 percent.')).toBeInTheDocument();
     expect(nextButton()).toHaveAccessibleDescription('Wait for the training image to be ready.');

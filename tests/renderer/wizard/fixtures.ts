@@ -102,7 +102,7 @@ export const imageMissing = ImageStatus.parse({
   ...imageReady,
   basePresent: false,
   state: 'missing',
-  downloadBytes: 3.4 * 2 ** 30,
+  downloadBytes: 3.4e9,
   needsConsent: true,
 });
 
@@ -114,9 +114,9 @@ export const pullProgress = ImageProgress.parse({
   phase: 'pulling',
   layersDone: 3,
   layersTotal: 12,
-  bytesDone: 1.7 * 2 ** 30,
-  bytesTotal: 3.4 * 2 ** 30,
-  speedBytesPerS: 25 * 2 ** 20,
+  bytesDone: 1.7e9,
+  bytesTotal: 3.4e9,
+  speedBytesPerS: 25e6,
   etaS: 70,
   message: 'Downloading layer 4 of 12',
 });

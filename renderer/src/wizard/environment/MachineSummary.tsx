@@ -1,5 +1,5 @@
 import type { SystemSummary } from '../../../../electron/contract';
-import { formatBytes } from '../../components/format';
+import { formatBytes, formatMemory } from '../../components/format';
 
 /** The one-time inventory of this machine: system, processor, memory, disk, GPUs. */
 export function MachineSummary({ summary }: { summary: SystemSummary }) {
@@ -15,7 +15,7 @@ export function MachineSummary({ summary }: { summary: SystemSummary }) {
       </dd>
       <dt>Memory</dt>
       <dd>
-        {formatBytes(summary.memory.totalBytes)} ({formatBytes(summary.memory.availableBytes)} available)
+        {formatMemory(summary.memory.totalBytes)} ({formatMemory(summary.memory.availableBytes)} available)
       </dd>
       <dt>Free disk</dt>
       <dd>
@@ -26,7 +26,7 @@ export function MachineSummary({ summary }: { summary: SystemSummary }) {
       <dd>
         {summary.gpus.length === 0
           ? 'No GPU found'
-          : summary.gpus.map((g) => `${g.name}${g.memoryBytes ? ` (${formatBytes(g.memoryBytes)})` : ''}`).join(', ')}
+          : summary.gpus.map((g) => `${g.name}${g.memoryBytes ? ` (${formatMemory(g.memoryBytes)})` : ''}`).join(', ')}
       </dd>
     </dl>
   );
