@@ -199,6 +199,35 @@ export const RunResults = z.object({
 });
 export type RunResults = z.infer<typeof RunResults>;
 
+/** One image of a folder classified with a run's model. */
+export const Prediction = z.object({
+  /** Relative to the classified folder. */
+  file: z.string(),
+  /** The most likely class; null when the file could not be read as an image. */
+  predicted: z.string().nullable(),
+  confidence: z.number().nullable(),
+  /** The most likely classes, most likely first. */
+  topK: z.array(z.object({ label: z.string(), probability: z.number() })),
+  /** Why the file was not classified. */
+  error: z.string().nullable(),
+});
+export type Prediction = z.infer<typeof Prediction>;
+
+/** A folder of new images classified with a run's best model (all rows are in `csvPath`). */
+export const Predictions = z.object({
+  folder: z.string(),
+  csvPath: z.string(),
+  total: z.number().int(),
+  classified: z.number().int(),
+  /** How many images each class got, most first. */
+  byClass: z.array(z.object({ label: z.string(), count: z.number().int() })),
+  /** The first rows (all of them up to a limit), in file order. */
+  rows: z.array(Prediction),
+  truncated: z.boolean(),
+  durationS: z.number(),
+});
+export type Predictions = z.infer<typeof Predictions>;
+
 export const RunEstimate = z.object({
   seconds: z.number().nullable(),
   memoryGiB: z.number().nullable(),
@@ -251,6 +280,11 @@ export const runCalls = {
     runId.extend({ file: z.string().min(1).max(4096) }),
     z.object({ mime: z.string(), dataBase64: z.string() }),
     "An image of the run's dataset (e.g. a misclassified one), by its path relative to the dataset.",
+  ),
+  'runs.predict': call(
+    runId.extend({ folder: z.string().min(1).max(4096) }),
+    Predictions,
+    "Classifies every image in a folder with a run's best model, in a locked-down container (folder read-only); writes a CSV into the run folder.",
   ),
   'runs.openFolder': call(
     runId,

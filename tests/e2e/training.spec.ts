@@ -206,6 +206,19 @@ test('a new user goes from the environment check to a trained model and its resu
   await expect(results.getByText(/confusion/i).first()).toBeVisible();
   await expect(results.getByText(/model\.onnx/).first()).toBeVisible();
   await expect(results.getByText(/model\.torchscript\.pt/).first()).toBeVisible();
+
+  // Try the model on new images: the finch folder (with its damaged file), classified in a container.
+  const tryIt = results.getByRole('region', { name: 'Try the model on new images' });
+  const finches = path.join(dataset, 'finch');
+  const images = fs.readdirSync(finches).filter((f) => f.endsWith('.png')).length; // broken.png included
+  const folderField = tryIt.getByRole('combobox', { name: 'Folder with new images' });
+  await folderField.fill(finches);
+  await folderField.press('Escape');
+  await tryIt.getByRole('button', { name: 'Classify images' }).click();
+  await expect(tryIt.getByText(`${images - 1} of ${images} images classified`)).toBeVisible({ timeout: 120_000 });
+  await expect(tryIt.getByRole('row', { name: /broken\.png/ })).toContainText('Not classified');
+  await expect(tryIt.getByRole('row', { name: /000\.png/ })).toContainText('%');
+  expect(fs.readdirSync(path.join(serve.dataDir, 'runs', id, 'predictions'))).toHaveLength(1);
   await page.screenshot({ path: `${SCREENS}/results.png`, fullPage: true });
 
   // The run folder is complete and the dataset untouched.

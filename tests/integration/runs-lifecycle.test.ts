@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testDocker } from '../helpers/docker-env';
 import { metricsLines, RunsHarness, tinyCpuSettings } from '../helpers/runs-harness';
+import { RunFolder } from '../../electron/core/runs/run-folder';
+import { predictFolder } from '../../electron/core/runs/run-predict';
 import { folderHash, seedDatasetAndWeights } from '../helpers/runs-seed';
 import { tempDir } from '../helpers/runs-temp';
 import { testTrainerImage } from '../helpers/runs-trainer-image';
@@ -125,6 +127,30 @@ describe('a run in a container', () => {
     expect(detail.list).toHaveLength(1);
     expect(detail.list[0]).toMatchObject({ id, status: 'finished', epochsDone: 2 });
     expect(h.logs.get(id)?.length ?? 0).toBeGreaterThan(0);
+
+    // Its model classifies a folder of new images (with a damaged one and a note), leaving it untouched.
+    const newImages = path.join(suite.dir, 'new images');
+    const classes = fs.readdirSync(seed.dataset).sort();
+    for (const name of classes) {
+      fs.cpSync(path.join(seed.dataset, name), path.join(newImages, `from ${name}`), { recursive: true });
+    }
+    fs.writeFileSync(path.join(newImages, 'damaged.jpg'), 'not really a JPEG');
+    fs.writeFileSync(path.join(newImages, 'notes.txt'), 'not an image');
+    const imageCount = classes.reduce((n, name) => n + fs.readdirSync(path.join(seed.dataset, name)).length, 0);
+    const before = folderHash(newImages);
+    const predictions = await predictFolder(detail.fresh.service.env, new RunFolder(h.paths.runsDir, id), newImages);
+    expect(folderHash(newImages)).toBe(before);
+    expect(predictions).toMatchObject({ folder: newImages, total: imageCount + 1, classified: imageCount });
+    expect(predictions.byClass.reduce((n, c) => n + c.count, 0)).toBe(imageCount);
+    for (const row of predictions.rows.filter((r) => r.error === null)) {
+      expect(row.file).toMatch(/^from class_\d+\//);
+      expect(classes).toContain(row.predicted);
+      expect(row.topK[0]).toEqual({ label: row.predicted, probability: row.confidence });
+    }
+    expect(predictions.rows.find((r) => r.file === 'damaged.jpg')).toMatchObject({ predicted: null });
+    expect(path.dirname(predictions.csvPath)).toBe(path.join(runDir, 'predictions'));
+    expect(fs.statSync(predictions.csvPath).uid).toBe(process.getuid!());
+    expect(await h.containers(id)).toEqual([]); // the prediction container is gone too
   });
 
   it('stops gracefully (resumable), then resumes from the checkpoint to the end', async () => {

@@ -166,6 +166,72 @@ export function fetchWeightsContainerSpec(input: FetchWeightsInput): Dockerode.C
   };
 }
 
+/** Everything a container that classifies a folder of new images depends on. */
+export interface PredictInput {
+  runId: string;
+  image: string;
+  /** The run's checkpoints/ folder (read-only; best.pt is used). */
+  checkpointsDir: string;
+  /** The folder of images to classify (read-only). */
+  imagesDir: string;
+  /** Where the CSV goes (the run's predictions/ folder) and its file name. */
+  outputDir: string;
+  outputName: string;
+  user: ContainerUser;
+  dataDir: string;
+  namePrefix: string;
+}
+
+/** Inside a prediction container. */
+export const PREDICT_PATHS = { model: '/model', images: '/images', out: '/out' } as const;
+
+/**
+ * The create options of a prediction container: locked down like training (no network, no new
+ * privileges, no capabilities, the user's uid:gid), the images and the model read-only, and on the
+ * processor (a folder of images takes seconds to minutes; the GPU stays free for training).
+ */
+export function predictContainerSpec(input: PredictInput): Dockerode.ContainerCreateOptions {
+  return {
+    name: `${input.namePrefix}-${input.runId}-predict-${input.outputName.replace(/\.csv$/, '')}`,
+    Image: input.image,
+    Cmd: [
+      'python',
+      '-m',
+      'deit_trainer',
+      'predict',
+      '--checkpoint',
+      `${PREDICT_PATHS.model}/best.pt`,
+      '--input',
+      PREDICT_PATHS.images,
+      '--output',
+      `${PREDICT_PATHS.out}/${input.outputName}`,
+    ],
+    Env: trainerEnv(true, input.image),
+    ...(input.user ? { User: `${input.user.uid}:${input.user.gid}` } : {}),
+    WorkingDir: '/tmp',
+    Labels: {
+      [LABELS.run]: input.runId,
+      [LABELS.role]: 'predict',
+      [LABELS.dataDir]: input.dataDir,
+    },
+    Tty: false,
+    HostConfig: {
+      Mounts: [
+        bind(input.checkpointsDir, PREDICT_PATHS.model, true),
+        bind(input.imagesDir, PREDICT_PATHS.images, true),
+        bind(input.outputDir, PREDICT_PATHS.out, false),
+      ],
+      NetworkMode: 'none',
+      SecurityOpt: ['no-new-privileges'],
+      CapDrop: ['ALL'],
+      Init: true,
+      LogConfig: LOG_CONFIG,
+      AutoRemove: false,
+      RestartPolicy: { Name: 'no' },
+    },
+  };
+}
+
 function trainerEnv(offline: boolean, image: string): string[] {
   // The image sets HOME, XDG_CACHE_HOME and the compile caches for any uid (docs/trainer-protocol.md).
   return [

@@ -9,7 +9,8 @@ import { RunFolder } from './run-folder';
 import { classifyAttemptEnd, classifyStartError, isConnectionError } from './run-outcome';
 import { containerLogTail, inspectExit, removeContainer, signalContainer, statusCode } from './run-containers';
 import { hasPretrainedWeights } from './weights-cache';
-import { runWeightsFetch, weightsFetchFailure } from './weights-fetch';
+import { runToolContainer } from './tool-container';
+import { weightsFetchFailure } from './weights-fetch';
 
 /** What running an attempt needs from the outside world (all injected, so tests use real ones). */
 export interface AttemptEnv {
@@ -60,7 +61,7 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
       ? new RunFolder(env.paths.runsDir, settings.initFromRunId).checkpointsDir
       : null;
     if (!initDir && !(await hasPretrainedWeights(env.paths.weightsDir, settings.modelId))) {
-      const fetched = await runWeightsFetch(
+      const fetched = await runToolContainer(
         docker,
         fetchWeightsContainerSpec({
           runId: live.id,

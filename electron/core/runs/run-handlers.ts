@@ -5,6 +5,7 @@ import { modelCards } from './model-catalog';
 import { countDatasetImages, estimateRun } from './run-estimate';
 import { readRun, RunFolder } from './run-folder';
 import { readRunLog, runDetail } from './run-history';
+import { predictFolder } from './run-predict';
 import { readRunResults } from './run-results';
 import type { RunService } from './run-service';
 
@@ -20,6 +21,7 @@ type RunCallName =
   | 'runs.results'
   | 'runs.log'
   | 'runs.image'
+  | 'runs.predict'
   | 'runs.openFolder';
 
 /** The tag of the training image once it is ready; a typed error asking to get it first otherwise. */
@@ -66,6 +68,10 @@ export function createRunHandlers(ctx: CoreContext, service: RunService): Pick<H
     'runs.image': async ({ id, file }) => {
       const { record } = await readRun(folder(id));
       return readDatasetImage(record.settings.datasetPath, file);
+    },
+    'runs.predict': async ({ id, folder: images }) => {
+      await readRun(folder(id));
+      return predictFolder(service.env, folder(id), images);
     },
     'runs.openFolder': async ({ id }) => {
       const run = folder(id);

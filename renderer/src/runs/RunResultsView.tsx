@@ -6,6 +6,7 @@ import { ConfusionMatrix } from './results/ConfusionMatrix';
 import { ExportsPanel } from './results/ExportsPanel';
 import { MethodsReport } from './results/MethodsReport';
 import { MistakesGallery } from './results/MistakesGallery';
+import { TryModelPanel } from './results/TryModelPanel';
 import { folderName, formatCount, formatDateTime, formatPercent, modelLabel } from './run-labels';
 import { RunStatusBadge } from './RunStatusBadge';
 import './runs.css';
@@ -141,6 +142,7 @@ function ResultsBody({ runId, results }: { runId: string; results: RunResults })
       <ClassMetricsTable rows={results.perClass} />
       <ConfusionMatrix confusion={results.confusion} />
       <MistakesGallery runId={runId} mistakes={results.misclassified} />
+      <TryModelPanel runId={runId} />
       <ExportsPanel runId={runId} results={results} />
       <MethodsReport markdown={results.reportMarkdown} />
     </>

@@ -1,8 +1,9 @@
 import { render, screen, within } from '@testing-library/react';
+import type { Predictions } from '../../../electron/contract';
 import userEvent from '@testing-library/user-event';
 import { setApi } from '../../../renderer/src/api/api';
 import { RunResultsView } from '../../../renderer/src/runs/RunResultsView';
-import { FakeStudioApi, fail, ok } from '../fake-studio-api';
+import { deferred, FakeStudioApi, fail, ok } from '../fake-studio-api';
 import { detail, results, summary } from './run-fixtures';
 
 let api: FakeStudioApi;
@@ -125,6 +126,91 @@ describe('RunResultsView', () => {
     expect(report.querySelector('script, img')).toBeNull();
     expect(within(report).getByText('bold').tagName).toBe('STRONG');
     expect((window as unknown as { pwned?: number }).pwned).toBeUndefined();
+  });
+
+  describe('trying the model on new images', () => {
+    const predictions: Predictions = {
+      folder: '/home/ada/new birds',
+      csvPath: '/home/ada/.local/share/deit-studio/runs/run-1/predictions/20261129-023105-ab12.csv',
+      total: 3,
+      classified: 2,
+      byClass: [
+        { label: 'cat', count: 1 },
+        { label: 'dog', count: 1 },
+      ],
+      rows: [
+        {
+          file: 'garden/a.jpg',
+          predicted: 'cat',
+          confidence: 0.912,
+          topK: [
+            { label: 'cat', probability: 0.912 },
+            { label: 'dog', probability: 0.07 },
+            { label: 'fox', probability: 0.018 },
+          ],
+          error: null,
+        },
+        {
+          file: 'b.png',
+          predicted: 'dog',
+          confidence: 0.6,
+          topK: [
+            { label: 'dog', probability: 0.6 },
+            { label: 'cat', probability: 0.4 },
+          ],
+          error: null,
+        },
+        { file: 'broken.jpg', predicted: null, confidence: null, topK: [], error: 'not a readable image' },
+      ],
+      truncated: false,
+      durationS: 4.2,
+    };
+
+    it('classifies a typed folder and shows what the model says about each image', async () => {
+      const user = userEvent.setup();
+      const answer = deferred<ReturnType<typeof ok<Predictions>>>();
+      api.handle('runs.predict', () => answer.promise);
+      await renderResults();
+      const panel = screen.getByRole('region', { name: 'Try the model on new images' });
+      await user.type(within(panel).getByRole('combobox', { name: 'Folder with new images' }), '/home/ada/new birds');
+      await user.click(within(panel).getByRole('button', { name: 'Classify images' }));
+      expect(api.inputsOf('runs.predict')).toEqual([{ id: 'run-1', folder: '/home/ada/new birds' }]);
+      expect(within(panel).getByRole('status')).toHaveTextContent('Classifying the images in /home/ada/new birds…');
+      expect(within(panel).getByRole('button', { name: 'Classify images' })).toBeDisabled();
+      answer.resolve(ok(predictions));
+      expect(await within(panel).findByText('2 of 3 images classified')).toBeInTheDocument();
+      expect(panel).toHaveTextContent('1 could not be read');
+      expect(panel).toHaveTextContent(predictions.csvPath);
+      const rows = within(within(panel).getByRole('table'))
+        .getAllByRole('row')
+        .map((r) => r.textContent);
+      expect(rows).toEqual([
+        'ImageClassConfidenceNext most likely',
+        'garden/a.jpgcat91.2 %dog 7.0 %, fox 1.8 %',
+        'b.pngdog60.0 %cat 40.0 %',
+        'broken.jpg⚠ Not classified: not a readable image',
+      ]);
+      expect(within(panel).getByRole('list', { name: 'Images per predicted class' })).toHaveTextContent('cat: 1');
+    });
+
+    it('says so when the folder has no images, and shows a typed error with its fix', async () => {
+      const user = userEvent.setup();
+      api.handle('runs.predict', () => ok({ ...predictions, total: 0, classified: 0, byClass: [], rows: [] }));
+      await renderResults();
+      const panel = screen.getByRole('region', { name: 'Try the model on new images' });
+      const field = within(panel).getByRole('combobox', { name: 'Folder with new images' });
+      await user.type(field, '/home/ada/empty{Enter}');
+      expect(await within(panel).findByText(/No images were found in/)).toBeInTheDocument();
+      api.handle('runs.predict', () =>
+        fail({ kind: 'not_found', message: 'There is no folder at /nope.', fix: 'Check the path.' }),
+      );
+      await user.clear(field);
+      await user.type(field, '/nope{Enter}');
+      const alert = await within(panel).findByRole('alert');
+      expect(alert).toHaveTextContent('There is no folder at /nope.');
+      expect(alert).toHaveTextContent('Check the path.');
+      expect(within(panel).queryByText(/No images were found/)).toBeNull();
+    });
   });
 
   describe('without a run id (the wizard’s Results step)', () => {

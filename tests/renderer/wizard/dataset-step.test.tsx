@@ -311,6 +311,19 @@ describe('Folder path field (serve mode)', () => {
     expect(field).toHaveValue('/data/m');
   });
 
+  test('suggestions that arrive after the field lost focus (the folder was submitted) stay closed', async () => {
+    const user = userEvent.setup();
+    const api = scanning();
+    renderStep(<DatasetStep />, { api });
+    const field = screen.getByRole('combobox', { name: 'Folder with your images' });
+    await user.type(field, '/data/b');
+    await user.tab(); // before the completion delay is over
+    await waitFor(() => expect(api.inputsOf('fs.completeFolder')).toEqual([{ partial: '/data/b' }]));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // its answer has arrived
+    expect(field).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.queryByRole('option')).toBeNull();
+  });
+
   test('Tab completes a highlighted folder and lists its sub-folders; otherwise Tab leaves the field', async () => {
     const user = userEvent.setup();
     const api = scanning();

@@ -1,9 +1,22 @@
-import { useState, type DragEvent, type FormEvent } from 'react';
+import { useId, useState, type DragEvent, type FormEvent } from 'react';
 import type { AppErrorShape } from '../../../../electron/contract';
 import { api, isDesktop } from '../../api/api';
 import { desktopBridge } from '../../api/bridge';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FolderPathField } from './FolderPathField';
+
+/** What a folder chooser says: the dataset step's words unless told otherwise. */
+export interface FolderChooserWords {
+  label: string;
+  submit: string;
+  dialogTitle: string;
+}
+
+const DATASET_WORDS: FolderChooserWords = {
+  label: 'Folder with your images',
+  submit: 'Scan folder',
+  dialogTitle: 'Choose the folder with your images',
+};
 
 /**
  * Where the images are: the native folder dialog and drag-and-drop in the desktop app, and a path
@@ -14,20 +27,23 @@ export function FolderChooser({
   onChange,
   onChoose,
   busy,
+  words = DATASET_WORDS,
 }: {
   value: string;
   onChange: (value: string) => void;
-  /** Scan this folder. */
+  /** Use this folder (scan it, classify its images). */
   onChoose: (path: string) => void;
   busy: boolean;
+  words?: FolderChooserWords;
 }) {
   const desktop = isDesktop();
+  const hintId = useId();
   const [problem, setProblem] = useState<AppErrorShape | null>(null);
   const [dragging, setDragging] = useState(false);
 
   async function pickWithDialog() {
     setProblem(null);
-    const result = await api().call('dialog.pickFolder', { title: 'Choose the folder with your images' });
+    const result = await api().call('dialog.pickFolder', { title: words.dialogTitle });
     if (!result.ok) return setProblem(result.error);
     if (result.value.path) {
       onChange(result.value.path);
@@ -83,12 +99,12 @@ export function FolderChooser({
         </p>
       )}
       <form className="folder-form" onSubmit={onSubmit}>
-        <FolderPathField value={value} onChange={onChange} label="Folder with your images" hintId="folder-hint" />
+        <FolderPathField value={value} onChange={onChange} label={words.label} hintId={hintId} />
         <button type="submit" className={desktop ? undefined : 'primary'} disabled={busy || value.trim() === ''}>
-          Scan folder
+          {words.submit}
         </button>
       </form>
-      <p id="folder-hint" className="field-hint">
+      <p id={hintId} className="field-hint">
         {desktop
           ? 'Suggestions appear as you type; use ↓ and ↑ to pick one, Tab to go into it.'
           : 'The path is on the computer running DeiT Studio (the server). Suggestions appear as you type; ↓ and ↑ pick one, Tab goes into it.'}

@@ -31,6 +31,7 @@ export function FolderPathField({
   const [active, setActive] = useState(-1);
   // Completions are asked for only after typing, not for a value set from outside (dialog, drop).
   const typed = useRef(false);
+  const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     if (!typed.current || value.trim() === '') return;
@@ -43,7 +44,8 @@ export function FolderPathField({
           const entries = result.ok ? result.value.entries : [];
           setOptions(entries);
           setActive(-1);
-          setOpen(entries.length > 0);
+          // Suggestions that arrive after the user has moved on (submitted, clicked away) stay closed.
+          setOpen(entries.length > 0 && document.activeElement === input.current);
         });
     }, COMPLETE_DELAY_MS);
     return () => {
@@ -111,6 +113,7 @@ export function FolderPathField({
       <label htmlFor={`${id}-input`}>{label}</label>
       <input
         id={`${id}-input`}
+        ref={input}
         type="text"
         role="combobox"
         spellCheck={false}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   fetchWeightsContainerSpec,
   gpuDeviceRequests,
+  predictContainerSpec,
   shmSizeBytes,
   trainContainerSpec,
   type TrainContainerInput,
@@ -135,5 +136,49 @@ describe('fetchWeightsContainerSpec', () => {
     expect(spec.Env).not.toContain('HF_HUB_OFFLINE=1');
     expect(spec.HostConfig!.AutoRemove).toBe(false);
     expect(spec.Labels!['deit-studio.role']).toBe('fetch-weights');
+  });
+});
+
+describe('predictContainerSpec', () => {
+  it('classifies on the processor, offline, locked down, with the images and the model read-only', () => {
+    const spec = predictContainerSpec({
+      runId: input.runId,
+      image: input.image,
+      checkpointsDir: '/d/runs/r1/checkpoints',
+      imagesDir: '/home/ann/new photos',
+      outputDir: '/d/runs/r1/predictions',
+      outputName: '20261129-023105-ab12.csv',
+      user: input.user,
+      dataDir: '/d',
+      namePrefix: 'deit-studio',
+    });
+    expect(spec.Cmd).toEqual([
+      'python',
+      '-m',
+      'deit_trainer',
+      'predict',
+      '--checkpoint',
+      '/model/best.pt',
+      '--input',
+      '/images',
+      '--output',
+      '/out/20261129-023105-ab12.csv',
+    ]);
+    expect(spec.name).toBe('deit-studio-20261127-2340-deit-small-x7k2-predict-20261129-023105-ab12');
+    expect(spec.User).toBe('1000:1000');
+    expect(spec.Env).toContain('HF_HUB_OFFLINE=1');
+    expect(spec.HostConfig).toMatchObject({
+      NetworkMode: 'none',
+      SecurityOpt: ['no-new-privileges'],
+      CapDrop: ['ALL'],
+      AutoRemove: false,
+    });
+    expect(spec.HostConfig!.DeviceRequests).toBeUndefined();
+    expect(spec.HostConfig!.Mounts).toEqual([
+      { Type: 'bind', Source: '/d/runs/r1/checkpoints', Target: '/model', ReadOnly: true },
+      { Type: 'bind', Source: '/home/ann/new photos', Target: '/images', ReadOnly: true },
+      { Type: 'bind', Source: '/d/runs/r1/predictions', Target: '/out', ReadOnly: false },
+    ]);
+    expect(spec.Labels!['deit-studio.role']).toBe('predict');
   });
 });
