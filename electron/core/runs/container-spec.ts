@@ -49,6 +49,19 @@ export interface TrainContainerInput {
 /** Keeps Docker's copy of a container's output small; the full log is train.log in the run folder. */
 export const LOG_CONFIG = { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } };
 
+/**
+ * What every container of the app has: no new privileges, no capabilities, an init process, a bounded
+ * log, and it stays after it exits (the app removes it once it has read its exit code and output).
+ */
+const LOCKED_DOWN = {
+  SecurityOpt: ['no-new-privileges'],
+  CapDrop: ['ALL'],
+  Init: true,
+  LogConfig: LOG_CONFIG,
+  AutoRemove: false,
+  RestartPolicy: { Name: 'no' },
+} satisfies Dockerode.HostConfig;
+
 /** The trainer's command line (docs/trainer-protocol.md). */
 export function trainCommand(resume: boolean): string[] {
   return ['python', '-m', 'deit_trainer', 'train', '--config', CONTAINER_PATHS.config, ...(resume ? ['--resume'] : [])];
@@ -104,14 +117,9 @@ export function trainContainerSpec(input: TrainContainerInput): Dockerode.Contai
     HostConfig: {
       Mounts: binds,
       NetworkMode: 'none',
-      SecurityOpt: ['no-new-privileges'],
-      CapDrop: ['ALL'],
-      Init: true,
+      ...LOCKED_DOWN,
       ShmSize: shmSizeBytes(input.totalMemoryBytes),
       DeviceRequests: gpuDeviceRequests(input.settings),
-      LogConfig: LOG_CONFIG,
-      AutoRemove: false,
-      RestartPolicy: { Name: 'no' },
     },
   };
 }
@@ -156,12 +164,7 @@ export function fetchWeightsContainerSpec(input: FetchWeightsInput): Dockerode.C
     HostConfig: {
       Mounts: [bind(input.weightsDir, CONTAINER_PATHS.weights, false)],
       NetworkMode: input.networkMode,
-      SecurityOpt: ['no-new-privileges'],
-      CapDrop: ['ALL'],
-      Init: true,
-      LogConfig: LOG_CONFIG,
-      AutoRemove: false,
-      RestartPolicy: { Name: 'no' },
+      ...LOCKED_DOWN,
     },
   };
 }
@@ -222,12 +225,7 @@ export function predictContainerSpec(input: PredictInput): Dockerode.ContainerCr
         bind(input.outputDir, PREDICT_PATHS.out, false),
       ],
       NetworkMode: 'none',
-      SecurityOpt: ['no-new-privileges'],
-      CapDrop: ['ALL'],
-      Init: true,
-      LogConfig: LOG_CONFIG,
-      AutoRemove: false,
-      RestartPolicy: { Name: 'no' },
+      ...LOCKED_DOWN,
     },
   };
 }
