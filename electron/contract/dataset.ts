@@ -127,7 +127,7 @@ export const datasetCalls = {
   'dataset.thumbnail': call(
     z.object({ root: path, file: path }),
     Thumbnail,
-    'A small image of one file inside a dataset folder scanned in this session (file relative to root, as in samples).',
+    'A small image of one file inside a folder scanned or classified in this session (file relative to root, as in samples).',
   ),
 };
 

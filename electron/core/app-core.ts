@@ -31,6 +31,7 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
     options,
     paths: studioPaths(options.dataDir),
     bus,
+    previewFolders: new Set(),
     docker() {
       if (!dockerClient) {
         dockerClient = connectDocker().catch((error: unknown) => {

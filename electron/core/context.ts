@@ -33,6 +33,11 @@ export interface CoreContext {
   docker(): Promise<Dockerode>;
   /** Current time; replaced in tests. */
   now(): Date;
+  /**
+   * Real paths of the folders whose images may be previewed (`dataset.thumbnail`): those scanned or
+   * classified in this session. Nothing else on the machine is served as an image.
+   */
+  previewFolders: Set<string>;
   /** Registers cleanup (stop timers, child processes, file followers) run by `StudioCore.close()`. */
   onClose(cleanup: () => void | Promise<void>): void;
 }

@@ -218,6 +218,8 @@ test('a new user goes from the environment check to a trained model and its resu
   await expect(tryIt.getByText(`${images - 1} of ${images} images classified`)).toBeVisible({ timeout: 120_000 });
   await expect(tryIt.getByRole('row', { name: /broken\.png/ })).toContainText('Not classified');
   await expect(tryIt.getByRole('row', { name: /000\.png/ })).toContainText('%');
+  await tryIt.getByRole('row', { name: /000\.png/ }).scrollIntoViewIfNeeded(); // previews load when in view
+  await expect(tryIt.locator('img[alt="000.png"]')).toBeVisible(); // previewed from the classified folder
   expect(fs.readdirSync(path.join(serve.dataDir, 'runs', id, 'predictions'))).toHaveLength(1);
   await page.screenshot({ path: `${SCREENS}/results.png`, fullPage: true });
 

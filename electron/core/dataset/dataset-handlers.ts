@@ -25,11 +25,10 @@ export function resolveDatasetRoot(input: string): string {
 
 /**
  * Dataset scan and thumbnails. The dataset folder is only ever read. A newer scan of a folder cancels
- * the one running; previews are served only from folders scanned in this session.
+ * the one running; previews are served only from folders scanned (or classified, `runs.predict`) in this session.
  */
 export function createDatasetHandlers(ctx: CoreContext): Pick<Handlers, DatasetCallName> {
   const running = new Map<string, AbortController>(); // by real path of the folder
-  const scanned = new Set<string>(); // real paths of folders scanned to the end
   ctx.onClose(() => {
     for (const controller of running.values()) controller.abort();
   });
@@ -51,7 +50,7 @@ export function createDatasetHandlers(ctx: CoreContext): Pick<Handlers, DatasetC
             if (!controller.signal.aborted) ctx.bus.emit('dataset.progress', { root, ...progress });
           },
         });
-        scanned.add(real);
+        ctx.previewFolders.add(real);
         return scan;
       } finally {
         if (running.get(real) === controller) running.delete(real);
@@ -67,11 +66,15 @@ export function createDatasetHandlers(ctx: CoreContext): Pick<Handlers, DatasetC
 
     async 'dataset.thumbnail'({ root, file }) {
       const real = await realFolder(resolveDatasetRoot(root));
-      if (!scanned.has(real)) {
-        throw new AppError('validation', 'Previews are shown only for a folder scanned in this session.', {
-          fix: 'Scan the folder first, then ask for its previews.',
-          detail: 'not_scanned',
-        });
+      if (!ctx.previewFolders.has(real)) {
+        throw new AppError(
+          'validation',
+          'Previews are shown only for a folder scanned or classified in this session.',
+          {
+            fix: 'Scan the folder first, then ask for its previews.',
+            detail: 'not_scanned',
+          },
+        );
       }
       return readThumbnail(real, file);
     },

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import { AppError, type Handlers, type ImageStatus } from '../../contract';
 import type { CoreContext } from '../context';
 import { readDatasetImage } from './dataset-image';
@@ -71,7 +72,9 @@ export function createRunHandlers(ctx: CoreContext, service: RunService): Pick<H
     },
     'runs.predict': async ({ id, folder: images }) => {
       await readRun(folder(id));
-      return predictFolder(service.env, folder(id), images);
+      const predictions = await predictFolder(service.env, folder(id), images);
+      ctx.previewFolders.add(await fs.realpath(predictions.folder)); // its images may now be previewed
+      return predictions;
     },
     'runs.openFolder': async ({ id }) => {
       const run = folder(id);

@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import type { Predictions } from '../../../electron/contract';
 import userEvent from '@testing-library/user-event';
 import { setApi } from '../../../renderer/src/api/api';
@@ -170,6 +170,9 @@ describe('RunResultsView', () => {
       const user = userEvent.setup();
       const answer = deferred<ReturnType<typeof ok<Predictions>>>();
       api.handle('runs.predict', () => answer.promise);
+      api.handle('dataset.thumbnail', ({ root, file }) =>
+        ok({ mime: 'image/png', dataBase64: btoa(`${root}/${file}`) }),
+      );
       await renderResults();
       const panel = screen.getByRole('region', { name: 'Try the model on new images' });
       await user.type(within(panel).getByRole('combobox', { name: 'Folder with new images' }), '/home/ada/new birds');
@@ -191,6 +194,14 @@ describe('RunResultsView', () => {
         'broken.jpg⚠ Not classified: not a readable image',
       ]);
       expect(within(panel).getByRole('list', { name: 'Images per predicted class' })).toHaveTextContent('cat: 1');
+      // Each classified image is previewed from the folder (the core allows it once it has classified it).
+      await waitFor(() =>
+        expect(panel.querySelector('img[alt="garden/a.jpg"]')).toHaveAttribute(
+          'src',
+          `data:image/png;base64,${btoa('/home/ada/new birds/garden/a.jpg')}`,
+        ),
+      );
+      expect(api.inputsOf('dataset.thumbnail')).toContainEqual({ root: '/home/ada/new birds', file: 'b.png' });
     });
 
     it('says so when the folder has no images, and shows a typed error with its fix', async () => {

@@ -219,7 +219,7 @@ describe('Dataset step', () => {
           ? { mime: 'image/png', dataBase64: PIXEL }
           : failWith(
               'validation',
-              'Previews are shown only for a folder scanned in this session.',
+              'Previews are shown only for a folder scanned or classified in this session.',
               'Scan it.',
               'not_scanned',
             ),

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Prediction, Predictions } from '../../../../electron/contract';
 import { api } from '../../api/api';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { DatasetThumbnail } from '../../wizard/dataset/DatasetThumbnail';
 import { FolderChooser, type FolderChooserWords } from '../../wizard/dataset/FolderChooser';
 import { formatCount, formatPercent } from '../run-labels';
 import { useAsyncAction } from '../use-async-action';
@@ -96,7 +97,7 @@ function PredictionsView({ result }: { result: Predictions }) {
           </thead>
           <tbody>
             {result.rows.map((row) => (
-              <PredictionRow key={row.file} row={row} />
+              <PredictionRow key={row.file} row={row} folder={result.folder} />
             ))}
           </tbody>
         </table>
@@ -111,7 +112,8 @@ function PredictionsView({ result }: { result: Predictions }) {
   );
 }
 
-function PredictionRow({ row }: { row: Prediction }) {
+/** One image: its preview (fetched when it scrolls into view) and what the model says about it. */
+function PredictionRow({ row, folder }: { row: Prediction; folder: string }) {
   if (row.error !== null || row.predicted === null) {
     return (
       <tr>
@@ -126,7 +128,10 @@ function PredictionRow({ row }: { row: Prediction }) {
   return (
     <tr>
       <td>
-        <code className="run-path">{row.file}</code>
+        <span className="run-prediction-image">
+          <DatasetThumbnail root={folder} file={row.file} alt={row.file} />
+          <code className="run-path">{row.file}</code>
+        </span>
       </td>
       <td>{row.predicted}</td>
       <td className="run-num">{formatPercent(row.confidence)}</td>

@@ -15,11 +15,15 @@ afterEach(() => folders.splice(0).forEach((f) => f.cleanup()));
 function setup() {
   const bus = new EventBus();
   const closers: Array<() => void> = [];
-  const ctx = { bus, onClose: (fn: () => void) => closers.push(fn) } as unknown as CoreContext;
+  const ctx = {
+    bus,
+    onClose: (fn: () => void) => closers.push(fn),
+    previewFolders: new Set<string>(),
+  } as unknown as CoreContext;
   const handlers = createDatasetHandlers(ctx) as Handlers;
   const events: Array<EventPayload<'dataset.progress'>> = [];
   bus.on('dataset.progress', (p) => events.push(p));
-  return { handlers, events, close: () => closers.forEach((fn) => fn()) };
+  return { handlers, events, ctx, close: () => closers.forEach((fn) => fn()) };
 }
 
 function dataset(): TempFolder {
@@ -103,6 +107,14 @@ describe('dataset.thumbnail', () => {
     const t = dataset();
     const error = await errorOf(handlers['dataset.thumbnail']({ root: t.root, file: 'cat/a.jpg' }));
     expect(error).toMatchObject({ kind: 'validation', detail: 'not_scanned' }); // the renderer scans again on this
+  });
+
+  it('also for a folder classified in this session (runs.predict registers it), without a scan', async () => {
+    const { handlers, ctx } = setup();
+    const t = dataset();
+    ctx.previewFolders.add(fs.realpathSync(t.root));
+    const thumb = await handlers['dataset.thumbnail']({ root: t.root, file: 'cat/b.png' });
+    expect(thumb.mime).toBe('image/png');
   });
 
   it('returns the image bytes of a listed sample with its type', async () => {
