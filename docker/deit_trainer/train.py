@@ -187,7 +187,9 @@ class Trainer:
         if self.ema is not None and ckpt.get("ema"):
             self.ema.load_state_dict(ckpt["ema"])
         set_rng_state(ckpt["rng"], self.device)
-        self.pos, self.best, self.bad_epochs = dict(ckpt["position"]), dict(ckpt["best"]), ckpt["bad_epochs"]
+        # Checkpoints from before training accuracy was counted lack its sums: they start at 0.
+        self.pos = {"correct": 0, "seen": 0, **ckpt["position"]}
+        self.best, self.bad_epochs = dict(ckpt["best"]), ckpt["bad_epochs"]
 
     def _write_resolved_config(self):
         cfg = self.cfg
@@ -345,10 +347,7 @@ class Trainer:
                     if limiter.ready(force=last_of_epoch or self.stop()):
                         window_loss = float(window_loss)  # one device sync per event, not per step
                         now = time.monotonic()
-                        p["loss_sum"] += window_loss
-                        p["loss_count"] += window_steps
-                        p["correct"] = p.get("correct", 0) + int(window_correct)
-                        p["seen"] = p.get("seen", 0) + window_images
+                        self._add_window(window_loss, window_steps, window_correct, window_images)
                         p["epoch_time"] += now - window_start
                         self._step_event(step + 1, spe, window_loss / window_steps, lr,
                                          window_images / max(now - window_start, 1e-9), now - started)
@@ -356,12 +355,17 @@ class Trainer:
                 return True
             except torch.OutOfMemoryError as e:
                 if window_steps:  # keep the steps done before the error in the epoch's mean loss and accuracy
-                    p["loss_sum"] += float(window_loss)
-                    p["loss_count"] += window_steps
-                    p["correct"] = p.get("correct", 0) + int(window_correct)
-                    p["seen"] = p.get("seen", 0) + window_images
+                    self._add_window(window_loss, window_steps, window_correct, window_images)
                     window_loss, window_correct, window_steps, window_images = 0.0, 0, 0, 0
                 self._out_of_memory(e)
+
+    def _add_window(self, loss_sum, steps, correct, images):
+        """Adds the steps since the last event to the epoch's sums (mean loss, training accuracy)."""
+        p = self.pos
+        p["loss_sum"] += float(loss_sum)
+        p["loss_count"] += steps
+        p["correct"] += int(correct)
+        p["seen"] += images
 
     def _step_event(self, step, spe, loss, lr, img_per_s, last_step_s):
         p = self.pos
@@ -397,7 +401,7 @@ class Trainer:
                 self.bad_epochs += 1
             train_loss = p["loss_sum"] / max(1, p["loss_count"])
             images = p["loss_count"] * self.batch_size
-            train_top1 = p["correct"] / p["seen"] if p.get("seen") else None
+            train_top1 = p["correct"] / p["seen"] if p["seen"] else None
             ev.emit("epoch", epoch=p["epoch"], epochs=t["epochs"], train_loss=round(train_loss, 6),
                     train_top1=train_top1, val_loss=m["val_loss"], val_top1=m["val_top1"], val_top5=m["val_top5"],
                     per_class_acc=per_class_accuracy(m["confusion"], classes),

@@ -36,31 +36,26 @@ export async function predictFolder(env: AttemptEnv, run: RunFolder, input: stri
   await fs.mkdir(outputDir, { recursive: true });
   const outputName = `${timestamp(env.now())}-${Math.random().toString(36).slice(2, 6)}.csv`;
   const started = Date.now();
+  const spec = predictContainerSpec({
+    runId: run.id,
+    image: await env.trainerImage(),
+    checkpointsDir: run.checkpointsDir,
+    imagesDir: folder,
+    outputDir,
+    outputName,
+    user: env.user,
+    dataDir: env.paths.dataDir,
+    namePrefix: env.namePrefix,
+  });
   const docker = await env.docker();
-  const result = await (async () => {
-    try {
-      const spec = predictContainerSpec({
-        runId: run.id,
-        image: await env.trainerImage(),
-        checkpointsDir: run.checkpointsDir,
-        imagesDir: folder,
-        outputDir,
-        outputName,
-        user: env.user,
-        dataDir: env.paths.dataDir,
-        namePrefix: env.namePrefix,
-      });
-      return await runToolContainer(
-        docker,
-        spec,
-        () => undefined,
-        () => undefined,
-      );
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      throw dockerProblemError(classifyDockerError(error), await engineFixContext(docker));
-    }
-  })();
+  const result = await runToolContainer(
+    docker,
+    spec,
+    () => undefined,
+    () => undefined,
+  ).catch(async (error: unknown) => {
+    throw dockerProblemError(classifyDockerError(error), await engineFixContext(docker));
+  });
   if (result.exitCode !== 0) {
     throw new AppError('internal', result.error?.message ?? 'Classifying the images failed.', {
       fix: result.error?.fix ?? 'Check that the folder holds images (JPEG, PNG, …), then try again.',
