@@ -60,6 +60,8 @@ def _train(args, events):
 
 
 def main(argv=None):
+    from .threads import configure_threads
+    configure_threads()  # before torch is imported: its thread pools read these once
     args = _parser().parse_args(argv)
     if args.command == "schema":
         if args.which == "config":

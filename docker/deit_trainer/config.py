@@ -49,7 +49,7 @@ SCHEMA = {
                        exclusive_min=0, exclusive_max=1),
         "split_seed": F(["integer"], 0, "seed of the stratified train/val split"),
         "cache_dir": F(["string"], "/cache", "where decoded-image caches live (shared between runs)"),
-        "num_workers": F(["integer", "auto"], "auto", "processes that decode images into the cache; auto = CPU count, at most 16",
+        "num_workers": F(["integer", "auto"], "auto", "processes that decode images into the cache; auto = cores given to the container, at most 16",
                          minimum=0),
     },
     "model": {

@@ -16,6 +16,7 @@ from .dataset import Dataset, finish_dataset, scan_dataset
 from .decode import cache_size
 from .errors import TrainerError
 from .fsutil import write_json
+from .threads import available_cpus
 
 MAX_SKIPPED_IN_EVENT = 1000  # the full list is in skipped.json
 
@@ -31,7 +32,8 @@ class PreparedData:
 
 
 def resolve_workers(choice):
-    return min(os.cpu_count() or 1, 16) if choice == "auto" else int(choice)
+    """auto = one decode process per core given to the container, at most 16 (torch is idle meanwhile)."""
+    return min(available_cpus(), 16) if choice == "auto" else int(choice)
 
 
 def _saved_split(path, dataset, events):

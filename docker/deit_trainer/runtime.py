@@ -5,6 +5,7 @@ Usage:
     precision, warning = resolve_precision("auto", device)
     ok, why = compile_supported(device)
     facts = health()                                    # what `python -m deit_trainer health` prints
+    blas_libraries()                                    # the BLAS libraries torch has mapped (CPU matmuls)
 """
 import os
 import platform
@@ -15,6 +16,7 @@ import tempfile
 import torch
 
 from .errors import TrainerError
+from .threads import available_cpus
 
 
 def versions():
@@ -38,7 +40,7 @@ def device_facts(device):
         props = torch.cuda.get_device_properties(device)
         return {"kind": "cuda", "name": props.name, "count": torch.cuda.device_count(),
                 "memory_bytes": props.total_memory, "capability": f"{props.major}.{props.minor}"}
-    return {"kind": "cpu", "name": platform.processor() or platform.machine(), "count": os.cpu_count() or 1,
+    return {"kind": "cpu", "name": platform.processor() or platform.machine(), "count": available_cpus(),
             "memory_bytes": None}
 
 
@@ -102,6 +104,36 @@ def speed_flags(device):
     torch.set_float32_matmul_precision("high")
 
 
+def blas_libraries():
+    """Paths of the BLAS/LAPACK libraries mapped into this process after a matmul (Linux), sorted.
+
+    Which BLAS runs CPU matmuls decides CPU speed 50-fold: Debian's torch links the generic
+    libblas.so.3 (reference BLAS unless OpenBLAS takes over the alternative); the official image
+    uses MKL. Read from /proc/self/maps: the library actually loaded, not what a config claims.
+    """
+    torch.ones(8, 8) @ torch.ones(8, 8)  # make sure the BLAS is loaded (lazily, by some builds)
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as f:
+            paths = {line.split()[-1] for line in f if line.count(" ") >= 5 and "/" in line}
+    except OSError:
+        return []
+    keys = ("blas", "lapack", "mkl")
+    return sorted(p for p in paths if any(k in os.path.basename(p).lower() for k in keys))
+
+
+def blas_kind(libraries=None):
+    """openblas | mkl | reference | unknown: which library computes torch's CPU matmuls."""
+    libs = blas_libraries() if libraries is None else libraries
+    names = [os.path.basename(p).lower() for p in libs]
+    if any(p.endswith("/blas/libblas.so.3") or "/blas/libblas.so" in p for p in libs):
+        return "reference"  # Debian's reference BLAS: libblas.so.3 resolved outside openblas-*/
+    if any("mkl" in n for n in names):
+        return "mkl"
+    if any("openblas" in p for p in libs):
+        return "openblas"
+    return "mkl" if torch.backends.mkl.is_available() else "unknown"  # official wheels link MKL statically
+
+
 def _writable(path):
     try:
         os.makedirs(path, exist_ok=True)
@@ -115,7 +147,8 @@ def health():
     """Facts for `python -m deit_trainer health`."""
     facts = {"ok": True, "versions": versions(), "cudnn": torch.backends.cudnn.version() if torch.cuda.is_available() else None,
              "cuda_available": torch.cuda.is_available(), "gpus": [], "c_compiler": c_compiler(),
-             "uid": os.getuid(), "gid": os.getgid(), "cpu_count": os.cpu_count()}
+             "uid": os.getuid(), "gid": os.getgid(), "cpu_count": available_cpus(), "host_cpu_count": os.cpu_count(),
+             "blas": blas_kind(), "threads": torch.get_num_threads()}
     for i in range(torch.cuda.device_count() if torch.cuda.is_available() else 0):
         p = torch.cuda.get_device_properties(i)
         facts["gpus"].append({"index": i, "name": p.name, "memory_bytes": p.total_memory,

@@ -1,0 +1,51 @@
+"""How many processor cores this container may use, and thread pools sized to them.
+
+Usage (first thing in the CLI, before torch is imported):
+    cpus = configure_threads()     # sets OMP/OpenBLAS/MKL thread counts unless already set; -> int
+    available_cpus()               # cores given to this process: affinity (cpuset) and cgroup quota
+Without this, OpenBLAS and OpenMP each start one thread per host core even when Docker gives the
+container fewer (`--cpus`, `--cpuset-cpus`): threads then wait on each other and a step gets slower.
+Imports no torch: the cache's decode workers import this package too.
+"""
+import math
+import os
+
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _cgroup_quota():
+    """CPU quota in cores from cgroup v2 (cpu.max) or v1 (cfs_quota_us/cfs_period_us); None = unlimited."""
+    try:
+        with open("/sys/fs/cgroup/cpu.max", encoding="ascii") as f:
+            quota, period = f.read().split()[:2]
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        pass
+    try:
+        with open("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", encoding="ascii") as f:
+            quota = int(f.read())
+        with open("/sys/fs/cgroup/cpu/cpu.cfs_period_us", encoding="ascii") as f:
+            period = int(f.read())
+        return None if quota <= 0 else quota / period
+    except (OSError, ValueError):
+        return None
+
+
+def available_cpus():
+    """Cores this process may run on: the smaller of its CPU affinity and its cgroup quota (at least 1)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    quota = _cgroup_quota()
+    if quota is not None:
+        cpus = min(cpus, max(1, math.ceil(quota)))
+    return max(1, cpus)
+
+
+def configure_threads():
+    """One compute thread per available core for OpenMP, OpenBLAS and MKL; values already set win."""
+    cpus = available_cpus()
+    for name in THREAD_VARS:
+        os.environ.setdefault(name, str(cpus))
+    return cpus
