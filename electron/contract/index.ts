@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appCalls } from './app';
 import { datasetCalls, datasetEvents } from './dataset';
+import { downloadCalls } from './downloads';
 import { environmentCalls, environmentEvents } from './environment';
 import type { Result } from './errors';
 import { imageCalls, imageEvents } from './image';
@@ -17,6 +18,7 @@ export const calls = {
   ...imageCalls,
   ...datasetCalls,
   ...runCalls,
+  ...downloadCalls,
 };
 
 export const events = {
@@ -64,6 +66,7 @@ export * from './environment';
 export * from './image';
 export * from './dataset';
 export * from './runs';
+export * from './downloads';
 export * from './run-config';
 export * from './trainer-protocol';
 export * from './downsample';

@@ -9,6 +9,7 @@ import { createEnvironmentHandlers } from './environment/environment-handlers';
 import { EventBus } from './event-bus';
 import { createImageHandlers } from './images/image-handlers';
 import { studioPaths } from './paths';
+import { createDownloadHandlers } from './runs/download-handlers';
 import { createRunHandlers, readyTrainerImage } from './runs/run-handlers';
 import { RunService } from './runs/run-service';
 
@@ -62,6 +63,7 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
     ...createImageHandlers(engine.images),
     ...createDatasetHandlers(context),
     ...createRunHandlers(context, runs),
+    ...createDownloadHandlers(context),
   };
   return {
     handlers,

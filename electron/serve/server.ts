@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { AppError, type Result } from '../contract';
 import type { StudioCore } from '../core/app-core';
 import { dispatchCall } from '../core/dispatch';
+import { serveDownload } from './downloads';
 import { EventStream } from './event-stream';
 import {
   SECURITY_HEADERS,
@@ -65,6 +66,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         if (req.method !== 'GET') return sendJson(res, 405, failure(badMethod()));
         return events.attach(req, res, SECURITY_HEADERS);
       }
+      // Files of a run folder (the addresses are defined in contract/downloads.ts).
+      if (await serveDownload(req, res, options.core.context.paths.runsDir, url.pathname)) return;
       const match = /^\/api\/call\/([A-Za-z.]+)$/.exec(url.pathname);
       if (!match) return sendJson(res, 404, failure(new AppError('not_found', 'There is no such API address.')));
       if (req.method !== 'POST') return sendJson(res, 405, failure(badMethod()));

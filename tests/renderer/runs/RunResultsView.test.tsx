@@ -100,15 +100,21 @@ describe('RunResultsView', () => {
     ]);
   });
 
-  it('says where the exported files are; in a browser "open folder" shows the path', async () => {
+  it('says where the exported files are; on the desktop "open folder" opens it', async () => {
     const user = userEvent.setup();
-    api.handle('runs.openFolder', () => ok({ path: '/srv/deit/runs/run-1', opened: false }));
-    await renderResults();
-    expect(screen.getByText('/runs/run-1/export/model.onnx')).toBeInTheDocument();
-    expect(screen.getByText(/✓ yes/)).toBeInTheDocument();
-    expect(screen.getByText('not checked')).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Open the run folder' }));
-    expect(await screen.findByText(/the folder is \/srv\/deit\/runs\/run-1/)).toBeInTheDocument();
+    api.handle('runs.openFolder', () => ok({ path: '/srv/deit/runs/run-1', opened: true }));
+    window.deitStudio = { call: api.call.bind(api), on: api.on.bind(api) }; // the desktop app's bridge
+    try {
+      await renderResults();
+      expect(screen.getByText('/runs/run-1/export/model.onnx')).toBeInTheDocument();
+      expect(screen.getByText(/✓ yes/)).toBeInTheDocument();
+      expect(screen.getByText('not checked')).toBeInTheDocument();
+      await user.click(screen.getByRole('button', { name: 'Open the run folder' }));
+      expect(await screen.findByText('Opened in your file manager.')).toBeInTheDocument();
+      expect(screen.queryByRole('link', { name: /Download the run folder/ })).toBeNull();
+    } finally {
+      delete window.deitStudio;
+    }
   });
 
   it('renders the methods report as text: markdown structure, never HTML from the file', async () => {

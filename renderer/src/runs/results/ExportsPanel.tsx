@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import type { RunResults } from '../../../../electron/contract';
-import { api } from '../../api/api';
+import { api, isDesktop } from '../../api/api';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useAsyncAction } from '../use-async-action';
+import { RunDownloads } from './RunDownloads';
 
 /**
  * Where the trained model and its files are: the run folder (opened in the file manager on the
- * desktop; its path shown in a browser) and each exported format with its parity check.
+ * desktop; downloaded as files or a zip in a browser) and each exported format with its parity check.
  */
 export function ExportsPanel({ runId, results }: { runId: string; results: RunResults }) {
   const open = useAsyncAction();
@@ -23,17 +24,21 @@ export function ExportsPanel({ runId, results }: { runId: string; results: RunRe
       <p>
         Everything about this run is in its folder: <code className="run-path">{results.folder}</code>
       </p>
-      <p>
-        <button type="button" onClick={() => void onOpen()} disabled={open.busy}>
-          Open the run folder
-        </button>{' '}
-        <span role="status">
-          {opened &&
-            (opened.opened
-              ? 'Opened in your file manager.'
-              : `This browser cannot open folders on the training machine; the folder is ${opened.path}`)}
-        </span>
-      </p>
+      {isDesktop() ? (
+        <p>
+          <button type="button" onClick={() => void onOpen()} disabled={open.busy}>
+            Open the run folder
+          </button>{' '}
+          <span role="status">
+            {opened &&
+              (opened.opened
+                ? 'Opened in your file manager.'
+                : `This browser cannot open folders on the training machine; the folder is ${opened.path}`)}
+          </span>
+        </p>
+      ) : (
+        <RunDownloads runId={runId} />
+      )}
       {open.error && <ErrorNotice error={open.error} />}
       {results.exports.length === 0 ? (
         <p className="run-muted">No exported model: the export step did not write any file (see the log).</p>

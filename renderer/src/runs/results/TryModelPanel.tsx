@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import type { Prediction, Predictions } from '../../../../electron/contract';
-import { api } from '../../api/api';
+import { api, isDesktop } from '../../api/api';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { DatasetThumbnail } from '../../wizard/dataset/DatasetThumbnail';
 import { FolderChooser, type FolderChooserWords } from '../../wizard/dataset/FolderChooser';
 import { formatCount, formatPercent } from '../run-labels';
 import { useAsyncAction } from '../use-async-action';
+import { DownloadLink } from './RunDownloads';
 
 const WORDS: FolderChooserWords = {
   label: 'Folder with new images',
@@ -51,12 +52,12 @@ export function TryModelPanel({ runId }: { runId: string }) {
           : ''}
       </p>
       {classify.error && <ErrorNotice error={classify.error} />}
-      {result && <PredictionsView result={result} />}
+      {result && <PredictionsView runId={runId} result={result} />}
     </section>
   );
 }
 
-function PredictionsView({ result }: { result: Predictions }) {
+function PredictionsView({ runId, result }: { runId: string; result: Predictions }) {
   if (result.total === 0) {
     return (
       <p>
@@ -74,6 +75,12 @@ function PredictionsView({ result }: { result: Predictions }) {
         </strong>{' '}
         in {result.durationS} s{unreadable > 0 && `; ${formatCount(unreadable)} could not be read (see the table)`}.
         Saved as <code className="run-path">{result.csvPath}</code>
+        {!isDesktop() && (
+          <>
+            {' '}
+            <DownloadLink runId={runId} file={`predictions/${result.csvPath.split(/[\\/]/).pop() ?? ''}`} />
+          </>
+        )}
       </p>
       <ul className="run-predicted-classes" aria-label="Images per predicted class">
         {result.byClass.map((c) => (
