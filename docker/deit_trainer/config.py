@@ -70,7 +70,12 @@ SCHEMA = {
         "weight_decay": F(["number"], 0.05, "AdamW weight decay (never on pos_embed, cls token, norms, biases)", minimum=0),
         "warmup_epochs": F(["number"], 1, "linear warmup length in epochs (capped at a third of the run)", minimum=0),
         "label_smoothing": F(["number"], 0.1, "label smoothing of the cross-entropy", minimum=0, maximum=0.5),
-        "augment": F(["string"], "standard", "light = crop+flip; standard = + RandAugment-like; strong = + mixup/cutmix",
+        "layer_decay": F(["number"], 0.75, "layer-wise lr decay when fine-tuning: the head learns at lr, block i of L at "
+                         "lr x d^(L-i), the embeddings at lr x d^(L+1); 1 = off; not used from scratch or with a frozen "
+                         "backbone", exclusive_min=0, maximum=1),
+        "class_balance": F(["string"], "none", "none, or weights = loss weights N/(C x n_c), inverse to each class's "
+                           "share of the training images", enum=["none", "weights"]),
+        "augment": F(["string"], "standard", "light = crop+flip; standard = + RandAugment (timm rand-m9-mstd0.5-inc1); strong = + mixup/cutmix",
                      enum=["light", "standard", "strong"]),
         "ema": F(["boolean"], False, "keep an exponential moving average of the weights, sized to the run length"),
         "early_stopping_patience": F(["integer", "null"], None, "stop after this many epochs without a better val top-1",

@@ -2,9 +2,12 @@
 
 Usage:
     model = create_model(cfg, classes, events)   # raises TrainerError weights_missing / checkpoint_invalid
-    groups = param_groups(model, weight_decay)   # no decay on pos_embed, cls/dist tokens, norms, biases
+    groups = param_groups(model, weight_decay, layer_decay)  # no decay on pos_embed, cls/dist tokens, norms,
+                                                 # biases; lr_scale per group (layer-wise lr decay)
 Pretrained weights are read from the Hugging Face hub cache at model.weights_dir (HF_HOME) with
 HF_HUB_OFFLINE=1; `fetch-weights` (weights.py) fills that cache when the network is allowed.
+The classifier head (and the distillation head) is always new, made for the user's classes, also when
+they number 1,000.
 """
 import os
 import sys
@@ -14,6 +17,7 @@ import torch
 from .errors import TrainerError
 
 NO_DECAY_NAMES = ("pos_embed", "cls_token", "dist_token", "reg_token")
+HEAD_PREFIXES = ("head.", "head_dist.")
 
 
 def use_weights_dir(weights_dir, offline=True):
@@ -79,6 +83,8 @@ def create_model(cfg, classes, events):
         events.progress("weights", 1, 1, f"Loaded pretrained weights {hub_file(name)[0]}")
     else:
         model = timm.create_model(name, pretrained=False, **kwargs)
+    if pretrained:
+        new_heads(model, len(classes))
     if m["init_checkpoint"]:
         load_init_checkpoint(model, m["init_checkpoint"], name, classes, events)
     if m["freeze_backbone"]:
@@ -95,24 +101,42 @@ def load_init_checkpoint(model, path, name, classes, events):
                            f"The starting checkpoint {path} is for {ckpt.get('model_name')}, not {name}.",
                            "Pick the same model as the earlier run, or start from pretrained weights.")
     state = ckpt["model"]
-    if list(ckpt.get("classes", [])) != list(classes):
-        head = {k for k in state if k.startswith(("head.", "head_dist."))}
-        state = {k: v for k, v in state.items() if k not in head}
+    new_head = list(ckpt.get("classes", [])) != list(classes)
+    if new_head:
+        state = {k: v for k, v in state.items() if not k.startswith(HEAD_PREFIXES)}
         events.warning("init_head_reset", "The earlier run had other classes; its backbone was loaded and the "
                        "classifier head starts fresh.")
     try:
-        model.load_state_dict(state, strict=False)
+        missing, unexpected = model.load_state_dict(state, strict=False)
     except RuntimeError as e:
         raise TrainerError("checkpoint_invalid", f"The starting checkpoint {path} does not fit this model "
                            f"(image size or architecture differ).", "Start from pretrained weights instead.",
                            detail=str(e)[:2000]) from None
+    # strict=False only so that a new head may stay unloaded: any other missing or extra weight is an error
+    missing = [k for k in missing if not (new_head and k.startswith(HEAD_PREFIXES))]
+    if missing or unexpected:
+        listed = [f"missing: {k}" for k in missing] + [f"unexpected: {k}" for k in unexpected]
+        raise TrainerError("checkpoint_invalid", f"The starting checkpoint {path} does not fit this model: "
+                           f"{len(missing)} weight(s) missing, {len(unexpected)} unexpected (first: "
+                           f"{listed[0].split(': ', 1)[1]}).",
+                           "Start from pretrained weights instead, or from an earlier run of the same model.",
+                           detail="\n".join(listed)[:2000])
+
+
+def new_heads(model, n_classes):
+    """A new classifier head (and distillation head) for the user's classes, initialised as timm initialises
+    a new head (truncated normal, std 0.02, zero bias). timm keeps the ImageNet head when there are exactly
+    1,000 classes; a head trained on ImageNet's classes would only mislead the user's."""
+    model.reset_classifier(n_classes)
+    for head in head_modules(model):
+        if isinstance(head, torch.nn.Linear):
+            torch.nn.init.trunc_normal_(head.weight, std=0.02)
+            torch.nn.init.zeros_(head.bias)
 
 
 def head_modules(model):
-    heads = [model.get_classifier()]
-    if getattr(model, "head_dist", None) is not None:
-        heads.append(model.head_dist)
-    return heads
+    """The classifier head, and the distillation head of distilled DeiTs (whose get_classifier() is a tuple)."""
+    return [m for m in (model.head, getattr(model, "head_dist", None)) if m is not None]
 
 
 def freeze_backbone(model):
@@ -123,18 +147,44 @@ def freeze_backbone(model):
             p.requires_grad_(True)
 
 
-def param_groups(model, weight_decay):
-    decay, no_decay = [], []
+def effective_layer_decay(cfg):
+    """train.layer_decay when fine-tuning the backbone (pretrained weights or an earlier run), else 1 (off):
+    from scratch every layer starts from zero, and a frozen backbone has only the head to train."""
+    m = cfg["model"]
+    fine_tune = m["pretrained"] or m["init_checkpoint"]
+    return cfg["train"]["layer_decay"] if fine_tune and not m["freeze_backbone"] else 1.0
+
+
+def layer_scales(model, layer_decay):
+    """{parameter name: lr scale}, as timm's param_groups_layer_decay (BEiT, MAE): with L blocks, the head
+    learns at lr, the last block and the final norm at lr·d, block i (from 0) at lr·d^(L-i), and the
+    patch embedding, position embedding and class/distillation tokens at lr·d^(L+1)."""
+    names = [n for n, _ in model.named_parameters()]
+    if layer_decay == 1:
+        return dict.fromkeys(names, 1.0)
+    from timm.models import group_parameters
+    layer_of = group_parameters(model, model.group_matcher(coarse=False), reverse=True)  # stem 0 ... head
+    top = max(layer_of.values())
+    return {n: layer_decay ** (top - layer_of.get(n, top)) for n in names}
+
+
+def param_groups(model, weight_decay, layer_decay=1.0):
+    """AdamW groups by (lr scale, weight decay); no decay on pos_embed, cls/dist tokens, norms, biases."""
+    scales, groups = layer_scales(model, layer_decay), {}
     for name, p in model.named_parameters():
         if not p.requires_grad:
             continue
-        if p.ndim <= 1 or name.endswith(".bias") or any(k in name for k in NO_DECAY_NAMES):
-            no_decay.append(p)
-        else:
-            decay.append(p)
-    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+        no_decay = p.ndim <= 1 or name.endswith(".bias") or any(k in name for k in NO_DECAY_NAMES)
+        wd = 0.0 if no_decay else weight_decay
+        group = groups.setdefault((scales[name], wd), {"params": [], "weight_decay": wd, "lr_scale": scales[name]})
+        group["params"].append(p)
+    return list(groups.values())
 
 
-def make_optimizer(model, lr, weight_decay, device):
+def make_optimizer(model, lr, weight_decay, device, layer_decay=1.0):
+    """Fused AdamW on CUDA; each group's lr is lr × its lr_scale (the schedule sets it every step)."""
     fused = device.type == "cuda"
-    return torch.optim.AdamW(param_groups(model, weight_decay), lr=lr, betas=(0.9, 0.999), fused=fused), fused
+    groups = param_groups(model, weight_decay, layer_decay)
+    for group in groups:
+        group["lr"] = lr * group["lr_scale"]
+    return torch.optim.AdamW(groups, lr=lr, betas=(0.9, 0.999), fused=fused), fused

@@ -28,6 +28,17 @@ def _pct(x):
     return "–" if x is None else f"{100 * x:.2f} %"
 
 
+def _layer_decay_line(tr):
+    """One line on layer-wise lr decay (model.layer_scales), with the scales it gives this model."""
+    d, blocks = tr.layer_decay, len(getattr(tr.model, "blocks", []))
+    if d == 1:
+        why = " (1 = off: trained from scratch, or the backbone is frozen)" if tr.cfg["train"]["layer_decay"] != 1 else ""
+        return f"- Layer-wise lr decay: off{why}"
+    return (f"- Layer-wise lr decay {d} (BEiT/MAE practice, as timm's param_groups_layer_decay): the head learns at "
+            f"lr, the last of {blocks} blocks at lr × {d}, the first at lr × {d ** blocks:.3g}, the embeddings at "
+            f"lr × {d ** (blocks + 1):.3g}")
+
+
 def write_report(tr, m, best, parity):
     run_dir, cfg, ds = tr.run_dir, tr.cfg, tr.data.dataset
     events = _events(run_dir)
@@ -66,8 +77,12 @@ def write_report(tr, m, best, parity):
         f"- {t['epochs']} epochs, batch size {tr.batch_size}, AdamW (lr {tr.lr:.3g}, weight decay {t['weight_decay']}, "
         f"none on position embedding / class token / norms / biases{', fused' if tr.fused else ''})",
         f"- Warmup {tr.schedule.warmup:.2f} epochs then cosine to {tr.schedule.min_lr:.3g}; label smoothing "
-        f"{t['label_smoothing']}; augmentation `{t['augment']}`; "
+        f"{t['label_smoothing']}; augmentation `{t['augment']}`"
+        + (" (RandAugment as timm's rand-m9-mstd0.5-inc1)" if t["augment"] != "light" else "") + "; "
         + (f"EMA decay {recipe.get('ema_decay'):.5f}" if t["ema"] and recipe.get("ema_decay") else "no EMA"),
+        _layer_decay_line(tr),
+        "- Class balance: " + ("loss weights N/(C·n_c), inverse to each class's share of the training images"
+                               if t["class_balance"] == "weights" else "none (every image weighs the same in the loss)"),
         f"- Seed {t['seed']}; early stopping patience {t['early_stopping_patience'] or 'off'}",
         f"- Full settings: `resolved-config.json`",
         "", "## Results", "",

@@ -5,6 +5,9 @@ Usage (first thing in the CLI, before torch is imported):
     available_cpus()               # cores given to this process: affinity (cpuset) and cgroup quota
 Without this, OpenBLAS and OpenMP each start one thread per host core even when Docker gives the
 container fewer (`--cpus`, `--cpuset-cpus`): threads then wait on each other and a step gets slower.
+And OpenMP's idle threads spin for a while after each parallel region, on the cores OpenBLAS's
+threads need next (torch alternates the two on a CPU): OMP_WAIT_POLICY=PASSIVE puts them to sleep.
+Measured in the twin on 2 loaded cores, DeiT-Ti at 32 px: 1.48 s per step spinning, 0.35 s passive.
 Imports no torch: the cache's decode workers import this package too.
 """
 import math
@@ -44,8 +47,13 @@ def available_cpus():
 
 
 def configure_threads():
-    """One compute thread per available core for OpenMP, OpenBLAS and MKL; values already set win."""
-    cpus = available_cpus()
+    """One compute thread per available core for OpenMP, OpenBLAS and MKL -> the count used.
+
+    A count the caller already set for one of them (e.g. OMP_NUM_THREADS=1) is used for all three.
+    """
+    given = next((os.environ[n] for n in THREAD_VARS if os.environ.get(n, "").isdigit()), None)
+    count = int(given) if given else available_cpus()
     for name in THREAD_VARS:
-        os.environ.setdefault(name, str(cpus))
-    return cpus
+        os.environ.setdefault(name, str(count))
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    return count

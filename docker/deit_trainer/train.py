@@ -15,7 +15,6 @@ import signal
 import time
 
 import torch
-import torch.nn.functional as F
 
 from .augment import PRESETS, mix_batch, train_batch
 from .cache import StopRequested
@@ -25,7 +24,8 @@ from .evaluate import evaluate, per_class_accuracy
 from .events import RateLimiter, log
 from .fsutil import write_json
 from .loader import BatchLoader
-from .model import create_model, make_optimizer
+from .losses import class_weights, training_loss
+from .model import create_model, effective_layer_decay, make_optimizer
 from .prepare import prepare_data, resolve_workers
 from .recipe import ModelEma, Schedule, default_lr, ema_decay
 from .runtime import autocast, device_facts, resolve_compile, resolve_device, resolve_precision, speed_flags, versions
@@ -162,7 +162,10 @@ class Trainer:
         self.schedule = Schedule(self.lr, t["epochs"], t["warmup_epochs"])
         if self.schedule.warmup_capped and ckpt is None:
             ev.warning("warmup_capped", f"Warmup was shortened to {self.schedule.warmup:.2f} epochs (a third of the run).")
-        self.optimizer, self.fused = make_optimizer(self.model, self.lr, t["weight_decay"], self.device)
+        self.layer_decay = effective_layer_decay(cfg)
+        self.optimizer, self.fused = make_optimizer(self.model, self.lr, t["weight_decay"], self.device, self.layer_decay)
+        self.class_weights = (class_weights(ds.per_class(ds.train)).to(self.device)
+                              if t["class_balance"] == "weights" else None)
         self.scaler = torch.amp.GradScaler("cuda") if self.precision == "fp16" else None
         steps = self.train_loader.steps_per_epoch(self.batch_size)
         self.ema = ModelEma(self.model, ema_decay(steps * t["epochs"])) if t["ema"] else None
@@ -181,7 +184,13 @@ class Trainer:
 
     def _restore(self, ckpt):
         self.model.load_state_dict(ckpt["model"])
-        self.optimizer.load_state_dict(ckpt["optimizer"])
+        try:
+            self.optimizer.load_state_dict(ckpt["optimizer"])
+        except ValueError as e:  # other parameter groups: e.g. a run started before layer-wise lr decay
+            raise TrainerError("checkpoint_invalid", "This run's saved optimizer state does not fit the optimizer "
+                               "of this trainer version (its parameter groups differ); it cannot be resumed.",
+                               "Start a new run; it can start from this run's best checkpoint.",
+                               detail=str(e)[:2000]) from None
         if self.scaler is not None and ckpt.get("scaler"):
             self.scaler.load_state_dict(ckpt["scaler"])
         if self.ema is not None and ckpt.get("ema"):
@@ -219,6 +228,7 @@ class Trainer:
                     "augment": t["augment"], "ema_decay": self.ema.decay if self.ema else None,
                     "drop_path": cfg["model"]["drop_path"], "freeze_backbone": cfg["model"]["freeze_backbone"],
                     "pretrained": cfg["model"]["pretrained"], "init_checkpoint": cfg["model"]["init_checkpoint"],
+                    "layer_decay": self.layer_decay, "class_balance": t["class_balance"],
                     "seed": t["seed"], "fused_optimizer": self.fused,
                     "num_workers": resolve_workers(cfg["data"]["num_workers"])},
             image=os.environ.get("DEIT_STUDIO_IMAGE"))
@@ -265,18 +275,16 @@ class Trainer:
         self.aug_gen.manual_seed(seed)     # crops, flips, RandAugment
         lr = self.schedule.lr_at(progress)
         for group in self.optimizer.param_groups:
-            group["lr"] = lr
+            group["lr"] = lr * group["lr_scale"]  # layer-wise lr decay (model.layer_scales); 1 for every group when off
         self.faults.before_step(g + 1)
         x = train_batch(x_u8, self.cfg["model"]["img_size"], t["augment"], self.aug_gen)
         n_classes = len(self.data.dataset.classes)
+        target = None
         if PRESETS[t["augment"]]["mix"]:
             x, target = mix_batch(x, y, n_classes, t["label_smoothing"], random.Random(seed))
         with autocast(self.device, self.precision):
             logits = self.train_forward(x)
-        if PRESETS[t["augment"]]["mix"]:
-            loss = torch.sum(-target * F.log_softmax(logits.float(), dim=1), dim=1).mean()
-        else:
-            loss = F.cross_entropy(logits.float(), y, label_smoothing=t["label_smoothing"])
+        loss = training_loss(logits, y, target, t["label_smoothing"], self.class_weights)
         self.optimizer.zero_grad(set_to_none=True)
         if self.scaler is not None:
             self.scaler.scale(loss).backward()

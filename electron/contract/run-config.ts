@@ -21,6 +21,9 @@ export type ModelId = z.infer<typeof ModelId>;
 
 export const AugmentPreset = z.enum(['light', 'standard', 'strong']);
 export const Precision = z.enum(['auto', 'bf16', 'fp16', 'fp32']);
+export const ClassBalance = z.enum(['none', 'weights']);
+/** The default layer-wise lr decay (docs/trainer.md, "Recipe"). */
+export const DEFAULT_LAYER_DECAY = 0.75;
 
 export const TrainerConfig = z.strictObject({
   version: z.literal(1),
@@ -47,6 +50,10 @@ export const TrainerConfig = z.strictObject({
     weight_decay: z.number().min(0).default(0.05),
     warmup_epochs: z.number().min(0).default(1),
     label_smoothing: z.number().min(0).max(0.5).default(0.1),
+    /** Layer-wise lr decay when fine-tuning (head at lr, block i of L at lr·d^(L−i)); 1 = off; unused from scratch. */
+    layer_decay: z.number().gt(0).max(1).default(DEFAULT_LAYER_DECAY),
+    /** `weights`: loss weights N/(C·n_c), inverse to each class's share of the training images. */
+    class_balance: ClassBalance.default('none'),
     augment: AugmentPreset.default('standard'),
     ema: z.boolean().default(false),
     early_stopping_patience: z.number().int().min(1).nullable().default(null),

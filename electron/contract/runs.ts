@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { call, event } from './define';
 import { GpuSample } from './environment';
-import { AugmentPreset, ModelId, Precision } from './run-config';
+import { AugmentPreset, ClassBalance, DEFAULT_LAYER_DECAY, ModelId, Precision } from './run-config';
 import { SkippedFile, TrainerEvent, type TrainerEventOf } from './trainer-protocol';
 
 /** A model the user can choose, as a plain card. */
@@ -41,6 +41,10 @@ export const RunSettings = z.strictObject({
     .max(2 ** 31 - 1)
     .default(0),
   ema: z.boolean().default(false),
+  /** Layer-wise learning-rate decay when fine-tuning (1 = off). */
+  layerDecay: z.number().gt(0).max(1).default(DEFAULT_LAYER_DECAY),
+  /** Weight the loss against class imbalance. */
+  classBalance: ClassBalance.default('none'),
   /** 'cpu' is the slow fallback when no GPU is usable. */
   device: z.enum(['gpu', 'cpu']).default('gpu'),
   /** GPU indices to use; all when empty. */

@@ -61,6 +61,14 @@ export const RunStartedEvent = z.looseObject({
     val_count: z.number().int(),
     skipped_count: z.number().int(),
   }),
+  /** The resolved recipe (only the fields the app reads are typed; absent in older runs). */
+  recipe: z
+    .looseObject({
+      /** Layer-wise lr decay in effect (1 = off: from scratch, frozen backbone, or turned off). */
+      layer_decay: z.number().optional(),
+      class_balance: z.enum(['none', 'weights']).optional(),
+    })
+    .optional(),
 });
 
 export const ProgressEvent = z.looseObject({

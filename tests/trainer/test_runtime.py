@@ -37,9 +37,11 @@ def test_thread_pools_follow_the_cores_given_to_the_container():
 
 
 def test_thread_settings_given_by_the_caller_win(monkeypatch):
+    for name in threads.THREAD_VARS:
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
-    threads.configure_threads()
-    assert os.environ["OMP_NUM_THREADS"] == "3"
+    assert threads.configure_threads() == 3
+    assert [os.environ[n] for n in threads.THREAD_VARS] == ["3", "3", "3"]
 
 
 def test_cgroup_quota_limits_the_cores(monkeypatch):

@@ -40,6 +40,8 @@ export function toTrainerConfig(settings: RunSettings): TrainerConfig {
       lr: settings.learningRate,
       augment: settings.augment,
       ema: settings.ema,
+      layer_decay: settings.layerDecay,
+      class_balance: settings.classBalance,
       early_stopping_patience: settings.earlyStoppingPatience,
       seed: settings.seed,
       precision: settings.precision,

@@ -126,6 +126,8 @@ function snapshot(): RunDetail {
       earlyStoppingPatience: null,
       seed: 0,
       ema: false,
+      layerDecay: 0.75,
+      classBalance: 'none',
       device: 'gpu',
       gpuIds: [],
     },

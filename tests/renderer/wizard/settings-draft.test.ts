@@ -75,6 +75,17 @@ describe('checkDraft (the settings form against the contract’s RunSettings)', 
     expect(otherErrors).toEqual(['Choose a dataset folder on the Dataset step.']);
   });
 
+  test('layer-wise lr decay is a number above 0 and at most 1; class balance passes through', () => {
+    expect(checkDraft(DEFAULT_DRAFT, context).settings).toMatchObject({ layerDecay: 0.75, classBalance: 'none' });
+    const on = checkDraft({ ...DEFAULT_DRAFT, layerDecay: '1', classBalance: 'weights' }, context);
+    expect(on.settings).toMatchObject({ layerDecay: 1, classBalance: 'weights' });
+    for (const bad of ['0', '1.2', 'x', '']) {
+      const { settings, fieldErrors } = checkDraft({ ...DEFAULT_DRAFT, layerDecay: bad }, context);
+      expect(settings).toBeNull();
+      expect(fieldErrors.layerDecay).toMatch(/above 0 and at most 1/);
+    }
+  });
+
   test('in CPU mode GPU choices are not sent', () => {
     const { settings } = checkDraft({ ...DEFAULT_DRAFT, gpuIds: ['0'] }, { ...context, device: 'cpu' });
     expect(settings).toMatchObject({ device: 'cpu', gpuIds: [] });

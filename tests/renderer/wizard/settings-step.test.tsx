@@ -194,6 +194,26 @@ describe('Advanced settings', () => {
     expect(toggle).toHaveAttribute('aria-expanded', 'false');
   });
 
+  test('layer-wise lr decay and class balance are in the panel, with their defaults and what they do', async () => {
+    const user = userEvent.setup();
+    setup();
+    const toggle = await screen.findByRole('button', { name: /Advanced settings/ });
+    await user.click(toggle);
+    const decay = screen.getByRole('textbox', { name: 'Layer-wise learning-rate decay' });
+    expect(decay).toHaveValue('0.75');
+    expect(decay).toHaveAccessibleDescription(/Early layers of the pretrained model change less.*1 turns it off/);
+    const balance = screen.getByRole('combobox', { name: 'Balance the classes' });
+    expect(balance).toHaveValue('none');
+    expect(balance).toHaveAccessibleDescription(/fewer images/);
+    await user.selectOptions(balance, 'weights');
+    await user.clear(decay);
+    await user.type(decay, '1');
+    expect(toggle).toHaveTextContent('(2 changed)');
+    await user.clear(decay);
+    await user.type(decay, '0');
+    expect(decay).toHaveAttribute('aria-invalid', 'true');
+  });
+
   test('an invalid advanced value keeps the panel open and is explained', async () => {
     const user = userEvent.setup();
     setup();

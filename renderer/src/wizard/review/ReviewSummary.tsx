@@ -31,6 +31,8 @@ const ADVANCED_LABELS: Array<[keyof SettingsDraft, string, (d: SettingsDraft) =>
   ['earlyStopping', 'Early stopping', (d) => (d.earlyStopping ? `after ${d.earlyStoppingPatience} epochs` : 'off')],
   ['seed', 'Seed', (d) => d.seed],
   ['ema', 'Weight average (EMA)', (d) => (d.ema ? 'on' : 'off')],
+  ['layerDecay', 'Layer-wise lr decay', (d) => (Number(d.layerDecay) === 1 ? 'off' : d.layerDecay)],
+  ['classBalance', 'Class balance', (d) => (d.classBalance === 'weights' ? 'loss weights' : 'none')],
 ];
 
 /** Everything chosen so far, grouped by the step that chose it. */

@@ -13,6 +13,8 @@ const ADVANCED_FIELDS: DraftField[] = [
   'earlyStoppingPatience',
   'seed',
   'ema',
+  'layerDecay',
+  'classBalance',
 ];
 
 /** How many advanced settings differ from their defaults (shown on the closed panel). */
@@ -147,6 +149,26 @@ export function AdvancedPanel({
             checked={draft.ema}
             onChange={(ema) => onChange({ ema })}
             hint="A smoothed copy of the model that often does slightly better on new images. Off by default."
+          />
+          <TextField
+            id="layer-decay"
+            label="Layer-wise learning-rate decay"
+            numeric="decimal"
+            value={draft.layerDecay}
+            error={errors.layerDecay}
+            onChange={(layerDecay) => onChange({ layerDecay })}
+            hint="Early layers of the pretrained model change less than the last ones (each layer down learns this much slower). 0.75 by default; 1 turns it off."
+          />
+          <SelectField
+            id="class-balance"
+            label="Balance the classes"
+            value={draft.classBalance}
+            onChange={(classBalance) => onChange({ classBalance })}
+            options={[
+              { value: 'none', label: 'No (default)' },
+              { value: 'weights', label: 'Weight rare classes more' },
+            ]}
+            hint="When some classes have far fewer images, weighting their mistakes more keeps the model from ignoring them."
           />
           <p className="field-hint">
             <button type="button" onClick={() => onChange(pickAdvanced(DEFAULT_DRAFT))} disabled={changed === 0}>

@@ -1,4 +1,12 @@
-import { AugmentPreset, ModelId, Precision, RunSettings, type RunSettingsInput } from '../../../../electron/contract';
+import {
+  AugmentPreset,
+  ClassBalance,
+  DEFAULT_LAYER_DECAY,
+  ModelId,
+  Precision,
+  RunSettings,
+  type RunSettingsInput,
+} from '../../../../electron/contract';
 import { z } from 'zod';
 
 /**
@@ -23,6 +31,9 @@ export const SettingsDraft = z.object({
   earlyStoppingPatience: z.string(),
   seed: z.string(),
   ema: z.boolean(),
+  /** Layer-wise lr decay as typed (1 = off). */
+  layerDecay: z.string(),
+  classBalance: ClassBalance,
   /** Driver indices of the GPUs to use; empty means all. */
   gpuIds: z.array(z.string()),
 });
@@ -51,6 +62,8 @@ export const DEFAULT_DRAFT: SettingsDraft = {
   earlyStoppingPatience: '5',
   seed: '0',
   ema: false,
+  layerDecay: String(DEFAULT_LAYER_DECAY),
+  classBalance: 'none',
   gpuIds: [],
 };
 
@@ -73,6 +86,7 @@ const FIELD_RULES: Partial<Record<DraftField, string>> = {
   imgSize: 'Enter a multiple of 16 from 16 to 1024 (for example 224 or 384), or leave it empty.',
   earlyStoppingPatience: 'Enter a whole number of epochs from 1 to 1000.',
   seed: 'Enter a whole number from 0 to 2147483647.',
+  layerDecay: 'Enter a number above 0 and at most 1 (for example 0.75; 1 turns it off).',
 };
 
 // Which form field shows a problem the contract finds in a RunSettings key.
@@ -90,6 +104,8 @@ const FIELD_OF: Partial<Record<keyof RunSettings, DraftField>> = {
   earlyStoppingPatience: 'earlyStoppingPatience',
   seed: 'seed',
   ema: 'ema',
+  layerDecay: 'layerDecay',
+  classBalance: 'classBalance',
   gpuIds: 'gpuIds',
 };
 
@@ -124,6 +140,8 @@ export function draftToInput(draft: SettingsDraft, context: DraftContext): Recor
     earlyStoppingPatience: draft.earlyStopping ? (numberOrUndefined(draft.earlyStoppingPatience) ?? Number.NaN) : null,
     seed: numberOrUndefined(draft.seed) ?? Number.NaN,
     ema: draft.ema,
+    layerDecay: numberOrUndefined(draft.layerDecay) ?? Number.NaN,
+    classBalance: draft.classBalance,
     device: context.device,
     // GPU choices mean nothing on the CPU.
     gpuIds: context.device === 'cpu' ? [] : draft.gpuIds,

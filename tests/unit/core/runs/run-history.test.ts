@@ -290,6 +290,8 @@ function settingsFull() {
     earlyStoppingPatience: null,
     seed: 0,
     ema: false,
+    layerDecay: 0.75,
+    classBalance: 'none' as const,
     gpuIds: [],
   };
 }

@@ -40,6 +40,13 @@ describe('toTrainerConfig', () => {
     expect(JSON.stringify(config)).not.toContain('/home/ann');
   });
 
+  it('passes layer-wise lr decay and class balancing to the trainer (defaults: 0.75, none)', () => {
+    const base = { datasetPath: '/x', modelId: 'deit_small_patch16_224' } as const;
+    expect(toTrainerConfig(RunSettings.parse(base)).train).toMatchObject({ layer_decay: 0.75, class_balance: 'none' });
+    const chosen = RunSettings.parse({ ...base, layerDecay: 0.65, classBalance: 'weights' });
+    expect(toTrainerConfig(chosen).train).toMatchObject({ layer_decay: 0.65, class_balance: 'weights' });
+  });
+
   it('starts from an earlier run’s best checkpoint at /init instead of pretrained weights', () => {
     const settings = RunSettings.parse({ datasetPath: '/x', modelId: 'deit_small_patch16_224', initFromRunId: 'r0' });
     expect(toTrainerConfig(settings).model).toMatchObject({ pretrained: false, init_checkpoint: '/init/best.pt' });
