@@ -1,11 +1,15 @@
 """Exports of the best model: TorchScript and ONNX, with labels and preprocessing, parity-checked.
 
 Usage:
-    results = export_model(model, classes, img_size, run_dir, ["torchscript", "onnx"], events)
+    parity = export_model(model, classes, img_size, run_dir, ["torchscript", "onnx"], events, inputs=x)
 Writes export/model.torchscript.pt (labels.json and preprocessing.json embedded as extra files),
 export/model.onnx (input `image` [N,3,H,W] float32 normalised, output `logits` [N,classes]),
-export/labels.json, export/preprocessing.json, export/parity.json. Parity = max |softmax(exported) -
-softmax(eager)| on a fixed batch of 4 inputs of another batch size than traced with (dynamic batch).
+export/labels.json, export/preprocessing.json, export/parity.json. Parity compares each export with
+the eager fp32 model on `inputs`: the run's own validation images, preprocessed exactly as validation
+(evaluate(keep_inputs=...)), at most parity_image_count(img_size); run in chunks of another batch size
+than traced with (dynamic batch). Per format: max |delta logit|, max |delta probability|, top-1
+agreement; a warning `parity_mismatch` when probabilities differ by more than PARITY_WARN. Without
+validation images it falls back to fixed random inputs and says so (`inputs: "random"`).
 """
 import json
 import os
@@ -17,7 +21,11 @@ from .decode import cache_size
 from .fsutil import write_json
 
 ONNX_OPSET = 17
-PARITY_BATCH = 4
+PARITY_BATCH = 4            # random inputs when the run has no validation images
+PARITY_IMAGES = 256         # at most this many validation images ...
+PARITY_MAX_BYTES = 256 << 20  # ... and at most this much memory for them (large image sizes)
+PARITY_CHUNK = 32           # images per forward pass when checking
+PARITY_WARN = 1e-4          # max |delta probability| above this: warn
 
 
 def preprocessing(img_size):
@@ -37,8 +45,7 @@ def _torchscript(model, x, path, extra):
     torch.jit.save(traced, tmp, _extra_files=extra)
     os.replace(tmp, path)
     loaded = torch.jit.load(path, map_location="cpu")
-    with torch.no_grad():
-        return loaded(x)
+    return _chunked(loaded, x)
 
 
 def _onnx(model, x, path):
@@ -52,20 +59,24 @@ def _onnx(model, x, path):
     except ImportError:
         return None
     session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-    return torch.from_numpy(session.run(["logits"], {"image": x.numpy()})[0])
+    return _chunked(lambda c: torch.from_numpy(session.run(["logits"], {"image": c.numpy()})[0]), x)
 
 
-def export_model(model, classes, img_size, run_dir, formats, events):
-    """Returns {format: parity max abs diff or None}."""
+def export_model(model, classes, img_size, run_dir, formats, events, inputs=None):
+    """Returns {format: parity numbers (parity_numbers + images, inputs) or None when unchecked}."""
     out_dir = os.path.join(run_dir, "export")
     os.makedirs(out_dir, exist_ok=True)
     model = model.float().cpu().eval()
     prep = preprocessing(img_size)
     write_json(os.path.join(out_dir, "labels.json"), list(classes))
     write_json(os.path.join(out_dir, "preprocessing.json"), prep)
-    x = torch.randn(PARITY_BATCH, 3, img_size, img_size, generator=torch.Generator().manual_seed(0))
-    with torch.no_grad():
-        eager = model(x).softmax(1)
+    source = "validation" if inputs is not None and len(inputs) >= 1 else "random"
+    if source == "validation":
+        x = inputs.float().cpu().contiguous()
+        x = x if len(x) >= 2 else x.expand(2, *x.shape[1:]).contiguous()  # traced with 2
+    else:
+        x = torch.randn(PARITY_BATCH, 3, img_size, img_size, generator=torch.Generator().manual_seed(0))
+    eager = _chunked(model, x)
     extra = {"labels.json": json.dumps(list(classes)), "preprocessing.json": json.dumps(prep)}
     parity, written = {}, []
     steps = [f for f in ("torchscript", "onnx") if f in formats]
@@ -83,9 +94,16 @@ def export_model(model, classes, img_size, run_dir, formats, events):
             parity[fmt] = None
             events.warning("parity_unchecked", f"The {fmt} export could not be checked (its runtime is not installed).")
         else:
-            parity[fmt] = float((logits.float().softmax(1) - eager).abs().max())
+            parity[fmt] = {**parity_numbers(eager, logits), "images": len(x), "inputs": source}
+            if parity[fmt]["max_abs_prob_diff"] > PARITY_WARN:
+                events.warning("parity_mismatch", f"The {fmt} export's probabilities differ from the trained model's by "
+                               f"up to {parity[fmt]['max_abs_prob_diff']:.1e} on {len(x)} {source} images (more than "
+                               f"{PARITY_WARN:g}); check it before relying on it.")
         written.append((path, fmt))
-        events.emit("artifact", kind="export", path=path, format=fmt, parity_max_abs_diff=parity[fmt])
+        p = parity[fmt] or {}
+        events.emit("artifact", kind="export", path=path, format=fmt, parity_max_abs_diff=p.get("max_abs_prob_diff"),
+                    parity_max_abs_logit_diff=p.get("max_abs_logit_diff"),
+                    parity_top1_agreement=p.get("top1_agreement"), parity_images=p.get("images"))
     write_json(os.path.join(out_dir, "parity.json"), parity)
     for name in ("labels.json", "preprocessing.json", "parity.json"):
         events.emit("artifact", kind="export", path=os.path.join(out_dir, name), format="json")

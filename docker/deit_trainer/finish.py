@@ -1,38 +1,69 @@
 """The end of a run: evaluate the best weights, write eval artifacts, exports, report, `finished`.
 
 Usage: finish_run(trainer, early_stopped)   (called by train.Trainer.run)
+The final evaluation runs in full fp32 (no autocast, no TF32), the precision of the exports and of
+predictions, eager (a compiled bf16 graph would recompile). The optional test split is evaluated
+here and only here, once, with the chosen model; when it exists it gives the headline number.
 """
 import copy
 import os
 import time
 
 from .checkpoint import load_checkpoint
-from .evaluate import evaluate, write_eval_artifacts
-from .export import export_model
+from .evaluate import evaluate, exact_fp32, write_eval_artifacts
+from .export import export_model, parity_image_count
+from .loader import BatchLoader
 from .report import write_report
+
+FINAL_PRECISION = "fp32"
+
+
+def test_loader(tr):
+    """A loader over the test split (dataset.test: [(path, class index)]), or None without one."""
+    ds = tr.data.dataset
+    test = getattr(ds, "test", None) or []
+    if not test:
+        return None
+    rows = getattr(tr.data, "test_rows", None)
+    labels = getattr(tr.data, "test_labels", None)
+    if rows is None or labels is None:
+        rows, labels = [tr.data.cache.row[p] for p, _ in test], [c for _, c in test]
+    return BatchLoader(tr.data.cache.array, rows, labels, tr.device)
 
 
 def finish_run(tr, early_stopped):
     ev, ds = tr.events, tr.data.dataset
     best = load_checkpoint(tr.best_path, map_location=tr.device)
     module = tr.ema.module if tr.ema else tr.model
-    module.load_state_dict(best["model"])  # in place: the compiled eval graph stays valid
+    module.load_state_dict(best["model"])  # in place: the module the trainer built, now with the best weights
     module.eval()
-    n_val = len(ds.val)
-    ev.progress("eval", 0, n_val, f"Evaluating the best model (epoch {best['epoch']}) on {n_val} val images")
-    m = evaluate(tr.eval_forward, tr.val_loader, tr.batch_size, tr.cfg["model"]["img_size"], len(ds.classes),
-                 tr.device, tr.precision, lambda: False, collect=True)
-    ev.progress("eval", n_val, n_val, "Evaluation done")
-    for path in write_eval_artifacts(tr.run_dir, m, ds):
+    img_size, n_classes, formats = tr.cfg["model"]["img_size"], len(ds.classes), tr.cfg["output"]["export"]
+    tests = test_loader(tr)
+    n_val, n_test = len(ds.val), len(tests) if tests is not None else 0
+    total = n_val + n_test
+    ev.progress("eval", 0, total, f"Evaluating the best model (epoch {best['epoch']}) on {n_val} val images (fp32)")
+    with exact_fp32(tr.device):
+        m = evaluate(module, tr.val_loader, tr.batch_size, img_size, n_classes, tr.device, FINAL_PRECISION,
+                     lambda: False, collect=True, keep_inputs=parity_image_count(img_size) if formats else 0)
+        test = None
+        if tests is not None:
+            ev.progress("eval", n_val, total, f"Evaluating the chosen model once on the {n_test} test images (fp32)")
+            test = evaluate(module, tests, tr.batch_size, img_size, n_classes, tr.device, FINAL_PRECISION,
+                            lambda: False)
+    ev.progress("eval", total, total, "Evaluation done")
+    extra = {"selection_metric": tr.selection, "selection_reason": tr.selection_reason, "best_epoch": best.get("epoch"),
+             "precision": FINAL_PRECISION, "training_precision": tr.precision}
+    for path in write_eval_artifacts(tr.run_dir, m, ds, extra, test):
         ev.emit("artifact", kind="eval", path=path, format="json")
     parity = {}
-    formats = tr.cfg["output"]["export"]
     if formats:
-        parity = export_model(copy.deepcopy(module), ds.classes, tr.cfg["model"]["img_size"], tr.run_dir, formats, ev)
-    path = write_report(tr, m, best, parity)
+        with exact_fp32(tr.device):  # the reference: eager full fp32 on the processor
+            parity = export_model(copy.deepcopy(module), ds.classes, img_size, tr.run_dir, formats, ev,
+                                  inputs=m.get("inputs"))
+    path = write_report(tr, m, best, parity, test)
     ev.emit("artifact", kind="report", path=path, format="markdown")
     ev.emit("finished", epochs_done=tr.pos["epoch"] - 1, best_val_top1=tr.best["top1"],
-            best_epoch=tr.best["epoch"] if tr.best["top1"] is not None else None,
+            best_epoch=tr.best["epoch"] if tr.best["score"] is not None else None,
             duration_s=round(time.time() - tr.started, 3), early_stopped=early_stopped)
     if os.environ.get("DEIT_TRAINER_KEEP_OPEN") is None:
         ev.close()

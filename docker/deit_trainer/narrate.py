@@ -76,9 +76,12 @@ class Narrator:
     def _epoch(self, e):
         best = "  (best so far)" if e["is_best"] else ""
         train_top1 = f" (train top-1 {percent(e['train_top1'])})" if e.get("train_top1") is not None else ""
+        top5 = f", top-5 {percent(e['val_top5'])}" if e.get("val_top5") is not None else ""  # only with > 5 classes
+        balanced = (f", balanced accuracy {percent(e['val_balanced_accuracy'])}"
+                    if e.get("val_balanced_accuracy") is not None else "")
         return (f"epoch {e['epoch']}/{e['epochs']} done in {duration(e['duration_s'])}: train loss "
-                f"{number(e['train_loss'])}{train_top1}, val loss {number(e['val_loss'])}, val top-1 {percent(e['val_top1'])}, "
-                f"top-5 {percent(e['val_top5'])}{best}")
+                f"{number(e['train_loss'])}{train_top1}, val loss {number(e['val_loss'])}, val top-1 {percent(e['val_top1'])}"
+                f"{top5}{balanced}{best}")
 
     def _progress(self, e):
         now, phase = self.clock(), e["phase"]

@@ -1,12 +1,12 @@
 """report.md: the methods report of a run (image, versions, seed, split, recipe, results).
 
-Usage: path = write_report(trainer, final_metrics, best_checkpoint, parity)
+Usage: path = write_report(trainer, final_metrics, best_checkpoint, parity, test_metrics_or_None)
 Built from the run folder's own records (metrics.jsonl, resolved-config.json), so it covers resumed runs.
 """
 import json
 import os
 
-from .evaluate import per_class_report
+from .evaluate import classes_without_images, per_class_report
 from .fsutil import write_text
 
 
@@ -29,6 +29,47 @@ def _pct(x):
 
 
 def _layer_decay_line(tr):
+def _pct1(x):
+    return "–" if x is None else f"{100 * x:.1f}"
+
+
+def _num(x, spec=".3f"):
+    return "–" if x is None else format(x, spec)
+
+
+METRIC_NAMES = {"top1": "top-1 accuracy", "balanced_accuracy": "balanced accuracy"}
+
+
+def headline_lines(m, test, classes, selection, reason, best_epoch, training_precision):
+    """The results in words: which split the headline comes from, its interval, and what picked the epoch."""
+    h = test if test is not None else m
+    split = "test" if test is not None else "validation"
+    lines = [f"- Best epoch {best_epoch}, chosen by **{METRIC_NAMES.get(selection, selection)}** on the validation "
+             f"images ({reason})."]
+    if h["count"]:
+        ci = h["val_top1_ci"]
+        lines.append(f"- **Top-1 on the {h['count']} {split} images: {_pct1(h['val_top1'])} %** (95 % interval "
+                     f"{_pct1(ci[0])}–{_pct1(ci[1])} %, Wilson)"
+                     + ("." if split == "test" else ": these images also picked the best epoch, so this is "
+                        "optimistic; a `test/` folder gives an unbiased number."))
+        missing = classes_without_images(h["confusion"].tolist(), classes)
+        with_images = len(classes) - len(missing)
+        lines.append(f"- Balanced accuracy (mean recall over the {with_images} classes with {split} images, each "
+                     f"class counts the same): {_pct1(h['val_balanced_accuracy'])} %; macro-F1 over the same classes: "
+                     f"{_pct1(h['val_macro_f1'])} %"
+                     + (f"; top-5: {_pct1(h['val_top5'])} %." if h["val_top5"] is not None else "."))
+        if missing:
+            lines.append(f"- Classes without {split} images (not scored, not counted as 0): {', '.join(missing)}.")
+    else:
+        lines.append(f"- There are no {split} images, so there is no accuracy to report.")
+    if test is not None and m["count"]:
+        lines.append(f"- On the {m['count']} validation images (used to pick the epoch): top-1 {_pct1(m['val_top1'])} %, "
+                     f"balanced accuracy {_pct1(m['val_balanced_accuracy'])} %.")
+    lines.append(f"- Final evaluation in fp32, the precision of the exports and predictions (epochs above were "
+                 f"validated in {training_precision}).")
+    return lines
+
+
     """One line on layer-wise lr decay (model.layer_scales), with the scales it gives this model."""
     d, blocks = tr.layer_decay, len(getattr(tr.model, "blocks", []))
     if d == 1:
@@ -86,23 +127,32 @@ def write_report(tr, m, best, parity):
         f"- Seed {t['seed']}; early stopping patience {t['early_stopping_patience'] or 'off'}",
         f"- Full settings: `resolved-config.json`",
         "", "## Results", "",
-        "| epoch | train loss | train top-1 | val loss | val top-1 | val top-5 | img/s |", "|---|---|---|---|---|---|---|",
     ]
     for n in sorted(epochs):
         e = epochs[n]
         lines.append(f"| {n}{' ★' if n == best.get('epoch') else ''} | {e['train_loss']:.4f} | "
                      f"{_pct(e.get('train_top1'))} | "
+    top5 = m["val_top5"] is not None  # only with more than 5 classes
+    lines += ["| epoch | train loss | train top-1 | val loss | val top-1 | val balanced acc. |"
+              + (" val top-5 |" if top5 else "") + " img/s |",
+              "|---|---|---|---|---|---|" + ("---|" if top5 else "") + "---|"]
                      f"{'–' if e['val_loss'] is None else format(e['val_loss'], '.4f')} | {_pct(e['val_top1'])} | "
-                     f"{_pct(e['val_top5'])} | {e['img_per_s']:.0f} |")
-    lines += ["", f"Best: epoch {best.get('epoch')}, val top-1 {_pct(m['val_top1'])}, top-5 {_pct(m['val_top5'])} "
-              f"(`checkpoints/best.pt`{', EMA weights' if best.get('ema') else ''}).", "",
+                     f"{_pct(e.get('val_balanced_accuracy'))} | " + (f"{_pct(e['val_top5'])} | " if top5 else "")
+                     + f"{e['img_per_s']:.0f} |")
+    lines += ["", f"★ = the best epoch (`checkpoints/best.pt`{', EMA weights' if best.get('ema') else ''}).", ""]
+    lines += headline_lines(m, test, ds.classes, tr.selection, tr.selection_reason, best.get("epoch"), tr.precision)
+    lines += ["", "Per class on the validation images (recall and F1 are – for a class without validation images):", "",
               "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
     for r in per_class_report(m["confusion"], ds.classes):
-        lines.append(f"| {r['name']} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['support']} |")
-    lines += ["", "Confusion matrix and the most confidently wrong images: `eval/`.", "", "## Exports", ""]
+        lines.append(f"| {r['name']} | {_num(r['precision'])} | {_num(r['recall'])} | {_num(r['f1'])} | {r['support']} |")
+    lines += ["", "Confusion matrix, the numbers above and the most confidently wrong images: `eval/`.", "",
+              "## Exports", ""]
     if parity:
-        for fmt, diff in parity.items():
-            lines.append(f"- `{fmt}`: max |Δ| of probabilities vs eager = {'not checked' if diff is None else f'{diff:.2e}'}")
+        for fmt, p in parity.items():
+            lines.append(f"- `{fmt}`: " + ("not checked" if p is None else
+                         f"vs the trained model in fp32 on {p['images']} {p['inputs']} images: max |Δ logit| "
+                         f"{p['max_abs_logit_diff']:.1e}, max |Δ probability| {p['max_abs_prob_diff']:.1e}, same top-1 "
+                         f"class for {100 * p['top1_agreement']:.1f} % of them"))
         lines.append("- Labels and preprocessing: `export/labels.json`, `export/preprocessing.json`")
     else:
         lines.append("- none")

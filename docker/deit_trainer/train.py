@@ -4,7 +4,8 @@ Usage (inside the image; see docs/trainer-protocol.md):
     python -m deit_trainer train --config /run/config.json [--resume]
 Per step: uint8 batch from the decoded cache -> device -> crop/flip/RandAugment/normalise on the
 device -> autocast forward -> loss -> (scaled) backward -> fused AdamW -> EMA. Per epoch: eval,
-`last` checkpoint, `best` when val top-1 improves, early stopping. At the end: eval artifacts,
+`last` checkpoint, `best` when the selection metric improves (val top-1, or balanced accuracy when
+classes are imbalanced: evaluate.selection_metric), early stopping. At the end: eval artifacts,
 exports, report. A stop signal finishes the step, saves `last` and exits 0; `--resume` continues
 exactly, because every step's randomness is seeded from (seed, global step) and the data order
 from (seed, epoch).
@@ -20,7 +21,7 @@ from .augment import PRESETS, mix_batch, train_batch
 from .cache import StopRequested
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from .errors import TrainerError
-from .evaluate import evaluate, per_class_accuracy
+from .evaluate import SCORE_KEYS, evaluate, per_class_accuracy, selection_metric
 from .events import RateLimiter, log
 from .fsutil import write_json
 from .loader import BatchLoader
@@ -171,7 +172,9 @@ class Trainer:
         self.ema = ModelEma(self.model, ema_decay(steps * t["epochs"])) if t["ema"] else None
         self.pos = {"epoch": 1, "sample": 0, "global_step": 0, "loss_sum": 0.0, "loss_count": 0, "epoch_time": 0.0,
                     "correct": 0, "seen": 0}
-        self.best = {"top1": None, "epoch": None}
+        # The metric that picks best.pt and drives early stopping (evaluate.selection_metric); a resumed run keeps its own.
+        self.selection, self.selection_reason = selection_metric(ds.per_class(ds.train))
+        self.best = {"metric": self.selection, "score": None, "top1": None, "epoch": None}
         self.bad_epochs = 0
         if ckpt is not None:
             self._restore(ckpt)
@@ -180,6 +183,10 @@ class Trainer:
         eval_module = self.ema.module if self.ema else self.model
         self.eval_forward = torch.compile(eval_module) if self.use_compile else eval_module
         self._write_resolved_config()
+        if "score" not in self.best:  # checkpoints from before the selection metric: they chose by top-1
+            self.best.update(metric="top1", score=self.best["top1"])
+        if self.best["metric"] != self.selection:
+            self.selection, self.selection_reason = self.best["metric"], "kept from the start of this run"
         self._run_started(ckpt is not None)
 
     def _restore(self, ckpt):
@@ -231,7 +238,8 @@ class Trainer:
                     "layer_decay": self.layer_decay, "class_balance": t["class_balance"],
                     "seed": t["seed"], "fused_optimizer": self.fused,
                     "num_workers": resolve_workers(cfg["data"]["num_workers"])},
-            image=os.environ.get("DEIT_STUDIO_IMAGE"))
+            image=os.environ.get("DEIT_STUDIO_IMAGE"), selection_metric=self.selection,
+            selection_reason=self.selection_reason)
 
     # ---- bookkeeping ---------------------------------------------------------------------------
     def steps_per_epoch(self):
@@ -257,7 +265,7 @@ class Trainer:
         save_checkpoint(self.best_path, {
             "model_name": self.cfg["model"]["name"], "classes": self.data.dataset.classes,
             "img_size": self.cfg["model"]["img_size"], "model": module.state_dict(), "epoch": epoch, "val_top1": top1,
-            "ema": self.ema is not None})
+            "ema": self.ema is not None, "selection_metric": self.selection, "score": self.best["score"]})
         self.events.emit("checkpoint", kind="best", path=self.best_path, epoch=epoch, global_step=self.pos["global_step"])
 
     def _exit_now(self):
@@ -400,11 +408,13 @@ class Trainer:
             m = self.validate()
             if m is None:
                 return self._stopped()
-            score = m["val_top1"]
-            is_best = self.best["top1"] is None or (score is not None and score > self.best["top1"]) or score is None
+            score = m[SCORE_KEYS[self.selection]]
+            is_best = self.best["score"] is None or (score is not None and score > self.best["score"]) or score is None
             if is_best:
-                self.best = {"top1": score, "epoch": p["epoch"]}
+                self.best = {"metric": self.selection, "score": score, "top1": m["val_top1"], "epoch": p["epoch"]}
                 self.bad_epochs = 0
+                    val_balanced_accuracy=m["val_balanced_accuracy"], val_macro_f1=m["val_macro_f1"],
+                    selection_metric=self.selection,
             else:
                 self.bad_epochs += 1
             train_loss = p["loss_sum"] / max(1, p["loss_count"])
@@ -421,10 +431,11 @@ class Trainer:
             self.pos = {"epoch": finished_epoch + 1, "sample": 0, "global_step": p["global_step"], "loss_sum": 0.0,
                         "loss_count": 0, "epoch_time": 0.0, "correct": 0, "seen": 0}
             if is_best:
-                self.save_best(finished_epoch, score)
+                self.save_best(finished_epoch, m["val_top1"])
             self.save_last(epoch=finished_epoch)
             if early_stopped:
-                ev.warning("early_stopped", f"Val top-1 did not improve for {patience} epochs; stopping early.")
+                what = "Val top-1" if self.selection == "top1" else "Val balanced accuracy"
+                ev.warning("early_stopped", f"{what} did not improve for {patience} epochs; stopping early.")
                 break
         from .finish import finish_run
         finish_run(self, early_stopped)

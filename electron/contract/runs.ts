@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { call, event } from './define';
 import { GpuSample } from './environment';
 import { AugmentPreset, ClassBalance, DEFAULT_LAYER_DECAY, ModelId, Precision } from './run-config';
-import { SkippedFile, TrainerEvent, type TrainerEventOf } from './trainer-protocol';
+import { SelectionMetric, SkippedFile, TrainerEvent, type TrainerEventOf } from './trainer-protocol';
 
 /** A model the user can choose, as a plain card. */
 export const ModelCard = z.object({
@@ -182,14 +182,48 @@ export type RunDetail = z.infer<typeof RunDetail>;
 
 export const ClassMetrics = z.object({
   name: z.string(),
-  precision: z.number(),
-  recall: z.number(),
-  f1: z.number(),
+/** One class on the validation images; recall and F1 are null when the class has none (support 0). */
+  /** Null when no image was predicted as this class. */
+  precision: z.number().nullable(),
+  recall: z.number().nullable(),
+  f1: z.number().nullable(),
   support: z.number().int(),
 });
 
 /** Results of a finished run: from its eval/, export/ and report.md. */
 export const RunResults = z.object({
+/** The numbers of one evaluated split (final evaluation of the best model, fp32). */
+export const SplitScores = z.object({
+  split: z.enum(['validation', 'test']),
+  count: z.number().int(),
+  top1: z.number().nullable(),
+  /** 95 % Wilson score interval of top-1, [low, high]. */
+  top1Interval: z.tuple([z.number(), z.number()]).nullable(),
+  /** Null with 5 classes or fewer (the right class is then always among 5 guesses). */
+  top5: z.number().nullable(),
+  /** Mean recall over the classes that have images in this split. */
+  balancedAccuracy: z.number().nullable(),
+  /** Mean F1 over the classes that have images in this split. */
+  macroF1: z.number().nullable(),
+  /** Classes without images in this split: listed, not scored. */
+  classesWithoutImages: z.array(z.string()),
+});
+export type SplitScores = z.infer<typeof SplitScores>;
+
+/** An export compared with the eager fp32 model on the run's own validation images. */
+export const ParityCheck = z.object({
+  maxAbsLogitDiff: z.number().nullable(),
+  maxAbsProbDiff: z.number(),
+  top1Agreement: z.number().nullable(),
+  images: z.number().int().nullable(),
+  /** `validation` (the run's images) or `random` (a run without validation images). */
+  inputs: z.string().nullable(),
+});
+export type ParityCheck = z.infer<typeof ParityCheck>;
+
+/** Above this max |Δ probability| an export is flagged as not matching the trained model. */
+export const PARITY_WARN = 1e-4;
+
   folder: z.string(),
   valTop1: z.number().nullable(),
   valTop5: z.number().nullable(),
@@ -198,10 +232,29 @@ export const RunResults = z.object({
   misclassified: z.array(
     z.object({ path: z.string(), trueLabel: z.string(), predictedLabel: z.string(), confidence: z.number() }),
   ),
-  exports: z.array(z.object({ format: z.string(), path: z.string(), parityMaxAbsDiff: z.number().nullable() })),
+  exports: z.array(
+    z.object({
+      format: z.string(),
+      path: z.string(),
+      parityMaxAbsDiff: z.number().nullable(),
+      /** Null for files that are not a model, unchecked exports and runs from before parity on real images. */
+      parity: ParityCheck.nullable().default(null),
+    }),
+  ),
   reportMarkdown: z.string(),
 });
 export type RunResults = z.infer<typeof RunResults>;
+  /** The final validation numbers; null for runs from before they were written. */
+  validation: SplitScores.nullable().default(null),
+  /** The test split's numbers (evaluated once, at the end); null without a test split. */
+  test: SplitScores.nullable().default(null),
+  /** What picked the best epoch (on the validation images); null for older runs. */
+  selection: z
+    .object({ metric: SelectionMetric, reason: z.string().nullable(), bestEpoch: z.number().int().nullable() })
+    .nullable()
+    .default(null),
+  /** Precision of the final evaluation (`fp32`, as exports and predictions run); null for older runs. */
+  evalPrecision: z.string().nullable().default(null),
 
 /** One image of a folder classified with a run's model. */
 export const Prediction = z.object({

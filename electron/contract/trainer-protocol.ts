@@ -29,6 +29,10 @@ export const TrainerErrorKind = z.enum([
 ]);
 export type TrainerErrorKind = z.infer<typeof TrainerErrorKind>;
 
+/** What picks the best epoch: val top-1, or balanced accuracy when the classes are imbalanced. */
+export const SelectionMetric = z.enum(['top1', 'balanced_accuracy']);
+export type SelectionMetric = z.infer<typeof SelectionMetric>;
+
 export const SkippedFile = z.object({ path: z.string(), reason: z.string() });
 export type SkippedFile = z.infer<typeof SkippedFile>;
 
@@ -83,6 +87,9 @@ export const ProgressEvent = z.looseObject({
 export const FilesSkippedEvent = z.looseObject({
   ...base,
   type: z.literal('files_skipped'),
+  /** The val metric that picks best.pt and drives early stopping (absent in older runs: top-1). */
+  selection_metric: SelectionMetric.optional(),
+  selection_reason: z.string().optional(),
   files: z.array(SkippedFile),
 });
 
@@ -149,6 +156,11 @@ export const WarningEvent = z.looseObject({
   code: z.string(),
   message: z.string(),
 });
+  /** Mean recall over the classes with val images (absent in older runs). */
+  val_balanced_accuracy: nullableNum.optional(),
+  /** Mean F1 over the classes with val images (absent in older runs). */
+  val_macro_f1: nullableNum.optional(),
+  selection_metric: SelectionMetric.optional(),
 
 export const ErrorEvent = z.looseObject({
   ...base,
@@ -165,7 +177,12 @@ export const StoppedEvent = z.looseObject({
   resumable: z.boolean(),
   epoch: z.number().int(),
   global_step: z.number().int(),
+  /** Exports of a model, vs the eager fp32 model on the run's validation images: max |Δ probability| … */
   checkpoint: z.string().nullable(),
+  /** … max |Δ logit|, share with the same top-1 class, and how many images were compared. */
+  parity_max_abs_logit_diff: nullableNum.optional(),
+  parity_top1_agreement: nullableNum.optional(),
+  parity_images: z.number().int().nullable().optional(),
 });
 
 export const FinishedEvent = z.looseObject({

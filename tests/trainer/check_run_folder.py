@@ -30,12 +30,18 @@ def main():
     if not events or events[-1].get("type") != "finished":
         problems.append(f"last event is {events[-1].get('type') if events else 'none'}, not finished")
     parity = json.load(open(os.path.join(args.run_dir, "export", "parity.json")))
-    if any(v is None or v > 1e-4 for v in parity.values()):
+    if any(v is None or v["max_abs_prob_diff"] > 1e-4 for v in parity.values()):
         problems.append(f"export parity {parity}")
+    metrics = json.load(open(os.path.join(args.run_dir, "eval", "metrics.json")))
+    for key in ("val_top1_ci", "val_balanced_accuracy", "val_macro_f1", "classes_without_val", "selection_metric",
+                "headline", "precision"):
+        if key not in metrics:
+            problems.append(f"eval/metrics.json lacks {key}")
     if problems:
         print("run folder INCOMPLETE:\n  " + "\n  ".join(problems))
         return 1
-    print(f"run folder ok: {len(REQUIRED)} files, {len(events)} valid events, parity {parity}")
+    numbers = {fmt: v["max_abs_prob_diff"] for fmt, v in parity.items()}
+    print(f"run folder ok: {len(REQUIRED)} files, {len(events)} valid events, parity (max |Δ probability|) {numbers}")
     return 0
 
 

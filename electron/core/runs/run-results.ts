@@ -1,16 +1,46 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { AppError, ClassMetrics, type RunResults } from '../../contract';
+import { AppError, ClassMetrics, SelectionMetric, type RunResults, type SplitScores } from '../../contract';
 import { readJsonOrNull } from './atomic-file';
 import type { RunFolder } from './run-folder';
 
-// The trainer's result files (docs/run-folder.md); read tolerantly, entry by entry.
+// The trainer's result files (docs/run-folder.md); read tolerantly, entry by entry. Fields added
+// later are optional: run folders from older trainers load with them null.
+const nullableNum = z.number().nullable().optional();
+const Interval = z.tuple([z.number(), z.number()]).nullable().optional();
+const TestSection = z.looseObject({
+  count: z.number().int(),
+  top1: nullableNum,
+  top1_ci: Interval,
+  top5: nullableNum,
+  balanced_accuracy: nullableNum,
+  macro_f1: nullableNum,
+  classes_without_images: z.array(z.string()).optional(),
+});
 const EvalMetricsFile = z.looseObject({
-  val_top1: z.number().nullable().optional(),
-  val_top5: z.number().nullable().optional(),
+  val_top1: nullableNum,
+  val_top5: nullableNum,
   per_class: z.array(z.unknown()).optional(),
   confusion: z.looseObject({ labels: z.array(z.string()), matrix: z.array(z.array(z.number().int())) }).optional(),
+  val_count: z.number().int().optional(),
+  val_top1_ci: Interval,
+  val_balanced_accuracy: nullableNum,
+  val_macro_f1: nullableNum,
+  classes_without_val: z.array(z.string()).optional(),
+  selection_metric: SelectionMetric.optional(),
+  selection_reason: z.string().nullable().optional(),
+  best_epoch: z.number().int().nullable().optional(),
+  precision: z.string().optional(),
+  test: z.unknown().optional(),
+});
+type EvalMetricsFile = z.infer<typeof EvalMetricsFile>;
+const ParityEntry = z.looseObject({
+  max_abs_logit_diff: nullableNum,
+  max_abs_prob_diff: z.number(),
+  top1_agreement: nullableNum,
+  images: z.number().int().nullable().optional(),
+  inputs: z.string().nullable().optional(),
 });
 const Misclassified = z.looseObject({
   path: z.string(),
@@ -56,6 +86,48 @@ export async function readRunResults(folder: RunFolder): Promise<RunResults> {
     misclassified,
     exports: await readExports(folder),
     reportMarkdown: await fs.readFile(folder.file('report.md'), 'utf8').catch(() => ''),
+    validation: validationScores(metrics),
+    test: testScores(metrics.test),
+    selection: metrics.selection_metric
+      ? {
+          metric: metrics.selection_metric,
+          reason: metrics.selection_reason ?? null,
+          bestEpoch: metrics.best_epoch ?? null,
+        }
+      : null,
+    evalPrecision: metrics.precision ?? null,
+  };
+}
+
+/** The final validation numbers; null for a metrics.json from before they were written. */
+function validationScores(m: EvalMetricsFile): SplitScores | null {
+  if (m.val_count === undefined) return null;
+  return {
+    split: 'validation',
+    count: m.val_count,
+    top1: m.val_top1 ?? null,
+    top1Interval: m.val_top1_ci ?? null,
+    top5: m.val_top5 ?? null,
+    balancedAccuracy: m.val_balanced_accuracy ?? null,
+    macroF1: m.val_macro_f1 ?? null,
+    classesWithoutImages: m.classes_without_val ?? [],
+  };
+}
+
+/** The test section (null without a test split, or when it cannot be read). */
+function testScores(raw: unknown): SplitScores | null {
+  const parsed = TestSection.safeParse(raw);
+  if (!parsed.success) return null;
+  const t = parsed.data;
+  return {
+    split: 'test',
+    count: t.count,
+    top1: t.top1 ?? null,
+    top1Interval: t.top1_ci ?? null,
+    top5: t.top5 ?? null,
+    balancedAccuracy: t.balanced_accuracy ?? null,
+    macroF1: t.macro_f1 ?? null,
+    classesWithoutImages: t.classes_without_images ?? [],
   };
 }
 
@@ -68,11 +140,23 @@ async function readExports(folder: RunFolder): Promise<RunResults['exports']> {
     .sort()
     .map((name) => {
       const format = FORMATS[path.extname(name)] ?? (path.extname(name).slice(1) || 'file');
-      const diff = parity?.[format];
+      const entry = format === 'json' ? undefined : parity?.[format];
+      // Older trainers wrote one number per format (max |Δ probability| on random inputs).
+      const check = ParityEntry.safeParse(entry);
+      const numbers = check.success
+        ? {
+            maxAbsLogitDiff: check.data.max_abs_logit_diff ?? null,
+            maxAbsProbDiff: check.data.max_abs_prob_diff,
+            top1Agreement: check.data.top1_agreement ?? null,
+            images: check.data.images ?? null,
+            inputs: check.data.inputs ?? null,
+          }
+        : null;
       return {
         format,
         path: path.join(dir, name),
-        parityMaxAbsDiff: typeof diff === 'number' && format !== 'json' ? diff : null,
+        parityMaxAbsDiff: numbers ? numbers.maxAbsProbDiff : typeof entry === 'number' ? entry : null,
+        parity: numbers,
       };
     });
 }

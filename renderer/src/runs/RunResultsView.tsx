@@ -4,10 +4,11 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { ClassMetricsTable } from './results/ClassMetricsTable';
 import { ConfusionMatrix } from './results/ConfusionMatrix';
 import { ExportsPanel } from './results/ExportsPanel';
+import { HeadlineMetrics } from './results/HeadlineMetrics';
 import { MethodsReport } from './results/MethodsReport';
 import { MistakesGallery } from './results/MistakesGallery';
 import { TryModelPanel } from './results/TryModelPanel';
-import { folderName, formatCount, formatDateTime, formatPercent, modelLabel } from './run-labels';
+import { folderName, formatDateTime, modelLabel } from './run-labels';
 import { RunStatusBadge } from './RunStatusBadge';
 import './runs.css';
 
@@ -108,37 +109,9 @@ function ResultsOfRun({ runId }: { runId: string }) {
 }
 
 function ResultsBody({ runId, results }: { runId: string; results: RunResults }) {
-  const images = results.perClass.reduce((sum, c) => sum + c.support, 0);
-  const macroF1 = results.perClass.length
-    ? results.perClass.reduce((sum, c) => sum + c.f1, 0) / results.perClass.length
-    : null;
   return (
     <>
-      <section className="run-panel" aria-labelledby="run-final-title">
-        <h2 id="run-final-title">Final accuracy on the validation images</h2>
-        <dl className="run-final-metrics">
-          <div>
-            <dt>Top-1 accuracy</dt>
-            <dd>{formatPercent(results.valTop1)}</dd>
-            <dd className="run-muted">the model’s first guess is right</dd>
-          </div>
-          <div>
-            <dt>Top-5 accuracy</dt>
-            <dd>{formatPercent(results.valTop5)}</dd>
-            <dd className="run-muted">the right class is among its 5 best guesses</dd>
-          </div>
-          <div>
-            <dt>Average F1 over classes</dt>
-            <dd>{formatPercent(macroF1)}</dd>
-            <dd className="run-muted">every class counts the same</dd>
-          </div>
-          <div>
-            <dt>Validation images</dt>
-            <dd>{formatCount(images)}</dd>
-            <dd className="run-muted">in {results.perClass.length} classes, never trained on</dd>
-          </div>
-        </dl>
-      </section>
+      <HeadlineMetrics results={results} />
       <ClassMetricsTable rows={results.perClass} />
       <ConfusionMatrix confusion={results.confusion} />
       <MistakesGallery runId={runId} mistakes={results.misclassified} />

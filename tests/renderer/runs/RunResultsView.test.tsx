@@ -30,7 +30,7 @@ describe('RunResultsView', () => {
     render(<RunResultsView runId="run-1" />);
     expect(screen.getByText('Loading the results…')).toBeInTheDocument();
     expect(await screen.findByText('91.3 %')).toBeInTheDocument(); // top-1
-    expect(screen.getByText('99.5 %')).toBeInTheDocument(); // top-5
+    expect(screen.queryByText('Top-5 accuracy')).toBeNull(); // 3 classes: top-5 is always 100 %, not shown
     expect(screen.getByText('440')).toBeInTheDocument(); // validation images
     expect(await screen.findByRole('heading', { level: 1, name: 'Results: Cats vs dogs' })).toBeInTheDocument();
   });

@@ -13,20 +13,23 @@ const COLUMNS: { key: SortKey; label: string; numeric: boolean; hint: string }[]
   { key: 'support', label: 'Images', numeric: true, hint: 'validation images of this class' },
 ];
 
+/** Sort order of two cells; empty ones (a class without validation images) always last. */
+function compare(x: ClassRow[SortKey], y: ClassRow[SortKey], ascending: boolean): number {
+  if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+  const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+  return ascending ? order : -order;
+}
+
 /**
  * Precision, recall, F1 and support per class, sortable by any column (buttons in the headers, so
  * keyboard users sort too; aria-sort tells screen readers the order). Starts with the weakest F1.
+ * A class without validation images is marked and not scored (its recall and F1 are empty, not 0).
  */
 export function ClassMetricsTable({ rows }: { rows: RunResults['perClass'] }) {
   const [sort, setSort] = useState<{ key: SortKey; ascending: boolean }>({ key: 'f1', ascending: true });
   const sorted = useMemo(() => {
     const out = [...rows];
-    out.sort((a, b) => {
-      const x = a[sort.key];
-      const y = b[sort.key];
-      const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-      return sort.ascending ? order : -order;
-    });
+    out.sort((a, b) => compare(a[sort.key], b[sort.key], sort.ascending));
     return out;
   }, [rows, sort]);
 
@@ -39,7 +42,8 @@ export function ClassMetricsTable({ rows }: { rows: RunResults['perClass'] }) {
       <h2 id="run-classes-title">Per class</h2>
       <p className="run-muted">
         Precision: of the images predicted as a class, the share that were. Recall: of a class’s images, the share
-        found. F1 balances both. Weakest classes first; click a column to sort.
+        found. F1 balances both. Weakest classes first; click a column to sort. A class without validation images is not
+        scored.
       </p>
       <div className="run-table-scroll">
         <table className="run-table">
@@ -66,12 +70,14 @@ export function ClassMetricsTable({ rows }: { rows: RunResults['perClass'] }) {
           </thead>
           <tbody>
             {sorted.map((row) => (
-              <tr key={row.name}>
+              <tr key={row.name} className={row.support === 0 ? 'run-class-unscored' : undefined}>
                 <th scope="row">{row.name}</th>
                 <td className="run-num">{formatPercent(row.precision)}</td>
                 <td className="run-num">{formatPercent(row.recall)}</td>
                 <td className="run-num">{formatPercent(row.f1)}</td>
-                <td className="run-num">{formatCount(row.support)}</td>
+                <td className="run-num">
+                  {row.support === 0 ? '0 (no validation images: not scored)' : formatCount(row.support)}
+                </td>
               </tr>
             ))}
           </tbody>

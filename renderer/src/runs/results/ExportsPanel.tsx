@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { RunResults } from '../../../../electron/contract';
+import { PARITY_WARN, type RunResults } from '../../../../electron/contract';
 import { api, isDesktop } from '../../api/api';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useAsyncAction } from '../use-async-action';
@@ -59,7 +59,7 @@ export function ExportsPanel({ runId, results }: { runId: string; results: RunRe
                 <td>
                   <code className="run-path">{e.path}</code>
                 </td>
-                <td>{MODEL_FORMATS.has(e.format) ? parityText(e.parityMaxAbsDiff) : '— (not a model)'}</td>
+                <td>{MODEL_FORMATS.has(e.format) ? parityText(e) : '— (not a model)'}</td>
               </tr>
             ))}
           </tbody>
@@ -72,9 +72,20 @@ export function ExportsPanel({ runId, results }: { runId: string; results: RunRe
 /** Formats that hold the model (the others are its labels and preprocessing). */
 const MODEL_FORMATS = new Set(['onnx', 'torchscript']);
 
-/** The parity check in words: the largest difference in predicted probabilities vs the trained model. */
-function parityText(diff: number | null): string {
+/**
+ * The parity check in words: the export vs the trained model (eager, fp32) on the run's own validation
+ * images: largest difference in probabilities and in logits, and how often the first guess agrees.
+ * Flagged above PARITY_WARN in probability. Older runs recorded only the probability difference.
+ */
+function parityText(e: RunResults['exports'][number]): string {
+  const diff = e.parity?.maxAbsProbDiff ?? e.parityMaxAbsDiff;
   if (diff === null) return 'not checked';
-  const text = `largest difference ${diff.toExponential(1)}`;
-  return diff <= 1e-3 ? `✓ yes (${text})` : `⚠ differs (${text})`;
+  const p = e.parity;
+  let text = `largest difference in probability ${diff.toExponential(1)}`;
+  if (p?.maxAbsLogitDiff != null) text += `, in logits ${p.maxAbsLogitDiff.toExponential(1)}`;
+  if (p?.top1Agreement != null) text += `; same first guess for ${(p.top1Agreement * 100).toFixed(1)} %`;
+  if (p?.images != null) text += ` of ${p.images} ${p.inputs === 'random' ? 'random inputs' : 'validation images'}`;
+  return diff <= PARITY_WARN
+    ? `✓ yes (${text})`
+    : `⚠ differs by more than ${PARITY_WARN.toExponential(0)} in probability (${text}): check it before relying on it`;
 }
