@@ -63,8 +63,12 @@ SCHEMA = {
     },
     "train": {
         "epochs": F(["integer"], 10, "passes over the training images", minimum=1, maximum=1000),
-        "batch_size": F(["integer", "auto"], "auto", "images per step; auto = largest that fits (GPU) or 32 (CPU)",
+        "batch_size": F(["integer", "auto"], "auto", "images per step; auto = the largest multiple of 8 giving >= 30 steps "
+                        "per epoch, at least 16, at most what fits in memory (512 on a GPU, 32 on the CPU)",
                         minimum=1, maximum=4096),
+        "assume_gpu_memory_gb": F(["number", "null"], None, "decide the automatic batch size as on a GPU with this much "
+                                  "memory (benchmarks; estimated when there is no GPU); null = the real device",
+                                  exclusive_min=0),
         "lr": F(["number", "null"], None, "peak learning rate; null = 1e-4 x sqrt(batch/256) (1e-3 x sqrt(batch/256) with a frozen backbone)",
                 exclusive_min=0),
         "weight_decay": F(["number"], 0.05, "AdamW weight decay (never on pos_embed, cls token, norms, biases)", minimum=0),
@@ -149,10 +153,12 @@ def validate(raw):
         raise _bad("the file must hold one JSON object")
     if raw.get("version") != 1:
         raise _bad(f"version must be 1 (got {json.dumps(raw.get('version'))})")
-    unknown = sorted(set(raw) - set(SCHEMA) - {"version"})
+    unknown = sorted(set(raw) - set(SCHEMA) - {"version", "resolved"})
     if unknown:
         raise _bad(f"unknown key(s) {', '.join(unknown)}")
-    out = {"version": 1}
+    if not isinstance(raw.get("resolved", {}), dict):
+        raise _bad("resolved must be an object")
+    out = {"version": 1}  # `resolved` (what the trainer decided, in resolved-config.json) is read by people only
     for section, fields in SCHEMA.items():
         given = raw.get(section, {})
         if not isinstance(given, dict):
@@ -232,7 +238,9 @@ def json_schema():
             s["default"] = f.default
         return s
 
-    props = {"version": {"const": 1}}
+    props = {"version": {"const": 1},
+             "resolved": {"type": "object", "description": "written by the trainer in resolved-config.json: what it "
+                          "decided (batch size, its reason, steps per epoch, total steps); ignored when read"}}
     for section, fields in SCHEMA.items():
         props[section] = {
             "type": "object",

@@ -2,8 +2,11 @@
 
 Usage:
     loader = BatchLoader(cache.array, rows, labels, device)
-    for step, x_u8, y in loader.epoch(epoch=3, batch_size=256, start_sample=0, seed=0): ...
+    for step, x_u8, y, n_real in loader.epoch(epoch=3, batch_size=256, start_sample=0, seed=0): ...
     for x_u8, y, n_real in loader.sequential(batch_size=256): ...   # eval: last batch padded
+Every training image is used in every epoch, in batches of one static shape (torch.compile): the short
+last batch is filled up with the first images of the next epoch's order (those are trained on twice in
+a row, and counted only in their own epoch: n_real is how many of a batch's images belong to this epoch).
 No worker processes and no shared memory (Docker's 64 MB /dev/shm is enough): torch.index_select
 over the memory-mapped cache runs outside the GIL into pinned memory, then a non-blocking copy.
 The epoch's order is a pure function of (seed, epoch), so a resumed run sees the same batches.
@@ -35,7 +38,7 @@ class BatchLoader:
         return len(self.rows)
 
     def steps_per_epoch(self, batch_size):
-        return len(self.rows) // batch_size  # drop_last: every step has the same shape
+        return -(-len(self.rows) // batch_size)  # the last batch is filled up: no image left out
 
     def _gather(self, idx):
         out = torch.empty((len(idx), self.source.shape[1]), dtype=torch.uint8, pin_memory=self.pin)
@@ -78,13 +81,23 @@ class BatchLoader:
                 except queue.Empty:
                     pass
 
+    def epoch_batches(self, epoch, batch_size, seed):
+        """The epoch's batches of row indices, all of batch_size: a pure function of (seed, epoch)."""
+        n = len(self.rows)
+        order = epoch_order(n, seed, epoch)
+        fill = self.steps_per_epoch(batch_size) * batch_size - n
+        if fill:
+            order = torch.cat([order, epoch_order(n, seed, epoch + 1)[:fill]])
+        return list(order.split(batch_size))
+
     def epoch(self, epoch, batch_size, start_sample, seed):
-        """Yields (step index from 0, x_u8 [B,S,S,3] on device, y) from sample `start_sample` on."""
-        order = epoch_order(len(self.rows), seed, epoch)
-        first = start_sample // batch_size
-        batches = [order[i * batch_size:(i + 1) * batch_size] for i in range(first, self.steps_per_epoch(batch_size))]
+        """Yields (step index from 0, x_u8 [B,S,S,3] on device, y, n_real) from sample `start_sample` on;
+        n_real counts the batch's images that belong to this epoch (less than B only in the last batch)."""
+        first, n = start_sample // batch_size, len(self.rows)
+        batches = self.epoch_batches(epoch, batch_size, seed)[first:]
         for k, (x, y) in enumerate(self._prefetch(batches)):
-            yield (first + k, *self._to_device(x, y))
+            step = first + k
+            yield (step, *self._to_device(x, y), min(batch_size, n - step * batch_size))
 
     def sequential(self, batch_size):
         """Yields (x_u8, y, n_real) in order; the last batch is padded to batch_size (static shapes)."""

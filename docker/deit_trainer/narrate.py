@@ -102,6 +102,8 @@ class Narrator:
                 f"skipped.json.")
 
     def _batch_size(self, e):
+        if e.get("why"):  # newer trainers say why in one sentence
+            return e["why"]
         if e["reason"] == "out_of_memory":
             return f"Batch size lowered from {e['previous']} to {e['batch_size']} so that it fits in GPU memory."
         return f"Batch size {e['batch_size']} chosen automatically."

@@ -28,7 +28,6 @@ def _pct(x):
     return "–" if x is None else f"{100 * x:.2f} %"
 
 
-def _layer_decay_line(tr):
 def _pct1(x):
     return "–" if x is None else f"{100 * x:.1f}"
 
@@ -70,6 +69,7 @@ def headline_lines(m, test, classes, selection, reason, best_epoch, training_pre
     return lines
 
 
+def _layer_decay_line(tr):
     """One line on layer-wise lr decay (model.layer_scales), with the scales it gives this model."""
     d, blocks = tr.layer_decay, len(getattr(tr.model, "blocks", []))
     if d == 1:
@@ -80,7 +80,7 @@ def headline_lines(m, test, classes, selection, reason, best_epoch, training_pre
             f"lr × {d ** (blocks + 1):.3g}")
 
 
-def write_report(tr, m, best, parity):
+def write_report(tr, m, best, parity, test=None):
     run_dir, cfg, ds = tr.run_dir, tr.cfg, tr.data.dataset
     events = _events(run_dir)
     starts = [e for e in events if e.get("type") == "run_started"]
@@ -117,7 +117,9 @@ def write_report(tr, m, best, parity):
         + f", drop path {cfg['model']['drop_path']}",
         f"- {t['epochs']} epochs, batch size {tr.batch_size}, AdamW (lr {tr.lr:.3g}, weight decay {t['weight_decay']}, "
         f"none on position embedding / class token / norms / biases{', fused' if tr.fused else ''})",
-        f"- Warmup {tr.schedule.warmup:.2f} epochs then cosine to {tr.schedule.min_lr:.3g}; label smoothing "
+        f"- {tr.steps_per_epoch()} optimizer steps per epoch (every training image in every epoch), "
+        f"{tr.pos['global_step']} in all. {tr.batch_choice['why']}",
+        f"- Warmup {tr.schedule.warmup:.2f} epochs ({round(tr.schedule.warmup * tr.steps_per_epoch())} steps) then cosine to {tr.schedule.min_lr:.3g}; label smoothing "
         f"{t['label_smoothing']}; augmentation `{t['augment']}`"
         + (" (RandAugment as timm's rand-m9-mstd0.5-inc1)" if t["augment"] != "light" else "") + "; "
         + (f"EMA decay {recipe.get('ema_decay'):.5f}" if t["ema"] and recipe.get("ema_decay") else "no EMA"),
@@ -128,14 +130,14 @@ def write_report(tr, m, best, parity):
         f"- Full settings: `resolved-config.json`",
         "", "## Results", "",
     ]
-    for n in sorted(epochs):
-        e = epochs[n]
-        lines.append(f"| {n}{' ★' if n == best.get('epoch') else ''} | {e['train_loss']:.4f} | "
-                     f"{_pct(e.get('train_top1'))} | "
     top5 = m["val_top5"] is not None  # only with more than 5 classes
     lines += ["| epoch | train loss | train top-1 | val loss | val top-1 | val balanced acc. |"
               + (" val top-5 |" if top5 else "") + " img/s |",
               "|---|---|---|---|---|---|" + ("---|" if top5 else "") + "---|"]
+    for n in sorted(epochs):
+        e = epochs[n]
+        lines.append(f"| {n}{' ★' if n == best.get('epoch') else ''} | {e['train_loss']:.4f} | "
+                     f"{_pct(e.get('train_top1'))} | "
                      f"{'–' if e['val_loss'] is None else format(e['val_loss'], '.4f')} | {_pct(e['val_top1'])} | "
                      f"{_pct(e.get('val_balanced_accuracy'))} | " + (f"{_pct(e['val_top5'])} | " if top5 else "")
                      + f"{e['img_per_s']:.0f} |")

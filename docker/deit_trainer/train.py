@@ -18,6 +18,7 @@ import time
 import torch
 
 from .augment import PRESETS, mix_batch, train_batch
+from .batching import auto_batch, fixed_batch
 from .cache import StopRequested
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from .errors import TrainerError
@@ -31,9 +32,6 @@ from .prepare import prepare_data, resolve_workers
 from .recipe import ModelEma, Schedule, default_lr, ema_decay
 from .runtime import autocast, device_facts, resolve_compile, resolve_device, resolve_precision, speed_flags, versions
 
-CPU_BATCH_SIZE = 32          # batch_size auto on CPU
-AUTO_BATCH_CANDIDATES = (512, 256, 128, 64, 32, 16, 8, 4, 2, 1)  # tried largest first on a GPU
-AUTO_BATCH_HEADROOM = 0.85   # use at most this share of GPU memory when picking a batch size
 ETA_AFTER_STEPS = 3          # no ETA before this many steps (compile, warm-up)
 
 
@@ -74,33 +72,6 @@ class Faults:
 
 def step_seed(seed, global_step):
     return (seed * 1_000_003 + global_step * 7_919 + 17) % (2 ** 62)
-
-
-def auto_batch_size(model, img_size, n_classes, device, precision, n_train):
-    """Largest candidate batch whose forward+backward (+ AdamW state) fits in GPU memory."""
-    if device.type != "cuda":
-        return min(CPU_BATCH_SIZE, n_train)
-    total = torch.cuda.get_device_properties(device).total_memory
-    adam_bytes = 2 * sum(p.numel() * 4 for p in model.parameters() if p.requires_grad)
-    for bs in AUTO_BATCH_CANDIDATES:
-        if bs > n_train:
-            continue
-        try:
-            torch.cuda.empty_cache()
-            torch.cuda.reset_peak_memory_stats(device)
-            x = torch.randn(bs, 3, img_size, img_size, device=device)
-            with autocast(device, precision):
-                loss = model(x).float().logsumexp(1).mean()
-            loss.backward()
-            peak = torch.cuda.max_memory_allocated(device) + adam_bytes
-            del x, loss
-            model.zero_grad(set_to_none=True)
-            if peak < AUTO_BATCH_HEADROOM * total:
-                return bs
-        except torch.OutOfMemoryError:
-            model.zero_grad(set_to_none=True)
-        torch.cuda.empty_cache()
-    return 1
 
 
 class Trainer:
@@ -146,18 +117,24 @@ class Trainer:
         self.val_loader = BatchLoader(self.data.cache.array, self.data.val_rows, self.data.val_labels, self.device)
 
         n_train = len(self.train_loader)
-        if ckpt is not None:
+        if ckpt is not None:  # older checkpoints lack the choice's record
             self.batch_size = ckpt["batch_size"]
-        elif t["batch_size"] == "auto":
-            self.batch_size = auto_batch_size(self.model, cfg["model"]["img_size"], len(ds.classes), self.device,
-                                              self.precision, n_train)
+            self.batch_choice = ckpt.get("batch_choice") or {
+                "reason": "auto" if t["batch_size"] == "auto" else "config", "limit": None,
+                "why": f"Batch size {self.batch_size}: kept from the start of this run."}
         else:
-            self.batch_size = t["batch_size"]
-            if self.batch_size > n_train:
-                ev.warning("batch_size_capped", f"The batch size {self.batch_size} is larger than the {n_train} training "
-                           f"images; using {n_train}.")
-                self.batch_size = n_train
-        ev.emit("batch_size", batch_size=self.batch_size, previous=None, reason="auto")
+            if t["batch_size"] == "auto":  # the steps-per-epoch rule, then memory (batching.py)
+                choice = auto_batch(self.model, cfg["model"]["img_size"], self.device, self.precision, n_train,
+                                    t["assume_gpu_memory_gb"])
+            else:
+                choice = fixed_batch(n_train, t["batch_size"])
+                if choice.batch_size < t["batch_size"]:
+                    ev.warning("batch_size_capped", f"The batch size {t['batch_size']} is larger than the {n_train} "
+                               f"training images; using {n_train}.")
+            self.batch_size = choice.batch_size
+            self.batch_choice = {"reason": "auto" if t["batch_size"] == "auto" else "config", "limit": choice.limit,
+                                 "why": choice.why}
+        ev.emit("batch_size", batch_size=self.batch_size, previous=None, **self.batch_choice)
 
         self.lr = t["lr"] or default_lr(self.batch_size, cfg["model"]["freeze_backbone"])
         self.schedule = Schedule(self.lr, t["epochs"], t["warmup_epochs"])
@@ -183,10 +160,6 @@ class Trainer:
         eval_module = self.ema.module if self.ema else self.model
         self.eval_forward = torch.compile(eval_module) if self.use_compile else eval_module
         self._write_resolved_config()
-        if "score" not in self.best:  # checkpoints from before the selection metric: they chose by top-1
-            self.best.update(metric="top1", score=self.best["top1"])
-        if self.best["metric"] != self.selection:
-            self.selection, self.selection_reason = self.best["metric"], "kept from the start of this run"
         self._run_started(ckpt is not None)
 
     def _restore(self, ckpt):
@@ -206,12 +179,18 @@ class Trainer:
         # Checkpoints from before training accuracy was counted lack its sums: they start at 0.
         self.pos = {"correct": 0, "seen": 0, **ckpt["position"]}
         self.best, self.bad_epochs = dict(ckpt["best"]), ckpt["bad_epochs"]
+        if "score" not in self.best:  # checkpoints from before the selection metric: they chose by top-1
+            self.best.update(metric="top1", score=self.best["top1"])
+        if self.best["metric"] != self.selection:
+            self.selection, self.selection_reason = self.best["metric"], "kept from the start of this run"
 
     def _write_resolved_config(self):
         cfg = self.cfg
         resolved = dict(cfg, data=dict(cfg["data"], num_workers=resolve_workers(cfg["data"]["num_workers"])),
                         train=dict(cfg["train"], batch_size=self.batch_size, lr=self.lr, precision=self.precision,
-                                   compile=self.use_compile, device=self.device.type))
+                                   compile=self.use_compile, device=self.device.type),
+                        resolved=dict(self.batch_choice, batch_size=self.batch_size,
+                                      steps_per_epoch=self.steps_per_epoch(), total_steps=self.total_steps()))
         write_json(os.path.join(self.run_dir, "resolved-config.json"), resolved)
 
     def _run_started(self, resumed):
@@ -221,7 +200,8 @@ class Trainer:
         self.events.emit(
             "run_started", run_id=os.path.basename(os.path.abspath(self.run_dir)), resumed=resumed,
             start_epoch=self.pos["epoch"], epochs=t["epochs"], steps_per_epoch=steps, total_steps=self.total_steps(),
-            batch_size=self.batch_size, model=cfg["model"]["name"], img_size=cfg["model"]["img_size"],
+            batch_size=self.batch_size, batch=self.batch_choice, model=cfg["model"]["name"],
+            img_size=cfg["model"]["img_size"],
             precision=self.precision, compile=self.use_compile,
             versions={"python": v["python"], "torch": v["torch"], "timm": v["timm"], "cuda": v["cuda"],
                       "torchvision": v["torchvision"]},
@@ -256,7 +236,8 @@ class Trainer:
             "img_size": self.cfg["model"]["img_size"], "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(), "scaler": self.scaler.state_dict() if self.scaler else None,
             "ema": self.ema.state_dict() if self.ema else None, "rng": rng_state(self.device),
-            "position": self.pos, "best": self.best, "bad_epochs": self.bad_epochs, "batch_size": self.batch_size})
+            "position": self.pos, "best": self.best, "bad_epochs": self.bad_epochs, "batch_size": self.batch_size,
+            "batch_choice": self.batch_choice})
         self.events.emit("checkpoint", kind="last", path=self.last_path, epoch=epoch or self.pos["epoch"],
                          global_step=self.pos["global_step"])
 
@@ -276,7 +257,7 @@ class Trainer:
         os._exit(0)
 
     # ---- one step ------------------------------------------------------------------------------
-    def train_step(self, x_u8, y, progress):
+    def train_step(self, x_u8, y, progress, n_real):
         t, g = self.cfg["train"], self.pos["global_step"]
         seed = step_seed(t["seed"], g)
         torch.manual_seed(seed)            # dropout / drop path
@@ -303,7 +284,8 @@ class Trainer:
             self.optimizer.step()
         if self.ema is not None:
             self.ema.update(self.model)
-        correct = (logits.detach().argmax(1) == y).sum()  # stays on the device: no sync here
+        # on the device (no sync here); images filled in from the next epoch count there, not here
+        correct = (logits.detach()[:n_real].argmax(1) == y[:n_real]).sum()
         return loss.detach(), correct, lr
 
     def _compile_fallback(self, error):
@@ -326,7 +308,9 @@ class Trainer:
         previous, self.batch_size = self.batch_size, self.batch_size // 2
         self.events.warning("out_of_memory", f"The GPU ran out of memory at batch size {previous}; "
                             f"retrying the step with batch size {self.batch_size}.")
-        self.events.emit("batch_size", batch_size=self.batch_size, previous=previous, reason="out_of_memory")
+        self.batch_choice = {"reason": "out_of_memory", "limit": "memory",
+                             "why": f"Batch size {self.batch_size}: lowered from {previous} after the GPU ran out of memory."}
+        self.events.emit("batch_size", batch_size=self.batch_size, previous=previous, **self.batch_choice)
         self._write_resolved_config()
 
     # ---- one epoch -----------------------------------------------------------------------------
@@ -338,24 +322,24 @@ class Trainer:
         while True:
             spe, bs = self.steps_per_epoch(), self.batch_size
             try:
-                for step, x_u8, y in self.train_loader.epoch(p["epoch"], bs, p["sample"], t["seed"]):
+                for step, x_u8, y, n_real in self.train_loader.epoch(p["epoch"], bs, p["sample"], t["seed"]):
                     if self.stop():
                         return False
                     started = time.monotonic()
                     try:
-                        loss, correct, lr = self.train_step(x_u8, y, p["epoch"] - 1 + step / spe)
+                        loss, correct, lr = self.train_step(x_u8, y, p["epoch"] - 1 + step / spe, n_real)
                     except torch.OutOfMemoryError:
                         raise
                     except Exception as e:
                         if not self.use_compile or p["global_step"] > self.first_step:
                             raise
                         self._compile_fallback(e)
-                        loss, correct, lr = self.train_step(x_u8, y, p["epoch"] - 1 + step / spe)
+                        loss, correct, lr = self.train_step(x_u8, y, p["epoch"] - 1 + step / spe, n_real)
                     p["global_step"] += 1
                     if self.use_compile and p["global_step"] == self.first_step + 1:
                         ev.progress("compile", 1, 1, f"Compiled and ran the first step in {time.monotonic() - started:.1f} s")
                     p["sample"] = (step + 1) * bs
-                    window_loss, window_steps, window_images = window_loss + loss, window_steps + 1, window_images + bs
+                    window_loss, window_steps, window_images = window_loss + loss, window_steps + 1, window_images + n_real
                     window_correct = window_correct + correct
                     last_of_epoch = step + 1 == spe
                     if self.faults.stop_at == p["global_step"]:
@@ -413,18 +397,17 @@ class Trainer:
             if is_best:
                 self.best = {"metric": self.selection, "score": score, "top1": m["val_top1"], "epoch": p["epoch"]}
                 self.bad_epochs = 0
-                    val_balanced_accuracy=m["val_balanced_accuracy"], val_macro_f1=m["val_macro_f1"],
-                    selection_metric=self.selection,
             else:
                 self.bad_epochs += 1
             train_loss = p["loss_sum"] / max(1, p["loss_count"])
-            images = p["loss_count"] * self.batch_size
             train_top1 = p["correct"] / p["seen"] if p["seen"] else None
             ev.emit("epoch", epoch=p["epoch"], epochs=t["epochs"], train_loss=round(train_loss, 6),
                     train_top1=train_top1, val_loss=m["val_loss"], val_top1=m["val_top1"], val_top5=m["val_top5"],
                     per_class_acc=per_class_accuracy(m["confusion"], classes),
+                    val_balanced_accuracy=m["val_balanced_accuracy"], val_macro_f1=m["val_macro_f1"],
+                    selection_metric=self.selection,
                     lr=self.schedule.lr_at(p["epoch"]), duration_s=round(p["epoch_time"], 3),
-                    img_per_s=round(images / max(p["epoch_time"], 1e-9), 2), is_best=is_best, ema=self.ema is not None)
+                    img_per_s=round(p["seen"] / max(p["epoch_time"], 1e-9), 2), is_best=is_best, ema=self.ema is not None)
             finished_epoch = p["epoch"]
             patience = t["early_stopping_patience"]
             early_stopped = patience is not None and self.bad_epochs >= patience and finished_epoch < t["epochs"]

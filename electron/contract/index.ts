@@ -69,4 +69,5 @@ export * from './runs';
 export * from './downloads';
 export * from './run-config';
 export * from './trainer-protocol';
+export * from './batch-rule';
 export * from './downsample';

@@ -27,6 +27,8 @@ export const DEFAULT_LAYER_DECAY = 0.75;
 
 export const TrainerConfig = z.strictObject({
   version: z.literal(1),
+  /** Only in resolved-config.json: what the trainer decided (batch size, why, steps); ignored when read. */
+  resolved: z.record(z.string(), z.unknown()).optional(),
   data: z.strictObject({
     root: z.string().default('/data'),
     val_ratio: z.number().gt(0).lt(1).default(0.2),
@@ -46,6 +48,8 @@ export const TrainerConfig = z.strictObject({
   train: z.strictObject({
     epochs: z.number().int().min(1).max(1000).default(10),
     batch_size: z.union([z.literal('auto'), z.number().int().min(1).max(4096)]).default('auto'),
+    /** Decide the automatic batch size as on a GPU with this much memory (benchmarks); null = the real device. */
+    assume_gpu_memory_gb: z.number().positive().nullable().default(null),
     lr: z.number().positive().nullable().default(null),
     weight_decay: z.number().min(0).default(0.05),
     warmup_epochs: z.number().min(0).default(1),

@@ -33,6 +33,19 @@ export type TrainerErrorKind = z.infer<typeof TrainerErrorKind>;
 export const SelectionMetric = z.enum(['top1', 'balanced_accuracy']);
 export type SelectionMetric = z.infer<typeof SelectionMetric>;
 
+/** Why the batch size is what it is: set in the settings, chosen automatically, or lowered after running out of memory. */
+export const BatchReason = z.enum(['auto', 'config', 'out_of_memory']);
+/** What decided an automatic batch size (docker/deit_trainer/batching.py; electron/contract/batch-rule.ts). */
+export const BatchLimit = z.enum(['dataset', 'min_batch', 'steps', 'memory', 'max', 'cpu', 'config']);
+export type BatchLimit = z.infer<typeof BatchLimit>;
+/** The batch size's record in `run_started` (absent in older runs). */
+export const BatchChoiceRecord = z.looseObject({
+  reason: BatchReason,
+  limit: BatchLimit.nullable(),
+  /** One plain sentence, e.g. "Batch size 32: the largest batch that still gives at least 30 steps per epoch …". */
+  why: z.string(),
+});
+
 export const SkippedFile = z.object({ path: z.string(), reason: z.string() });
 export type SkippedFile = z.infer<typeof SkippedFile>;
 
@@ -46,6 +59,7 @@ export const RunStartedEvent = z.looseObject({
   steps_per_epoch: z.number().int(),
   total_steps: z.number().int(),
   batch_size: z.number().int(),
+  batch: BatchChoiceRecord.optional(),
   model: z.string(),
   img_size: z.number().int(),
   precision: z.enum(['bf16', 'fp16', 'fp32']),
@@ -98,7 +112,10 @@ export const BatchSizeEvent = z.looseObject({
   type: z.literal('batch_size'),
   batch_size: z.number().int().positive(),
   previous: z.number().int().nullable(),
-  reason: z.enum(['auto', 'out_of_memory']),
+  reason: BatchReason,
+  /** Absent in older runs. */
+  limit: BatchLimit.nullable().optional(),
+  why: z.string().optional(),
 });
 
 export const StepEvent = z.looseObject({

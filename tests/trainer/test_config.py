@@ -29,6 +29,8 @@ def test_defaults_are_filled_and_valid_against_the_schema():
     ({**MINIMAL, "train": {"compile": "yes"}}, "train.compile"),
     ({**MINIMAL, "output": {"export": ["tflite"]}}, "may only contain"),
     ({"model": {"name": "deit_small_patch16_224"}}, "version must be 1"),
+    ({**MINIMAL, "resolved": [1]}, "resolved must be an object"),
+    ({**MINIMAL, "train": {"assume_gpu_memory_gb": 0}}, "train.assume_gpu_memory_gb must be greater than 0"),
 ])
 def test_bad_configs_are_rejected_with_a_plain_message(bad, words):
     with pytest.raises(TrainerError) as e:

@@ -6,6 +6,7 @@ import os
 import torch
 from conftest import (MODEL, assert_valid_stream, of_type, read_events, run_cli, save_fixture, write_config)
 from deit_trainer.checkpoint import load_checkpoint
+from deit_trainer.config import validate
 
 RUN_FOLDER = ["config.json", "resolved-config.json", "metrics.jsonl", "train.log", "split.json", "skipped.json",
               "checkpoints/last.pt", "checkpoints/best.pt", "eval/metrics.json", "eval/misclassified.json",
@@ -65,6 +66,13 @@ def test_a_messy_learnable_dataset_trains_and_leaves_a_complete_run_folder(messy
         assert (data / wrong["path"]).exists() and wrong["true"] != wrong["predicted"]
     resolved = json.loads((run / "resolved-config.json").read_text())
     assert resolved["train"]["batch_size"] == 16 and resolved["train"]["precision"] == "fp32"
+    started = of_type(events, "run_started")[0]
+    spe = -(-started["dataset"]["train_count"] // 16)  # every training image, every epoch
+    assert started["steps_per_epoch"] == spe and started["total_steps"] == 4 * spe == steps[-1]["global_step"]
+    assert resolved["resolved"] == {"reason": "config", "limit": "config", "why": "Batch size 16: set in the settings.",
+                                    "batch_size": 16, "steps_per_epoch": spe, "total_steps": 4 * spe}
+    assert validate(resolved)["train"] == resolved["train"]  # still a valid config file
+    assert f"{spe} optimizer steps per epoch" in (run / "report.md").read_text()
     split = json.loads((run / "split.json").read_text())
     assert split["seed"] == 0 and split["layout"] == "class-folders" and split["train"]
     assert "## Recipe" in (run / "report.md").read_text()
@@ -115,10 +123,10 @@ def test_resume_after_a_stop_gives_the_same_metrics_as_an_uninterrupted_run(lear
     assert run_cli("train", "--config", write_config(ref, learnable, weights_dir, cache_dir, **settings))[0] == 0
     stopped = tmp_path / "run"
     cfg = write_config(stopped, learnable, weights_dir, cache_dir, **settings)
-    monkeypatch.setenv("DEIT_TRAINER_FAULT", "stop_at_step:3")  # mid epoch 2 (2 steps per epoch at 36/16)
+    monkeypatch.setenv("DEIT_TRAINER_FAULT", "stop_at_step:5")  # mid epoch 2 (3 steps per epoch: 39 images / 16)
     assert run_cli("train", "--config", cfg)[0] == 0
     first = read_events(stopped)
-    assert first[-1]["type"] == "stopped" and first[-1]["resumable"] and first[-1]["global_step"] == 3
+    assert first[-1]["type"] == "stopped" and first[-1]["resumable"] and first[-1]["global_step"] == 5
     monkeypatch.delenv("DEIT_TRAINER_FAULT")
     assert run_cli("train", "--config", cfg, "--resume")[0] == 0
     events = read_events(stopped)
@@ -133,17 +141,29 @@ def test_resume_after_a_stop_gives_the_same_metrics_as_an_uninterrupted_run(lear
     save_fixture("stopped-resumed.jsonl", events, tmp_path)
 
 
-def test_out_of_memory_mid_run_halves_the_batch_and_goes_on(learnable, tmp_path, weights_dir, cache_dir, monkeypatch):
+def test_out_of_memory_mid_run_halves_the_batch_and_goes_on(learnable, tmp_path, weights_dir, cache_dir, monkeypatch,
+                                                             event_validator):
     run = tmp_path / "run"
     monkeypatch.setenv("DEIT_TRAINER_FAULT", "oom_at_step:2")
     code, _ = run_cli("train", "--config", write_config(run, learnable, weights_dir, cache_dir,
-                                                        train={"epochs": 2}))
+                                                        train={"epochs": 2, "batch_size": "auto"}))
     events = read_events(run)
     sizes = of_type(events, "batch_size")
     assert code == 0 and events[-1]["type"] == "finished"
-    assert [(s["batch_size"], s["reason"]) for s in sizes] == [(16, "auto"), (8, "out_of_memory")]
-    assert of_type(events, "step")[-1]["steps_per_epoch"] == 36 // 8
-    assert json.loads((run / "resolved-config.json").read_text())["train"]["batch_size"] == 8
+    assert_valid_stream(events, event_validator)
+    started = of_type(events, "run_started")[0]
+    n = started["dataset"]["train_count"]  # 39: 13 of each class's 16
+    # auto on a few dozen training images: 16, the smallest automatic batch (batching.py), then halved
+    assert [(s["batch_size"], s["reason"], s["limit"]) for s in sizes] == [(16, "auto", "min_batch"),
+                                                                            (8, "out_of_memory", "memory")]
+    assert started["batch"]["why"] == sizes[0]["why"] and started["steps_per_epoch"] == -(-n // 16)
+    assert of_type(events, "step")[-1]["steps_per_epoch"] == -(-n // 8)  # no image left out
+    # epoch img/s counts the images seen: each epoch's n, whatever the batch size (epoch 1: 16, then 8s)
+    for e in of_type(events, "epoch"):
+        assert abs(e["img_per_s"] * e["duration_s"] - n) <= 0.01 * n, (e, n)
+    resolved = json.loads((run / "resolved-config.json").read_text())
+    assert resolved["train"]["batch_size"] == 8
+    assert resolved["resolved"]["reason"] == "out_of_memory" and resolved["resolved"]["steps_per_epoch"] == -(-n // 8)
     save_fixture("oom-stepdown.jsonl", events, tmp_path)
 
 

@@ -59,7 +59,10 @@ describe('Review and start', () => {
     expect(within(dataset).getByRole('link', { name: 'Change dataset' })).toHaveAttribute('href', '#/new/dataset');
     const settings = screen.getByRole('region', { name: 'Settings' });
     expect(await within(settings).findByText(/DeiT-S \(DeiT, 22\.1 M parameters\)/)).toBeInTheDocument();
-    expect(settings).toHaveTextContent('auto (largest that fits)');
+    // the trainer's batch rule on the 219 training images: 16 (its floor), 14 steps per epoch
+    expect(settings).toHaveTextContent(
+      'auto: up to 16, fewer if GPU memory is smaller; the smallest automatic batch (219 training images) — 14 steps per epoch, 140 in all at 16',
+    );
     expect(settings).toHaveTextContent('Precision: bf16');
     expect(await screen.findByText('about 12 min 34 s')).toBeInTheDocument();
   });
@@ -144,6 +147,10 @@ describe('Review and start', () => {
     });
     expect(screen.getByRole('region', { name: 'Machine' })).toHaveTextContent('CPU mode (slow)');
     await waitFor(() => expect(start()).not.toHaveAttribute('aria-disabled'));
+    // 216 training images: the rule's choice is exact on the CPU (no memory probe there)
+    expect(screen.getByRole('region', { name: 'Settings' })).toHaveTextContent(
+      'auto: 16, the smallest automatic batch (216 training images) — 14 steps per epoch, 140 in all',
+    );
     await user.click(start());
     await waitFor(() => expect(api.inputsOf('runs.create')[0]?.settings.device).toBe('cpu'));
   });

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { DatasetScan, ModelCard, RunSettings } from '../../../../electron/contract';
+import { describeBatch, type DatasetScan, type ModelCard, type RunSettings } from '../../../../electron/contract';
 import { changedAdvancedCount } from '../settings/AdvancedPanel';
 import { DEFAULT_DRAFT, type SettingsDraft } from '../settings/settings-draft';
 import { formatCount, formatPercent, plural } from '../wizard-format';
@@ -51,6 +51,14 @@ export function ReviewSummary({
 }) {
   const { machine, draft } = state;
   const changed = changedAdvancedCount(draft);
+  // What the trainer's batch rule will choose for these training images (GPU memory is only known at the start).
+  const nTrain = scan ? scan.classes.reduce((sum, c) => sum + c.train, 0) : 0;
+  const batch =
+    settings && nTrain > 0
+      ? describeBatch(nTrain, settings.epochs, settings.batchSize, settings.device)
+      : draft.batchMode === 'auto'
+        ? 'auto (chosen from the training images and GPU memory)'
+        : draft.batchSize;
   return (
     <div className="review">
       <Block title="Machine" step="environment">
@@ -101,7 +109,7 @@ export function ReviewSummary({
         <dt>Epochs</dt>
         <dd>{draft.epochs}</dd>
         <dt>Batch size</dt>
-        <dd>{draft.batchMode === 'auto' ? 'auto (largest that fits)' : draft.batchSize}</dd>
+        <dd>{batch}</dd>
         <dt>Advanced</dt>
         <dd>
           {changed === 0 ? (
