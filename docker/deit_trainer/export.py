@@ -28,6 +28,23 @@ PARITY_CHUNK = 32           # images per forward pass when checking
 PARITY_WARN = 1e-4          # max |delta probability| above this: warn
 
 
+def parity_image_count(img_size):
+    return max(1, min(PARITY_IMAGES, PARITY_MAX_BYTES // (3 * img_size * img_size * 4)))
+
+
+def parity_numbers(eager_logits, logits):
+    """Export vs eager on the same inputs: max |delta logit|, max |delta probability|, top-1 agreement."""
+    eager_logits, logits = eager_logits.float(), logits.float()
+    return {"max_abs_logit_diff": float((logits - eager_logits).abs().max()),
+            "max_abs_prob_diff": float((logits.softmax(1) - eager_logits.softmax(1)).abs().max()),
+            "top1_agreement": float((logits.argmax(1) == eager_logits.argmax(1)).float().mean())}
+
+
+def _chunked(fn, x):
+    with torch.no_grad():
+        return torch.cat([fn(x[i:i + PARITY_CHUNK]) for i in range(0, len(x), PARITY_CHUNK)])
+
+
 def preprocessing(img_size):
     return {"img_size": img_size, "resize": cache_size(img_size), "mean": list(MEAN), "std": list(STD),
             "interpolation": "bilinear", "crop": "center", "channels": "RGB",

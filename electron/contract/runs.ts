@@ -180,9 +180,9 @@ export const RunDetail = z.object({
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
+/** One class on the validation images; recall and F1 are null when the class has none (support 0). */
 export const ClassMetrics = z.object({
   name: z.string(),
-/** One class on the validation images; recall and F1 are null when the class has none (support 0). */
   /** Null when no image was predicted as this class. */
   precision: z.number().nullable(),
   recall: z.number().nullable(),
@@ -190,8 +190,6 @@ export const ClassMetrics = z.object({
   support: z.number().int(),
 });
 
-/** Results of a finished run: from its eval/, export/ and report.md. */
-export const RunResults = z.object({
 /** The numbers of one evaluated split (final evaluation of the best model, fp32). */
 export const SplitScores = z.object({
   split: z.enum(['validation', 'test']),
@@ -224,6 +222,8 @@ export type ParityCheck = z.infer<typeof ParityCheck>;
 /** Above this max |Δ probability| an export is flagged as not matching the trained model. */
 export const PARITY_WARN = 1e-4;
 
+/** Results of a finished run: from its eval/, export/ and report.md. */
+export const RunResults = z.object({
   folder: z.string(),
   valTop1: z.number().nullable(),
   valTop5: z.number().nullable(),
@@ -242,8 +242,6 @@ export const PARITY_WARN = 1e-4;
     }),
   ),
   reportMarkdown: z.string(),
-});
-export type RunResults = z.infer<typeof RunResults>;
   /** The final validation numbers; null for runs from before they were written. */
   validation: SplitScores.nullable().default(null),
   /** The test split's numbers (evaluated once, at the end); null without a test split. */
@@ -255,6 +253,8 @@ export type RunResults = z.infer<typeof RunResults>;
     .default(null),
   /** Precision of the final evaluation (`fp32`, as exports and predictions run); null for older runs. */
   evalPrecision: z.string().nullable().default(null),
+});
+export type RunResults = z.infer<typeof RunResults>;
 
 /** One image of a folder classified with a run's model. */
 export const Prediction = z.object({

@@ -87,6 +87,9 @@ export const RunStartedEvent = z.looseObject({
       class_balance: z.enum(['none', 'weights']).optional(),
     })
     .optional(),
+  /** The val metric that picks best.pt and drives early stopping (absent in older runs: top-1). */
+  selection_metric: SelectionMetric.optional(),
+  selection_reason: z.string().optional(),
 });
 
 export const ProgressEvent = z.looseObject({
@@ -101,9 +104,6 @@ export const ProgressEvent = z.looseObject({
 export const FilesSkippedEvent = z.looseObject({
   ...base,
   type: z.literal('files_skipped'),
-  /** The val metric that picks best.pt and drives early stopping (absent in older runs: top-1). */
-  selection_metric: SelectionMetric.optional(),
-  selection_reason: z.string().optional(),
   files: z.array(SkippedFile),
 });
 
@@ -148,6 +148,11 @@ export const EpochEvent = z.looseObject({
   duration_s: num,
   img_per_s: num,
   is_best: z.boolean(),
+  /** Mean recall over the classes with val images (absent in older runs). */
+  val_balanced_accuracy: nullableNum.optional(),
+  /** Mean F1 over the classes with val images (absent in older runs). */
+  val_macro_f1: nullableNum.optional(),
+  selection_metric: SelectionMetric.optional(),
 });
 
 export const CheckpointEvent = z.looseObject({
@@ -164,7 +169,12 @@ export const ArtifactEvent = z.looseObject({
   kind: z.enum(['eval', 'export', 'report', 'split']),
   path: z.string(),
   format: z.string().nullable().optional(),
+  /** Exports of a model, vs the eager fp32 model on the run's validation images: max |Δ probability| … */
   parity_max_abs_diff: nullableNum.optional(),
+  /** … max |Δ logit|, share with the same top-1 class, and how many images were compared. */
+  parity_max_abs_logit_diff: nullableNum.optional(),
+  parity_top1_agreement: nullableNum.optional(),
+  parity_images: z.number().int().nullable().optional(),
 });
 
 export const WarningEvent = z.looseObject({
@@ -173,11 +183,6 @@ export const WarningEvent = z.looseObject({
   code: z.string(),
   message: z.string(),
 });
-  /** Mean recall over the classes with val images (absent in older runs). */
-  val_balanced_accuracy: nullableNum.optional(),
-  /** Mean F1 over the classes with val images (absent in older runs). */
-  val_macro_f1: nullableNum.optional(),
-  selection_metric: SelectionMetric.optional(),
 
 export const ErrorEvent = z.looseObject({
   ...base,
@@ -194,12 +199,7 @@ export const StoppedEvent = z.looseObject({
   resumable: z.boolean(),
   epoch: z.number().int(),
   global_step: z.number().int(),
-  /** Exports of a model, vs the eager fp32 model on the run's validation images: max |Δ probability| … */
   checkpoint: z.string().nullable(),
-  /** … max |Δ logit|, share with the same top-1 class, and how many images were compared. */
-  parity_max_abs_logit_diff: nullableNum.optional(),
-  parity_top1_agreement: nullableNum.optional(),
-  parity_images: z.number().int().nullable().optional(),
 });
 
 export const FinishedEvent = z.looseObject({
