@@ -76,6 +76,16 @@ describe('the headline numbers of a run', () => {
   });
 });
 
+describe('a run without validation images', () => {
+  it('says no accuracy could be measured instead of calling it optimistic', async () => {
+    const empty = { ...validation, count: 0, top1: null, top1Interval: null, balancedAccuracy: null, macroF1: null };
+    const panel = await show({ validation: empty, perClass: [] });
+    expect(panel).toHaveTextContent('There are no validation images, so no accuracy could be measured.');
+    expect(panel).not.toHaveTextContent('optimistic');
+    expect(within(panel).getByText('Top-1 accuracy').parentElement).toHaveTextContent('—');
+  });
+});
+
 describe('the per-class table', () => {
   it('marks a class without validation images as not scored and sorts it after the scored ones', async () => {
     const user = userEvent.setup();

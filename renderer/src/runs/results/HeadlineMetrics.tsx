@@ -56,9 +56,11 @@ export function HeadlineMetrics({ results }: { results: RunResults }) {
         </div>
       </dl>
       <p className="run-headline-source">
-        {onTest
-          ? `From the ${formatCount(headline.count)} test images, evaluated once with the chosen model: an unbiased estimate.`
-          : 'From the validation images, which also picked the best epoch: an optimistic estimate. A test/ folder beside the class folders gives an unbiased number.'}
+        {headline.count === 0
+          ? `There are no ${splitWord} images, so no accuracy could be measured.`
+          : onTest
+            ? `From the ${formatCount(headline.count)} test images, evaluated once with the chosen model: an unbiased estimate.`
+            : 'From the validation images, which also picked the best epoch: an optimistic estimate. A test/ folder beside the class folders gives an unbiased number.'}
       </p>
       <Details results={results} headline={headline} />
     </section>
