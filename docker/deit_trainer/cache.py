@@ -1,13 +1,19 @@
 """The decoded-image cache: every image decoded and resized once into one uint8 array on disk.
 
 Usage:
-    cache = build_cache(root, files, side, cache_dir, workers, events, should_stop)
-    cache.array      # np.memmap uint8 [len(files), side, side, 3]
+    cache = build_cache(root, files, side, cache_dir, workers, events, should_stop, interpolation="bicubic")
+    cache.array      # np.memmap uint8 [len(files), side + 1, cache.width, 3]: decode.py's cache rows
     cache.row[path]  # row of a file; cache.bad = {path: reason} for files that did not decode
-Layout: <cache_dir>/decoded/<key>/{images.u8, index.json}. The key hashes the format version, the side
-and every file's relative path, size and modification time, so runs on the same folder share a cache
-and a changed file makes a new one. Built in a temp folder by a process pool, renamed into place when
-complete (atomic; concurrent builders are harmless). Progress events (phase `cache`) carry an ETA.
+Each row holds the whole picture (shorter side `side`, longer side kept up to 2x; decode.py) and a
+header row with its true extent. The width is the widest stored picture of the data set: `side` for
+square pictures, 4/3 side for 4:3 photos, 2 side at most, found by a first pass that reads only the
+image headers. Size on disk: N x (side + 1) x width x 3 bytes (side 248: 185 kB per square picture,
+247 kB at 4:3, 371 kB at 2:1; 100,000 4:3 photos take 25 GB).
+Layout: <cache_dir>/decoded/<key>/{images.u8, index.json}. The key hashes the format version, the side,
+the interpolation and every file's relative path, size and modification time, so runs on the same
+folder share a cache and a changed file makes a new one. Built in a temp folder by a process pool,
+renamed into place when complete (atomic; concurrent builders are harmless). Progress events (phase
+`cache`) carry an ETA.
 """
 import concurrent.futures as cf
 import hashlib
@@ -19,9 +25,9 @@ import time
 
 import numpy as np
 
-from .decode import BadImage, decode_square
+from .decode import BadImage, decode_row, probe_size, row_width
 
-FORMAT = 1            # bump when the decode pipeline changes
+FORMAT = 2            # bump when the decode pipeline changes (2: whole picture + header row, was the centre square)
 CHUNK = 64            # images per worker task
 PROGRESS_EVERY_S = 0.5
 
@@ -31,28 +37,43 @@ class StopRequested(Exception):
 
 
 class DecodedCache:
-    def __init__(self, folder, files, side, bad):
-        self.folder, self.files, self.side, self.bad = folder, files, side, bad
+    def __init__(self, folder, files, side, width, bad):
+        self.folder, self.files, self.side, self.width, self.bad = folder, files, side, width, bad
         self.row = {p: i for i, p in enumerate(files)}
-        n = max(1, len(files))
-        self.array = np.memmap(os.path.join(folder, "images.u8"), dtype=np.uint8, mode="c", shape=(n, side, side, 3))  # "c": writable view, never written
+        self.array = np.memmap(os.path.join(folder, "images.u8"), dtype=np.uint8, mode="c",
+                               shape=_shape(len(files), side, width))  # "c": writable view, never written
 
 
-def cache_key(root, files, side):
-    h = hashlib.sha256(f"deit-studio-cache:{FORMAT}:{side}\n".encode())
+def _shape(n, side, width):
+    return (max(1, n), side + 1, width, 3)
+
+
+def cache_key(root, files, side, interpolation="bicubic"):
+    h = hashlib.sha256(f"deit-studio-cache:{FORMAT}:{side}:{interpolation}\n".encode())
     for rel in files:
         st = os.stat(os.path.join(root, rel))
         h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()[:32]
 
 
-def _decode_chunk(root, paths, rows, side, array_path, n):
+def _probe_chunk(root, paths):
+    """Worker: the upright (w, h) of each readable file (the decode pass reports the others)."""
+    sizes = []
+    for rel in paths:
+        try:
+            sizes.append(probe_size(os.path.join(root, rel)))
+        except Exception:
+            pass
+    return sizes
+
+
+def _decode_chunk(root, paths, rows, side, width, interpolation, array_path, n):
     """Worker: decodes `paths` into rows of the memmap; returns {path: reason} of failures."""
-    out = np.memmap(array_path, dtype=np.uint8, mode="r+", shape=(n, side, side, 3))
+    out = np.memmap(array_path, dtype=np.uint8, mode="r+", shape=_shape(n, side, width))
     bad = {}
     for rel, row in zip(paths, rows):
         try:
-            out[row] = decode_square(os.path.join(root, rel), side)
+            out[row] = decode_row(os.path.join(root, rel), side, width, interpolation)
         except BadImage as e:
             bad[rel] = str(e)
         except Exception as e:  # never let one odd file stop the build
@@ -74,31 +95,39 @@ def _writable(folder):
         return False
 
 
-def build_cache(root, files, side, cache_dir, workers, events, should_stop, fallback_dir=None):
+def build_cache(root, files, side, cache_dir, workers, events, should_stop, fallback_dir=None,
+                interpolation="bicubic"):
     """Returns a DecodedCache for `files` (relative to root), building it when missing."""
     if not _writable(os.path.join(cache_dir, "decoded")) and fallback_dir:
         events.warning("cache_unwritable", f"The cache folder {cache_dir} is not writable; "
                        f"the decoded images are kept in {fallback_dir} instead.")
         cache_dir = fallback_dir
-    key = cache_key(root, files, side)
+    key = cache_key(root, files, side, interpolation)
     final = os.path.join(cache_dir, "decoded", key)
     index_path = os.path.join(final, "index.json")
     if os.path.exists(index_path):
         with open(index_path, encoding="utf-8") as f:
             index = json.load(f)
         events.progress("cache", len(files), len(files), f"Decoded-image cache found ({len(files)} images)", eta_s=0)
-        return DecodedCache(final, files, side, index["bad"])
+        return DecodedCache(final, files, side, index["width"], index["bad"])
 
     tmp = f"{final}.tmp-{os.getpid()}"
     os.makedirs(tmp, exist_ok=True)
     n = max(1, len(files))
     array_path = os.path.join(tmp, "images.u8")
-    with open(array_path, "wb") as f:
-        f.truncate(n * side * side * 3)
     try:
-        bad = _decode_all(root, files, side, array_path, n, workers, events, should_stop)
+        chunks = [(files[i:i + CHUNK], list(range(i, min(i + CHUNK, len(files))))) for i in range(0, len(files), CHUNK)]
+        sizes = _run_chunks(_probe_chunk, [(root, p) for p, _ in chunks], [len(p) for p, _ in chunks], workers,
+                            events, should_stop, "Reading image sizes")
+        width = row_width(side, [wh for part in sizes for wh in part])
+        with open(array_path, "wb") as f:
+            f.truncate(n * (side + 1) * width * 3)
+        results = _run_chunks(_decode_chunk, [(root, p, r, side, width, interpolation, array_path, n) for p, r in chunks],
+                              [len(p) for p, _ in chunks], workers, events, should_stop, "Decoding images into the cache")
+        bad = {k: v for part in results for k, v in part.items()}
         with open(os.path.join(tmp, "index.json"), "w", encoding="utf-8") as f:
-            json.dump({"format": FORMAT, "side": side, "files": files, "bad": bad}, f)
+            json.dump({"format": FORMAT, "side": side, "width": width, "interpolation": interpolation,
+                       "files": files, "bad": bad}, f)
         try:
             os.replace(tmp, final)
         except OSError:  # another run finished the same cache first
@@ -106,13 +135,15 @@ def build_cache(root, files, side, cache_dir, workers, events, should_stop, fall
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return DecodedCache(final, files, side, bad)
+    return DecodedCache(final, files, side, width, bad)
 
 
-def _decode_all(root, files, side, array_path, n, workers, events, should_stop):
-    total, done, bad = len(files), 0, {}
+def _run_chunks(fn, tasks, counts, workers, events, should_stop, what):
+    """Runs fn(*task) for every task (in a spawn process pool unless workers <= 0) with progress
+    events; returns the results in task order."""
+    total, done = sum(counts), 0
     started, last = time.monotonic(), 0.0
-    chunks = [(files[i:i + CHUNK], list(range(i, min(i + CHUNK, total)))) for i in range(0, total, CHUNK)]
+    results = [None] * len(tasks)
 
     def report(force=False):
         nonlocal last
@@ -121,27 +152,27 @@ def _decode_all(root, files, side, array_path, n, workers, events, should_stop):
             last = now
             rate = done / max(now - started, 1e-6)
             eta = (total - done) / rate if done else None
-            events.progress("cache", done, total, f"Decoding images into the cache: {done}/{total}", eta_s=eta)
+            events.progress("cache", done, total, f"{what}: {done}/{total}", eta_s=eta)
 
     report(force=True)
     if workers <= 0:
-        for paths, rows in chunks:
+        for i, task in enumerate(tasks):
             if should_stop():
                 raise StopRequested()
-            bad.update(_decode_chunk(root, paths, rows, side, array_path, n))
-            done += len(paths)
+            results[i] = fn(*task)
+            done += counts[i]
             report()
     else:
         # spawn: workers import only PIL/numpy (decode.py), never a forked copy of torch's threads
         with cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-            pending = {pool.submit(_decode_chunk, root, p, r, side, array_path, n) for p, r in chunks}
+            pending = {pool.submit(fn, *task): i for i, task in enumerate(tasks)}
             try:
                 while pending:
-                    finished, pending = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
+                    finished, _ = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
                     for fut in finished:
-                        bad.update(fut.result())
-                        done += CHUNK
-                    done = min(done, total)
+                        i = pending.pop(fut)
+                        results[i] = fut.result()
+                        done += counts[i]
                     if should_stop():
                         raise StopRequested()
                     report()
@@ -151,4 +182,4 @@ def _decode_all(root, files, side, array_path, n, workers, events, should_stop):
                 raise
     done = total
     report(force=True)
-    return bad
+    return results

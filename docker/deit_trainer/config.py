@@ -47,7 +47,9 @@ SCHEMA = {
         "root": F(["string"], "/data", "dataset folder (ImageFolder: class folders, or train/ + val/)"),
         "val_ratio": F(["number"], 0.2, "share of each class held out for validation (class-folder layout only)",
                        exclusive_min=0, exclusive_max=1),
-        "split_seed": F(["integer"], 0, "seed of the stratified train/val split"),
+        "test_ratio": F(["number"], 0, "share of each class held out as a test split, evaluated once at the end "
+                        "(class-folder layout without a test/ folder); 0 = none", minimum=0, exclusive_max=1),
+        "split_seed": F(["integer"], 0, "seed of the per-file train/val/test split (dataset.py split_draw)"),
         "cache_dir": F(["string"], "/cache", "where decoded-image caches live (shared between runs)"),
         "num_workers": F(["integer", "auto"], "auto", "processes that decode images into the cache; auto = cores given to the container, at most 16",
                          minimum=0),
@@ -177,6 +179,8 @@ def validate(raw):
                 value = given[key]
             _check_field(path, f, value)
             out[section][key] = value
+    if out["data"]["val_ratio"] + out["data"]["test_ratio"] >= 1:
+        raise _bad("data.val_ratio + data.test_ratio must be less than 1 (some images must be left for training)")
     return out
 
 

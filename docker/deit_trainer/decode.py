@@ -1,10 +1,22 @@
-"""Decode one image file into a square uint8 RGB array, the way every image enters the trainer.
+"""Decode one image file into a cache row: the whole picture, resized, with its true extent.
 
 Usage:
-    arr = decode_square("/data/cats/1.jpg", 256)      # np.uint8 [256, 256, 3], or raises BadImage
+    w, h = probe_size("/data/cats/1.jpg")       # upright size from the header only, or raises BadImage
+    width = row_width(248, [(w, h), ...])       # the cache array's width for these images
+    row = decode_row("/data/cats/1.jpg", 248, width, "bicubic")   # np.uint8 [249, width, 3], or BadImage
+    rows, cols, transposed = read_header(row)
 Steps: header check (decompression-bomb guard) -> JPEG draft (fast reduced decode) -> EXIF rotation ->
-RGB (grayscale, RGBA/LA/palette over white, CMYK, 16-bit scaled) -> resize the shorter side to `size`
-(antialiased) -> centre crop. Imports no torch: it runs in the cache's worker processes.
+RGB (grayscale, RGBA/LA/palette over white, CMYK, 16-bit scaled) -> resize (antialiased, PIL) so the
+shorter side is `side` and the longer side int(side * long / short), as torchvision's Resize(side)
+does (the model's eval resize, preprocess.py) -> stored in a row of a fixed-shape array.
+A row is [side + 1, width, 3]: the picture lies top-left, always landscape (a portrait picture is
+transposed, and the header says so); the array's width is the widest stored picture of the data set,
+at most side * MAX_ASPECT (2:1); a wider picture is fitted (longer side = width, shorter side below
+`side`). The rest of the row repeats
+the picture's last column and row. The last row is a header: pixel 0 HEADER_MAGIC, pixel 1 (rows >> 8,
+rows & 255, transposed), pixel 2 (cols >> 8, cols & 255, 0) — the true extent travels with the pixels,
+so batches need no side table (augment.py reads it on the device).
+Imports no torch: it runs in the cache's worker processes.
 """
 import warnings
 
@@ -12,7 +24,11 @@ import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_PIXELS = 100_000_000  # larger images are skipped (a 10k x 10k photo is fine; a bomb is not)
+MAX_ASPECT = 2            # a cache row keeps a longer side up to 2x the shorter; wider images are fitted
+HEADER_MAGIC = (0xD5, 0x7E, 0x02)  # first pixel of a cache row's header row (0x02: this row layout)
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".jfif"}
+
+INTERPOLATIONS = {"bicubic": Image.BICUBIC, "bilinear": Image.BILINEAR}
 
 Image.MAX_IMAGE_PIXELS = None  # our own check below gives a clear reason instead of PIL's error
 ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file is reported, not silently padded
@@ -43,10 +59,11 @@ def to_rgb(im):
 
 def load_rgb(path):
     """Opens, checks, decodes and orients an image -> PIL RGB. Raises BadImage."""
-    return _open(path, None)
+    return _open(path, None)[0]
 
 
 def _open(path, draft_size):
+    """-> (PIL RGB image, its upright size before any JPEG draft reduction). Raises BadImage."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -56,11 +73,12 @@ def _open(path, draft_size):
                     raise BadImage(f"image too large ({w}x{h} pixels; the limit is {MAX_PIXELS})")
                 if w < 1 or h < 1:
                     raise BadImage("image has no pixels")
+                upright = (h, w) if im.getexif().get(0x0112, 1) in (5, 6, 7, 8) else (w, h)  # 5-8: turned 90 degrees
                 if draft_size and im.format == "JPEG":
                     im.draft("RGB", (draft_size, draft_size))
                 im.load()
                 im = ImageOps.exif_transpose(im)
-                return to_rgb(im)
+                return to_rgb(im), upright
     except BadImage:
         raise
     except UnidentifiedImageError:
@@ -74,23 +92,70 @@ def _open(path, draft_size):
         raise BadImage("image too large to decode in memory") from None
 
 
-def resize_square(im, size):
-    """Resizes the shorter side to `size` and centre-crops a size x size square."""
-    w, h = im.size
-    scale = size / min(w, h)
-    nw, nh = max(size, round(w * scale)), max(size, round(h * scale))
-    im = im.resize((nw, nh), Image.BILINEAR, reducing_gap=None if scale > 0.5 else 2.0)
-    left, top = (nw - size) // 2, (nh - size) // 2
-    return im.crop((left, top, left + size, top + size))
+def stored_extent(w, h, side, cap):
+    """(rows, cols) of an upright w x h image in a cache row: shorter side `side`, longer side as
+    torchvision's Resize(side) makes it (int(side * long / short)); wider than `cap`: fitted, longer side `cap`."""
+    short, long = min(w, h), max(w, h)
+    cols = int(side * long / short)
+    if cols <= cap:
+        return side, cols
+    return max(1, int(cap * short / long)), cap
 
 
-def decode_square(path, size):
-    """The file at `path` as np.uint8 [size, size, 3]. Raises BadImage."""
-    im = _open(path, size)
-    return np.asarray(resize_square(im, size), dtype=np.uint8)
+def row_width(side, sizes):
+    """Width of the cache array for images of these upright (w, h) sizes: the widest stored image, capped."""
+    cap = side * MAX_ASPECT
+    return max([side] + [stored_extent(w, h, side, cap)[1] for w, h in sizes])
 
 
-def cache_size(img_size):
-    """Side of the cached square: img_size / 0.875 (the usual eval crop ratio), rounded up to even."""
-    side = -(-img_size * 8 // 7)
-    return side + (side % 2)
+def probe_size(path):
+    """The upright (w, h) of an image from its header (no decode), EXIF rotation applied. Raises BadImage."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as im:
+                w, h = im.size
+                orientation = im.getexif().get(0x0112, 1)
+    except (OSError, SyntaxError, ValueError, EOFError, UnidentifiedImageError, Image.DecompressionBombError) as e:
+        raise BadImage(f"not a readable image ({type(e).__name__})") from None
+    return (h, w) if orientation in (5, 6, 7, 8) else (w, h)  # as _open
+
+
+def to_row(im, side, width, interpolation, upright=None):
+    """A PIL RGB image -> np.uint8 [side + 1, width, 3] cache row (see the module docstring). `upright`:
+    the file's full size when `im` is a reduced JPEG decode (the extent follows the full size, as a
+    full decode and torchvision's Resize would)."""
+    w, h = upright or im.size
+    rows, cols = stored_extent(w, h, side, width)
+    transposed = h > w
+    size = (rows, cols) if transposed else (cols, rows)  # PIL sizes are (width, height)
+    if im.size != size:
+        im = im.resize(size, INTERPOLATIONS[interpolation])  # no reducing_gap: as torchvision/timm resize
+    arr = np.asarray(im, dtype=np.uint8)
+    if transposed:
+        arr = arr.transpose(1, 0, 2)
+    row = np.empty((side + 1, width, 3), dtype=np.uint8)
+    row[:rows, :cols] = arr
+    row[:rows, cols:] = arr[:, -1:]      # repeat the last column and row: bilinear sampling at the edge
+    row[rows:side] = row[rows - 1:rows]  # of the picture then blends in nothing foreign
+    row[side] = 0
+    row[side, 0] = HEADER_MAGIC
+    row[side, 1] = (rows >> 8, rows & 255, int(transposed))
+    row[side, 2] = (cols >> 8, cols & 255, 0)
+    return row
+
+
+def read_header(row):
+    """(rows, cols, transposed) of a cache row; raises ValueError when it has no header."""
+    head = np.asarray(row[-1, :3], dtype=np.int64)
+    if tuple(head[0]) != HEADER_MAGIC:
+        raise ValueError("not a cache row (no header)")
+    return int(head[1, 0] * 256 + head[1, 1]), int(head[2, 0] * 256 + head[2, 1]), bool(head[1, 2])
+
+
+def decode_row(path, side, width=None, interpolation="bicubic"):
+    """The file at `path` as a cache row np.uint8 [side + 1, width, 3] (width default side * MAX_ASPECT).
+    Raises BadImage."""
+    width = width or side * MAX_ASPECT
+    im, upright = _open(path, side)
+    return to_row(im, side, width, interpolation, upright)

@@ -17,7 +17,7 @@ import os
 import torch
 
 from .augment import MEAN, STD
-from .decode import cache_size
+from .preprocess import describe, eval_preprocessing
 from .fsutil import write_json
 
 ONNX_OPSET = 17
@@ -45,11 +45,11 @@ def _chunked(fn, x):
         return torch.cat([fn(x[i:i + PARITY_CHUNK]) for i in range(0, len(x), PARITY_CHUNK)])
 
 
-def preprocessing(img_size):
-    return {"img_size": img_size, "resize": cache_size(img_size), "mean": list(MEAN), "std": list(STD),
-            "interpolation": "bilinear", "crop": "center", "channels": "RGB",
-            "input": "float32 NCHW, pixels/255 then (x - mean) / std",
-            "output": "logits; softmax gives probabilities in labels.json order"}
+def preprocessing(img_size, model=None):
+    """export/preprocessing.json: the model's own eval resize + centre crop (preprocess.py), exactly as
+    validation and predictions prepare an image; `model` is the timm model (its pretrained_cfg)."""
+    name = (getattr(model, "pretrained_cfg", None) or {}).get("architecture")
+    return describe(img_size, eval_preprocessing(name, img_size), MEAN, STD)
 
 
 def _tmp(path):
@@ -84,7 +84,7 @@ def export_model(model, classes, img_size, run_dir, formats, events, inputs=None
     out_dir = os.path.join(run_dir, "export")
     os.makedirs(out_dir, exist_ok=True)
     model = model.float().cpu().eval()
-    prep = preprocessing(img_size)
+    prep = preprocessing(img_size, model)
     write_json(os.path.join(out_dir, "labels.json"), list(classes))
     write_json(os.path.join(out_dir, "preprocessing.json"), prep)
     source = "validation" if inputs is not None and len(inputs) >= 1 else "random"

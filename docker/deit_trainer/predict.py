@@ -4,7 +4,8 @@ Usage:
     python -m deit_trainer predict --run /run --input /data/new --output /run/predictions.csv [--top-k 5]
     python -m deit_trainer predict --checkpoint best.pt --input photo.jpg            # CSV on stdout
 Columns: path, predicted, confidence, top_k ("label:prob;..."), error (why a file was not classified).
-Preprocessing is the same as validation: decode (EXIF-rotated, RGB), resize, centre crop, normalise.
+Preprocessing is exactly validation's: the same cache row (decode.py: EXIF-rotated, RGB, shorter side to
+the model's eval resize recorded in best.pt) and the same eval_batch (resize + centre crop, normalise).
 """
 import csv
 import os
@@ -15,8 +16,9 @@ import torch
 from .augment import eval_batch
 from .checkpoint import load_checkpoint
 from .dataset import _is_hidden_or_system
-from .decode import IMAGE_EXTENSIONS, BadImage, cache_size, decode_square
+from .decode import IMAGE_EXTENSIONS, BadImage, decode_row
 from .errors import TrainerError
+from .preprocess import eval_preprocessing
 
 BATCH = 32  # images per forward pass
 
@@ -43,13 +45,15 @@ def load_model(checkpoint_path):
     model = timm.create_model(ckpt["model_name"], pretrained=False, num_classes=len(ckpt["classes"]),
                               img_size=ckpt["img_size"])
     model.load_state_dict(ckpt["model"])
-    return model.eval(), ckpt["classes"], ckpt["img_size"]
+    # best.pt records the eval resize it was validated with (older ones: the model's own, from timm)
+    prep = ckpt.get("preprocessing") or eval_preprocessing(ckpt["model_name"], ckpt["img_size"])
+    return model.eval(), ckpt["classes"], ckpt["img_size"], prep
 
 
 @torch.no_grad()
 def predict(checkpoint_path, input_path, out, top_k=5):
-    model, classes, img_size = load_model(checkpoint_path)
-    side, k = cache_size(img_size), min(top_k, len(classes))
+    model, classes, img_size, prep = load_model(checkpoint_path)
+    k = min(top_k, len(classes))
     writer = csv.writer(out)
     writer.writerow(["path", "predicted", "confidence", "top_k", "error"])
     paths = list_images(input_path)
@@ -57,7 +61,7 @@ def predict(checkpoint_path, input_path, out, top_k=5):
         arrays, good = [], []
         for p in paths[start:start + BATCH]:
             try:
-                arrays.append(torch.from_numpy(decode_square(p, side)))
+                arrays.append(torch.from_numpy(decode_row(p, prep["resize"], None, prep["interpolation"])))
                 good.append(p)
             except BadImage as e:
                 writer.writerow([p, "", "", "", str(e)])

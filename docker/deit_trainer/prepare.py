@@ -2,20 +2,23 @@
 
 Usage:
     data = prepare_data(cfg, events, should_stop, resume=False)
-    data.dataset (dataset.Dataset), data.cache (cache.DecodedCache),
-    data.train_rows / train_labels / val_rows / val_labels (cache rows and class indices)
+    data.dataset (dataset.Dataset), data.cache (cache.DecodedCache), data.preprocessing (preprocess.py),
+    data.train_rows / train_labels / val_rows / val_labels / test_rows / test_labels (cache rows, classes)
 Writes split.json and skipped.json (atomic), emits progress(scan/cache), files_skipped, artifact(split).
-On --resume the saved split.json is kept (warning split_changed when the folder changed since).
+On --resume the saved split.json is kept (warning split_changed when the folder changed since). A run
+started from an earlier run's checkpoint (model.init_checkpoint) keeps that run's split, recorded in
+its best.pt, for the files that still exist (warning split_reused says so).
 """
 import json
 import os
 from dataclasses import dataclass
 
 from .cache import build_cache
+from .checkpoint import load_checkpoint
 from .dataset import Dataset, finish_dataset, scan_dataset
-from .decode import cache_size
 from .errors import TrainerError
 from .fsutil import write_json
+from .preprocess import eval_preprocessing
 from .threads import available_cpus
 
 MAX_SKIPPED_IN_EVENT = 1000  # the full list is in skipped.json
@@ -29,6 +32,9 @@ class PreparedData:
     train_labels: list
     val_rows: list
     val_labels: list
+    test_rows: list = None
+    test_labels: list = None
+    preprocessing: dict = None    # the model's eval resize (preprocess.eval_preprocessing)
 
 
 def resolve_workers(choice):
@@ -44,12 +50,41 @@ def _saved_split(path, dataset, events):
     except (OSError, ValueError):
         return None
     same = (saved.get("classes") == dataset.classes and saved.get("train") == [list(x) for x in dataset.train]
-            and saved.get("val") == [list(x) for x in dataset.val])
+            and saved.get("val") == [list(x) for x in dataset.val]
+            and saved.get("test", []) == [list(x) for x in dataset.test])
     if same:
         return None
     events.warning("split_changed", "The dataset folder changed since this run started; the run continues with "
                    "its original split (files that are gone are left out).")
     return saved
+
+
+def _earlier_split(cfg, scan, events, resume):
+    """{path: part} of the run this one starts from (its best.pt records it), or None."""
+    init = cfg["model"]["init_checkpoint"]
+    if not init or resume or scan.layout != "class-folders":
+        return None  # a resumed run keeps its own split.json; train/ and val/ folders decide for themselves
+    split = load_checkpoint(init).get("split")
+    if not split:
+        events.warning("split_not_reused", f"The checkpoint {init} does not record its run's split (an older "
+                       "version wrote it), so this run splits by the per-file rule alone: with another seed or "
+                       "ratio, images the earlier run trained on can land in this run's validation images.")
+        return None
+    return {p: part for part in ("train", "val", "test") for p in split.get(part, [])}
+
+
+def _say_reused(events, init, earlier, dataset):
+    parts = dataset.parts()
+    kept = {name: sum(1 for p, part in earlier.items() if parts.get(p) == part == name) for name in ("train", "val", "test")}
+    moved_test = sum(1 for p, part in earlier.items() if part == "test" and parts.get(p) == "val")
+    new = sum(1 for p in parts if p not in earlier)
+    gone = sum(1 for p in earlier if p not in parts)
+    text = (f"This run keeps the split of the run it starts from ({init}): {kept['val']} validation, "
+            f"{kept['train']} training and {kept['test']} test images stay where they were")
+    if moved_test:
+        text += f", its {moved_test} test images are validation images here (this run has no test share)"
+    text += f"; {new} new images follow the usual rule" + (f"; {gone} of its images are gone." if gone else ".")
+    events.warning("split_reused", text)
 
 
 def prepare_data(cfg, events, should_stop, resume=False):
@@ -60,17 +95,23 @@ def prepare_data(cfg, events, should_stop, resume=False):
     files = scan.candidates()
     events.progress("scan", len(files), len(files),
                     f"Found {len(files)} candidate images in {len(scan.classes)} class folders ({len(scan.skipped)} skipped)", eta_s=0)
-    side = cache_size(cfg["model"]["img_size"])
-    cache = build_cache(root, files, side, d["cache_dir"], resolve_workers(d["num_workers"]), events, should_stop,
-                        fallback_dir=os.path.join(run_dir, ".cache"))
-    dataset = finish_dataset(scan, cache.bad, d["val_ratio"], d["split_seed"], events.warning)
+    prep = eval_preprocessing(cfg["model"]["name"], cfg["model"]["img_size"])
+    cache = build_cache(root, files, prep["resize"], d["cache_dir"], resolve_workers(d["num_workers"]), events,
+                        should_stop, fallback_dir=os.path.join(run_dir, ".cache"), interpolation=prep["interpolation"])
+    earlier = _earlier_split(cfg, scan, events, resume)
+    dataset = finish_dataset(scan, cache.bad, d["val_ratio"], d["split_seed"], events.warning,
+                             test_ratio=d["test_ratio"], earlier=earlier)
+    if earlier is not None:
+        dataset.split_from = cfg["model"]["init_checkpoint"]
+        _say_reused(events, dataset.split_from, earlier, dataset)
 
     split_path = os.path.join(run_dir, "split.json")
     saved = _saved_split(split_path, dataset, events) if resume else None
     if saved is not None:
         keep = lambda items: [(p, c) for p, c in items if p in cache.row and p not in cache.bad]
         dataset = Dataset(root, saved["layout"], saved["classes"], keep(saved["train"]), keep(saved["val"]),
-                          dataset.skipped, saved.get("val_ratio"), saved.get("seed"))
+                          dataset.skipped, saved.get("val_ratio"), saved.get("seed"), keep(saved.get("test", [])),
+                          saved.get("test_ratio"), saved.get("split_from"))
         if not dataset.train:
             raise TrainerError("dataset_empty", "None of this run's training images are left in the dataset folder.",
                                "Start a new run on the dataset as it is now.")
@@ -81,5 +122,5 @@ def prepare_data(cfg, events, should_stop, resume=False):
         events.emit("files_skipped", files=[{"path": p, "reason": r} for p, r in listed], total=len(dataset.skipped),
                     truncated=len(listed) < len(dataset.skipped))
     events.emit("artifact", kind="split", path=split_path, format="json")
-    return PreparedData(dataset, cache, [cache.row[p] for p, _ in dataset.train], [c for _, c in dataset.train],
-                        [cache.row[p] for p, _ in dataset.val], [c for _, c in dataset.val])
+    rows = lambda items: ([cache.row[p] for p, _ in items], [c for _, c in items])
+    return PreparedData(dataset, cache, *rows(dataset.train), *rows(dataset.val), *rows(dataset.test), prep)

@@ -209,7 +209,9 @@ class Trainer:
             dataset={"root": ds.root, "layout": ds.layout, "classes": ds.classes, "train_count": len(ds.train),
                      "val_count": len(ds.val), "skipped_count": len(ds.skipped),
                      "train_per_class": ds.per_class(ds.train), "val_per_class": ds.per_class(ds.val),
-                     "val_ratio": ds.val_ratio, "split_seed": ds.split_seed},
+                     "val_ratio": ds.val_ratio, "split_seed": ds.split_seed, "test_count": len(ds.test),
+                     "test_per_class": ds.per_class(ds.test), "test_ratio": ds.test_ratio, "split_from": ds.split_from},
+            preprocessing=self.data.preprocessing,
             recipe={"lr": self.lr, "min_lr": self.schedule.min_lr, "weight_decay": t["weight_decay"],
                     "warmup_steps": round(self.schedule.warmup * steps), "label_smoothing": t["label_smoothing"],
                     "augment": t["augment"], "ema_decay": self.ema.decay if self.ema else None,
@@ -246,7 +248,9 @@ class Trainer:
         save_checkpoint(self.best_path, {
             "model_name": self.cfg["model"]["name"], "classes": self.data.dataset.classes,
             "img_size": self.cfg["model"]["img_size"], "model": module.state_dict(), "epoch": epoch, "val_top1": top1,
-            "ema": self.ema is not None, "selection_metric": self.selection, "score": self.best["score"]})
+            "ema": self.ema is not None, "selection_metric": self.selection, "score": self.best["score"],
+            # what predict.py and a run started from this one need: the eval resize, and the split (kept there)
+            "preprocessing": self.data.preprocessing, "split": self.data.dataset.split_record()})
         self.events.emit("checkpoint", kind="best", path=self.best_path, epoch=epoch, global_step=self.pos["global_step"])
 
     def _exit_now(self):

@@ -29,6 +29,13 @@ export const DatasetClass = z.object({
   train: z.number().int(),
   /** Images in the validation part (after the split). */
   val: z.number().int(),
+  /** Images of the test split (a test/ folder), evaluated once at the end; absent without one. */
+  test: z.number().int().optional(),
+  /**
+   * Automatic split: validation images at the slider's shares 5 %, 10 %, …, 50 % (index k: (k + 1) / 20),
+   * by the trainer's per-file rule, so the counts follow the slider exactly without a new scan.
+   */
+  valByRatio: z.array(z.number().int()).optional(),
   /** A few image paths relative to the dataset root, for thumbnails. */
   samples: z.array(z.string()),
 });
@@ -89,10 +96,11 @@ export const DatasetScan = z.object({
 export type DatasetScan = z.infer<typeof DatasetScan>;
 
 /**
- * Validation images the automatic split takes from a class of `n` images: none from a class of 0 or 1;
- * otherwise n × ratio rounded as Python's `round` does (halves to even), at least 1 and at most n − 1.
- * This is the trainer's rule (`stratified_split` in docker/deit_trainer/dataset.py); the renderer may use
- * it to update counts while the user moves the ratio, without scanning again.
+ * About how many validation images the automatic split takes from a class of `n` images: none from a
+ * class of 0 or 1; otherwise n × ratio rounded as Python's `round` does (halves to even), at least 1 and
+ * at most n − 1. The trainer decides per file (`stratified_split` in docker/deit_trainer/dataset.py: a
+ * file is val when its own draw is below the ratio), so this is the expected count; a scan's exact counts
+ * are in `DatasetClass.valByRatio`. The renderer falls back to this where a scan has none.
  */
 export function autoValCount(n: number, ratio: number): number {
   if (n < 2) return 0;

@@ -29,13 +29,19 @@ export const TrainerConfig = z.strictObject({
   version: z.literal(1),
   /** Only in resolved-config.json: what the trainer decided (batch size, why, steps); ignored when read. */
   resolved: z.record(z.string(), z.unknown()).optional(),
-  data: z.strictObject({
-    root: z.string().default('/data'),
-    val_ratio: z.number().gt(0).lt(1).default(0.2),
-    split_seed: z.number().int().default(0),
-    cache_dir: z.string().default('/cache'),
-    num_workers: z.union([z.literal('auto'), z.number().int().min(0)]).default('auto'),
-  }),
+  data: z
+    .strictObject({
+      root: z.string().default('/data'),
+      val_ratio: z.number().gt(0).lt(1).default(0.2),
+      /** Share of each class held out as a test split, evaluated once at the end (no test/ folder); 0 = none. */
+      test_ratio: z.number().min(0).lt(1).default(0),
+      split_seed: z.number().int().default(0),
+      cache_dir: z.string().default('/cache'),
+      num_workers: z.union([z.literal('auto'), z.number().int().min(0)]).default('auto'),
+    })
+    .refine((d) => d.val_ratio + d.test_ratio < 1, {
+      message: 'val_ratio + test_ratio must be less than 1 (some images must be left for training)',
+    }),
   model: z.strictObject({
     name: ModelId,
     pretrained: z.boolean().default(true),

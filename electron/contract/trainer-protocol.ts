@@ -78,6 +78,10 @@ export const RunStartedEvent = z.looseObject({
     train_count: z.number().int(),
     val_count: z.number().int(),
     skipped_count: z.number().int(),
+    /** Images of the test split (a test/ folder or data.test_ratio), evaluated once at the end; absent in older runs. */
+    test_count: z.number().int().optional(),
+    /** The earlier run's checkpoint whose split this run kept (model.init_checkpoint), else null. */
+    split_from: z.string().nullable().optional(),
   }),
   /** The resolved recipe (only the fields the app reads are typed; absent in older runs). */
   recipe: z

@@ -18,14 +18,17 @@ def untrained_accuracy(run, data):
     """Val top-1 of the model as the trainer builds it before its first step (same seed, same weights)."""
     import timm
     from deit_trainer.augment import eval_batch
-    from deit_trainer.decode import cache_size, decode_square
+    from deit_trainer.decode import decode_row
+    from deit_trainer.preprocess import eval_preprocessing
     cfg = json.loads((run / "resolved-config.json").read_text())
     split = json.loads((run / "split.json").read_text())
     torch.manual_seed(cfg["train"]["seed"])
     model = timm.create_model(MODEL, pretrained=True, num_classes=len(split["classes"]), img_size=32,
                               drop_path_rate=cfg["model"]["drop_path"],
                               cache_dir=os.path.join(cfg["model"]["weights_dir"], "hub")).eval()
-    x = torch.stack([torch.from_numpy(decode_square(str(data / p), cache_size(32))) for p, _ in split["val"]])
+    prep = eval_preprocessing(MODEL, 32)
+    x = torch.stack([torch.from_numpy(decode_row(str(data / p), prep["resize"], None, prep["interpolation"]))
+                     for p, _ in split["val"]])
     with torch.no_grad():
         pred = model(eval_batch(x, 32)).argmax(1)
     return (pred == torch.tensor([c for _, c in split["val"]])).float().mean().item()

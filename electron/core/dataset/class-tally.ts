@@ -11,7 +11,9 @@ export const EXAMPLES = 5;
 export class ClassTally {
   readonly train: number[];
   readonly val: number[];
-  /** Images in a class-folders class (before the automatic split). */
+  /** Images of the test split (a test/ folder): evaluated once at the end, never trained or validated on. */
+  readonly test: number[];
+  /** Images that train or validate: in a class-folders class, those the automatic split shares out. */
   readonly all: number[];
   private readonly samples: Array<KeepLowest<string>>;
   private readonly small = new KeepLowest<string>(EXAMPLES);
@@ -20,6 +22,7 @@ export class ClassTally {
   constructor(classCount: number) {
     this.train = new Array<number>(classCount).fill(0);
     this.val = new Array<number>(classCount).fill(0);
+    this.test = new Array<number>(classCount).fill(0);
     this.all = new Array<number>(classCount).fill(0);
     this.samples = Array.from({ length: classCount }, () => new KeepLowest<string>(SAMPLES_PER_CLASS));
   }
@@ -27,6 +30,10 @@ export class ClassTally {
   /** Counts one usable image. */
   add(image: ImageRecord): void {
     const c = image.classIndex;
+    if (image.part === 'test') {
+      this.test[c]! += 1;
+      return;
+    }
     this.all[c]! += 1;
     if (image.part === 'train') this.train[c]! += 1;
     else if (image.part === 'val') this.val[c]! += 1;

@@ -13,6 +13,8 @@ export interface DatasetLayout {
   /** The existing split's folders as named on disk; null for class-folders. */
   trainFolder: string | null;
   valFolder: string | null;
+  /** The test split's folder as named on disk (test/ or testing/), null without one. */
+  testFolder: string | null;
   /** Class folder names, sorted as the trainer sorts them (classes without usable images are dropped later). */
   classNames: string[];
   folders: ClassFolder[];
@@ -25,6 +27,7 @@ export interface DatasetLayout {
 // The trainer's SPLIT_NAMES, matched in lower case, the first present wins.
 const TRAIN_NAMES = ['train', 'training'];
 const VAL_NAMES = ['val', 'valid', 'validation'];
+const TEST_NAMES = ['test', 'testing'];
 
 interface Listed {
   name: string;
@@ -36,8 +39,10 @@ interface Listed {
 /**
  * Decides the layout from the top of the folder, as the trainer does: "split" when the root has a
  * training folder (train/ or training/) and a validation folder (val/, valid/ or validation/), any
- * case, links followed; otherwise "class-folders", where each sub-folder of the root is a class.
- * Entries that are not class folders go to the skip log.
+ * case, links followed, and maybe a test folder (test/ or testing/); otherwise "class-folders", where
+ * each sub-folder of the root is a class, except a test/ folder holding folders named like the classes
+ * (the test split, which the trainer evaluates once at the end). Entries that are not class folders
+ * go to the skip log.
  */
 export async function detectLayout(root: string, skips: SkipLog, signal: AbortSignal): Promise<DatasetLayout> {
   const top = await listFolder(root, signal); // failures here are the caller's to map (the root itself)
@@ -47,21 +52,25 @@ export async function detectLayout(root: string, skips: SkipLog, signal: AbortSi
   const val = pick(VAL_NAMES);
   if (!train || !val) {
     const loose = top.filter((e) => e.type !== 'folder' && !isHiddenName(e.name) && isImageName(e.name)).length;
-    const classNames = sortClassNames(classFolders(top, '', skips));
+    const test = await testBesideClasses(root, top, signal);
+    const classNames = sortClassNames(classFolders(top, '', skips).filter((name) => name !== test?.name));
     const folders = classNames.map((name, classIndex) => classFolder(root, '', name, classIndex, null));
+    if (test) folders.push(...testFolders(root, test.name, test.entries, classNames, skips));
     return {
       layout: 'class-folders',
       trainFolder: null,
       valFolder: null,
+      testFolder: test?.name ?? null,
       classNames,
       folders,
       unknownValClasses: [],
       loose,
     };
   }
+  const test = pick(TEST_NAMES);
   for (const e of top) {
-    if (e === train || e === val) continue;
-    const outside = 'outside the train/ and val/ folders';
+    if (e === train || e === val || e === test) continue;
+    const outside = 'outside the train/, val/ and test/ folders';
     if (isHiddenName(e.name)) skips.add(e.isFolder ? `${e.name}/` : e.name, 'hidden', 'hidden or system file');
     else if (e.isFolder) skips.add(`${e.name}/`, 'unused_folder', outside);
     else skips.add(e.name, 'not_in_class', outside);
@@ -84,15 +93,55 @@ export async function detectLayout(root: string, skips: SkipLog, signal: AbortSi
       .filter((name) => classNames.includes(name))
       .map((name) => classFolder(root, `${val.name}/`, name, classNames.indexOf(name), 'val')),
   ];
+  if (test) {
+    const entries = await listFolder(path.join(root, test.name), signal).catch(() => null);
+    if (entries) folders.push(...testFolders(root, test.name, entries, classNames, skips));
+    else skips.add(`${test.name}/`, 'unreadable', ENTRY_REASONS.unreadable);
+  }
   return {
     layout: 'split',
     trainFolder: train.name,
     valFolder: val.name,
+    testFolder: test?.name ?? null,
     classNames,
     folders,
     unknownValClasses,
     loose: 0,
   };
+}
+
+/**
+ * Class-folders layout: the top folder named test/ or testing/ (any case) that holds a real folder
+ * named like another top folder is the test split, not a class (the trainer's _test_dir_beside_classes).
+ */
+async function testBesideClasses(
+  root: string,
+  top: Listed[],
+  signal: AbortSignal,
+): Promise<{ name: string; entries: Listed[] } | null> {
+  const folders = top.filter((e) => e.type === 'folder' && !isHiddenName(e.name));
+  const candidates = folders.filter((e) => TEST_NAMES.includes(e.name.toLowerCase()));
+  for (const candidate of candidates.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const entries = await listFolder(path.join(root, candidate.name), signal).catch(() => null);
+    const others = new Set(folders.filter((e) => e !== candidate).map((e) => e.name));
+    if (entries?.some((e) => e.type === 'folder' && others.has(e.name))) return { name: candidate.name, entries };
+  }
+  return null;
+}
+
+/** The test folder's class folders (part "test"); folders named like no class are skipped, as by the trainer. */
+function testFolders(
+  root: string,
+  name: string,
+  entries: Listed[],
+  classNames: string[],
+  skips: SkipLog,
+): ClassFolder[] {
+  return classFolders(entries, `${name}/`, skips).flatMap((c) => {
+    if (classNames.includes(c)) return [classFolder(root, `${name}/`, c, classNames.indexOf(c), 'test')];
+    skips.add(`${name}/${c}/`, 'unused_folder', 'class folder not among the training classes: its images are not used');
+    return [];
+  });
 }
 
 /** The entries of one folder with their types; `isFolder` follows links. */

@@ -107,8 +107,9 @@ function acrossClasses(images: ImageRecord[]): boolean {
   return images.some((image) => image.classIndex !== images[0]!.classIndex);
 }
 
+/** The same picture in train/ and in val/ or test/: it would be scored on after being trained on. */
 function acrossParts(images: ImageRecord[]): boolean {
-  return images.some((image) => image.part === 'train') && images.some((image) => image.part === 'val');
+  return images.some((image) => image.part === 'train') && images.some((i) => i.part === 'val' || i.part === 'test');
 }
 
 function sameClassTwice(images: ImageRecord[]): boolean {

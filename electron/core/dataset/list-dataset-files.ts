@@ -6,8 +6,8 @@ import { extensionOf, isImageName } from './image-formats';
 import { throwIfCancelled } from './scan-errors';
 import { isHiddenName, type SkipLog } from './skip-log';
 
-/** Which part of an existing split a class folder belongs to; null for the class-folders layout. */
-export type DatasetPart = 'train' | 'val' | null;
+/** Which part of an existing split a class folder belongs to (test: a test/ folder); null for a class-folders class. */
+export type DatasetPart = 'train' | 'val' | 'test' | null;
 
 /** A class folder to walk: for the split layout, one per class and part. */
 export interface ClassFolder {

@@ -10,7 +10,7 @@ import { listDatasetFiles } from './list-dataset-files';
 import { createThrottle } from './progress-throttle';
 import { notAFolderError, rootError, throwIfCancelled } from './scan-errors';
 import { SkipLog } from './skip-log';
-import { autoSplit } from './split-preview';
+import { APP_SPLIT_SEED, SLIDER_RATIOS, splitDraw, valCount } from './split-rule';
 
 /** How far a scan has got (the `dataset.progress` payload without the root). */
 export interface ScanProgress {
@@ -70,6 +70,8 @@ export async function scanDataset(root: string, options: ScanOptions): Promise<D
 
   const images: ImageRecord[] = [];
   const tally = new ClassTally(layout.classNames.length);
+  // Class-folders: each image's split draw, as the trainer draws it (the split the scan shows is the trainer's)
+  const draws = layout.classNames.map((): number[] => []);
   const index = new DuplicateIndex();
   await forEachBounded(candidates.length, concurrency, async (i) => {
     throwIfCancelled(signal);
@@ -80,6 +82,12 @@ export async function scanDataset(root: string, options: ScanOptions): Promise<D
       index.add(images.length, result.image);
       images.push(result.image);
       tally.add(result.image);
+      if (result.image.part === null) {
+        const className = layout.classNames[result.image.classIndex]!;
+        draws[result.image.classIndex]!.push(
+          splitDraw(APP_SPLIT_SEED, className, result.image.path.slice(className.length + 1)),
+        );
+      }
     } else skips.add(candidate.path, result.code, result.reason);
     progress.tick();
   });
@@ -94,11 +102,12 @@ export async function scanDataset(root: string, options: ScanOptions): Promise<D
   }
   const classes = layout.classNames.flatMap((name, i) => {
     if (tally.all[i] === 0) return [];
+    const val = valCount(draws[i]!, options.valRatio);
     const counts =
       layout.layout === 'split'
         ? { train: tally.train[i]!, val: tally.val[i]! }
-        : autoSplit(tally.all[i]!, options.valRatio);
-    return [{ name, ...counts, samples: tally.samplesOf(i) }];
+        : { train: tally.all[i]! - val, val, valByRatio: SLIDER_RATIOS.map((r) => valCount(draws[i]!, r)) };
+    return [{ name, ...counts, ...(layout.testFolder ? { test: tally.test[i]! } : {}), samples: tally.samplesOf(i) }];
   });
   const summary = skips.summary();
   const warnings = datasetWarnings({

@@ -1,4 +1,5 @@
 import { TrainerConfig, type RunSettings } from '../../contract';
+import { APP_SPLIT_SEED } from '../dataset/split-rule';
 
 /** Where the container sees each mounted folder (docs/run-folder.md, "Inside the container"). */
 export const CONTAINER_PATHS = {
@@ -22,7 +23,8 @@ export function toTrainerConfig(settings: RunSettings): TrainerConfig {
     data: {
       root: CONTAINER_PATHS.data,
       val_ratio: settings.valRatio,
-      split_seed: settings.seed,
+      // Not the training seed: every run on a folder validates on the same images (the scan shows them).
+      split_seed: APP_SPLIT_SEED,
       cache_dir: CONTAINER_PATHS.cache,
       num_workers: 'auto',
     },

@@ -13,7 +13,7 @@ function totals(scan: DatasetScan): { train: number; val: number } {
 /**
  * Which images train and which validate: the folder's own train/val split, or an automatic
  * stratified one whose share the user can move. Counts follow the slider at once (the trainer's
- * rounding rule, no new scan); the choice is kept once the slider rests.
+ * per-file rule, counted by the scan; no new scan); the choice is kept once the slider rests.
  */
 export function SplitPanel({ scan, onRatioChange }: { scan: DatasetScan; onRatioChange: (ratio: number) => void }) {
   const chosen = scan.split.valRatio ?? 0.2;
@@ -45,7 +45,8 @@ export function SplitPanel({ scan, onRatioChange }: { scan: DatasetScan; onRatio
         <>
           <p>
             DeiT Studio holds back a share of each class to measure accuracy on images the model has not trained on. The
-            split is stratified (every class keeps the same share) and the same on every run.
+            split is stratified (every class keeps about the same share) and the same on every run: each image's place
+            depends only on its own name, so images added later move no other image.
           </p>
           <div className="field split-slider">
             <label htmlFor="val-ratio">Validation share: {formatPercent(ratio)}</label>

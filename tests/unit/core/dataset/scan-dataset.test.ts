@@ -47,9 +47,10 @@ describe('scanDataset on a class-folders dataset with every bad kind of file', (
     expect(scan.layout).toBe('class-folders');
     expect(scan.split).toEqual({ kind: 'auto', valRatio: 0.2, trainFolder: null, valFolder: null });
     // Sorted by code point like Python's sorted(): "Ü" (U+00DC) after the lower-case names. The empty
-    // class folder is not a class.
+    // class folder is not a class. Validation: the files whose own draw is below 0.2 (trainer-agreement
+    // checks that the trainer picks the same), 2 of the 14 cats.
     expect(scan.classes.map((c) => [c.name, c.train, c.val])).toEqual([
-      ['cats', 11, 3],
+      ['cats', 12, 2],
       ['dogs', 8, 2],
       ['one', 1, 0],
       ['Ünïcødé class', 8, 2],
@@ -145,19 +146,49 @@ describe('scanDataset on a class-folders dataset with every bad kind of file', (
   });
 });
 
+describe('scanDataset on class folders with a test/ folder beside them', () => {
+  it('reads test/ as the test split, not as a class, and leaves out its unknown classes', async () => {
+    folder = tempFolder();
+    for (let i = 0; i < 6; i++) folder.write(`cat/${i}.png`, makePng(64, 64, i));
+    for (let i = 0; i < 6; i++) folder.write(`dog/${i}.png`, makePng(64, 64, 20 + i));
+    folder.write('Test/cat/t.png', makePng(64, 64, 40));
+    folder.write('Test/dog/t.png', makePng(64, 64, 41));
+    folder.write('Test/dog/u.png', makePng(64, 64, 42));
+    folder.write('Test/zebra/z.png', makePng(64, 64, 43));
+    const scan = await scanDataset(folder.root, { valRatio: 0.2 });
+    expect(scan.layout).toBe('class-folders');
+    expect(scan.classes.map((c) => [c.name, c.train + c.val, c.test])).toEqual([
+      ['cat', 6, 1],
+      ['dog', 6, 2],
+    ]);
+    expect(scan.skipped.map((s) => [s.path, s.code])).toEqual([['Test/zebra/', 'unused_folder']]);
+  });
+
+  it('keeps a folder named test as a class when nothing in it is named like the other classes', async () => {
+    folder = tempFolder();
+    for (let i = 0; i < 4; i++) folder.write(`test/${i}.png`, makePng(64, 64, i));
+    for (let i = 0; i < 4; i++) folder.write(`prod/${i}.png`, makePng(64, 64, 10 + i));
+    const scan = await scanDataset(folder.root, { valRatio: 0.25 });
+    expect(scan.classes.map((c) => [c.name, c.train + c.val, c.test])).toEqual([
+      ['prod', 4, undefined],
+      ['test', 4, undefined],
+    ]);
+  });
+});
+
 describe('scanDataset on an existing train/val split', () => {
   it('uses the folders as they are; the classes are those of the training folder', async () => {
     folder = splitDataset();
     const scan = await scanDataset(folder.root, { valRatio: 0.3 });
     expect(scan.layout).toBe('split');
     expect(scan.split).toEqual({ kind: 'existing', valRatio: null, trainFolder: 'train', valFolder: 'val' });
-    expect(scan.classes.map((c) => [c.name, c.train, c.val])).toEqual([
-      ['cat', 12, 3],
-      ['dog', 12, 1],
-      ['only-train', 1, 0],
+    // test/ beside train/ and val/ is the test split: counted apart, not a class, not left out
+    expect(scan.classes.map((c) => [c.name, c.train, c.val, c.test])).toEqual([
+      ['cat', 12, 3, 1],
+      ['dog', 12, 1, 0],
+      ['only-train', 1, 0, 0],
     ]);
     expect(scan.skipped.map((s) => [s.path, s.code])).toEqual([
-      ['test/', 'unused_folder'],
       ['train/stray.png', 'not_in_class'],
       ['val/only-val/', 'unused_folder'],
     ]);

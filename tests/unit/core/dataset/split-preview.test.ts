@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { roundHalfEven } from '../../../../electron/contract';
 import { autoSplit, autoValCount } from '../../../../electron/core/dataset/split-preview';
+import { SLIDER_RATIOS, splitDraw, valCount } from '../../../../electron/core/dataset/split-rule';
 
 describe("autoValCount: the trainer's n < 2 ? 0 : min(n − 1, max(1, round(n × ratio)))", () => {
   it.each([
@@ -41,5 +42,27 @@ describe('roundHalfEven', () => {
     expect([0.5, 1.5, 2.5, 3.5, 2.4999999999999996, 2.5000000000000004, 7, 0].map(roundHalfEven)).toEqual([
       0, 2, 2, 4, 2, 3, 7, 0,
     ]);
+  });
+});
+
+describe('the per-file split rule (the trainer’s split_draw; trainer-agreement runs both)', () => {
+  it('draws a fixed number in [0, 1) per seed, class and path, spread evenly', () => {
+    const draws = Array.from({ length: 4000 }, (_, i) => splitDraw(0, 'cats', `sub/${i}.jpg`));
+    expect(draws.every((d) => d >= 0 && d < 1)).toBe(true);
+    expect(splitDraw(0, 'cats', 'sub/1.jpg')).toBe(draws[1]);
+    expect(splitDraw(1, 'cats', 'sub/1.jpg')).not.toBe(draws[1]);
+    expect(splitDraw(0, 'dogs', 'sub/1.jpg')).not.toBe(draws[1]);
+    const below = (r: number) => draws.filter((d) => d < r).length / draws.length;
+    for (const r of [0.1, 0.2, 0.5]) expect(Math.abs(below(r) - r)).toBeLessThan(0.03);
+  });
+
+  it('counts the draws below the share, with one val image in a class of two or more and one train image', () => {
+    expect(valCount([], 0.2)).toBe(0);
+    expect(valCount([0.01], 0.2)).toBe(0); // a single image trains
+    expect(valCount([0.5, 0.9], 0.2)).toBe(1); // none below: one all the same
+    expect(valCount([0.1, 0.15], 0.2)).toBe(1); // all below: one trains
+    expect(valCount([0.1, 0.3, 0.19, 0.7], 0.2)).toBe(2);
+    expect(SLIDER_RATIOS[0]).toBe(0.05);
+    expect(SLIDER_RATIOS[9]).toBe(0.5);
   });
 });

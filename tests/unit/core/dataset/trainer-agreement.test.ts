@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scanDataset } from '../../../../electron/core/dataset/scan-dataset';
-import { tempFolder, type TempFolder } from './dataset-files';
+import { makePng, tempFolder, type TempFolder } from './dataset-files';
 import { messyDataset, splitDataset } from './messy-dataset';
 
 const python = process.env.DEIT_TRAINER_PYTHON;
@@ -42,7 +42,8 @@ for rel in scan.candidates():
         bad[rel] = str(e)
 data = finish_dataset(scan, bad, ratio, 0, lambda code, message: None)
 print(json.dumps({"layout": data.layout, "classes": data.classes, "train": data.per_class(data.train),
-                  "val": data.per_class(data.val), "skipped": sorted(p for p, _ in data.skipped)}))
+                  "val": data.per_class(data.val), "test": data.per_class(data.test),
+                  "skipped": sorted(p for p, _ in data.skipped)}))
 `;
 
 const folders: TempFolder[] = [];
@@ -56,12 +57,13 @@ async function compare(root: string, ratio: number) {
     classes: string[];
     train: number[];
     val: number[];
+    test: number[];
     skipped: string[];
   };
   const scan = await scanDataset(root, { valRatio: ratio });
   expect(scan.layout).toBe(trainer.layout);
-  expect(scan.classes.map((c) => [c.name, c.train, c.val])).toEqual(
-    trainer.classes.map((name, i) => [name, trainer.train[i], trainer.val[i]]),
+  expect(scan.classes.map((c) => [c.name, c.train, c.val, c.test ?? 0])).toEqual(
+    trainer.classes.map((name, i) => [name, trainer.train[i], trainer.val[i], trainer.test[i]]),
   );
   // Folders are listed with a trailing "/" by the scan, without by the trainer.
   expect(scan.skipped.map((s) => s.path.replace(/\/$/, '')).sort()).toEqual(
@@ -77,6 +79,23 @@ describe('agreement with the trainer (DEIT_TRAINER_PYTHON, docker/deit_trainer)'
     const folder = messyDataset(outside, { absoluteLink: false });
     folders.push(folder);
     await compare(folder.root, 0.25);
+  });
+
+  it('class-folders with a test/ folder and many images: the same per-file split, test split and left-out files', async () => {
+    const folder = tempFolder();
+    folders.push(folder);
+    for (const [c, n] of [
+      ['a', 60],
+      ['b', 23],
+      ['c', 2],
+      ['d', 1],
+    ] as const) {
+      for (let i = 0; i < n; i++) folder.write(`${c}/${i % 3 ? 'sub/' : ''}${i}.png`, makePng(40, 40, i));
+    }
+    folder.write('test/a/t.png', makePng(40, 40, 1));
+    folder.write('test/b/t.png', makePng(40, 40, 2));
+    folder.write('test/zebra/t.png', makePng(40, 40, 3));
+    for (const ratio of [0.05, 0.2, 0.35]) await compare(folder.root, ratio);
   });
 
   it('split layout: the same classes, counts and left-out files', async () => {
