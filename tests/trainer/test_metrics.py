@@ -245,3 +245,38 @@ def test_export_parity_warns_above_the_limit(tmp_path):
     assert [code for code, _ in events.warnings] == ["parity_mismatch"]
     assert json.loads((tmp_path / "export" / "parity.json").read_text()) == parity
 
+
+def test_a_test_split_is_evaluated_once_at_the_end_and_gives_the_headline(tmp_path, weights_dir, cache_dir,
+                                                                           monkeypatch):
+    import deit_trainer.finish as finish
+    import deit_trainer.train as train
+    data = tmp_path / "data"
+    make_learnable(str(data), classes=3, per_class=16)
+    make_learnable(str(data / "test"), classes=3, per_class=5, seed=7)  # test/class_i beside the class folders
+    evaluated = []  # (where, images in the loader) of every evaluation
+
+    def spy(where, real):
+        def wrapped(forward, loader, *args, **kwargs):
+            evaluated.append((where, len(loader)))
+            return real(forward, loader, *args, **kwargs)
+        return wrapped
+
+    monkeypatch.setattr(train, "evaluate", spy("epoch", train.evaluate))
+    monkeypatch.setattr(finish, "evaluate", spy("final", finish.evaluate))
+    run = tmp_path / "run"
+    assert run_cli("train", "--config", write_config(run, data, weights_dir, cache_dir, train={"epochs": 2}))[0] == 0
+    split = json.loads((run / "split.json").read_text())
+    n_val, n_test = len(split["val"]), len(split["test"])
+    assert n_test == 15 and all(p.startswith("test/") for p, _ in split["test"])
+    assert evaluated == [("epoch", n_val), ("epoch", n_val), ("final", n_val), ("final", n_test)]  # test: once, last
+    m = json.loads((run / "eval" / "metrics.json").read_text())
+    assert m["test"]["count"] == n_test == sum(map(sum, m["test"]["confusion"]["matrix"]))
+    matrix = m["test"]["confusion"]["matrix"]
+    assert m["test"]["top1"] == pytest.approx(sum(matrix[i][i] for i in range(3)) / n_test)
+    assert m["headline"]["split"] == "test" and m["headline"]["top1"] == m["test"]["top1"]
+    assert m["val_count"] == n_val  # the validation numbers stay, for what they are
+    events = read_events(run)
+    assert all("test" not in k for e in of_type(events, "epoch") for k in e)  # never looked at while training
+    report = (run / "report.md").read_text()
+    assert f"Top-1 on the {n_test} test images: {100 * m['test']['top1']:.1f} %" in report
+    assert f"On the {n_val} validation images (used to pick the epoch)" in report
