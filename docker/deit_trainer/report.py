@@ -103,10 +103,12 @@ def write_report(tr, m, best, parity, test=None):
         f"- Folder `{ds.root}`, layout `{ds.layout}`"
         + (f", stratified split: val ratio {ds.val_ratio}, split seed {ds.split_seed}" if ds.layout == "class-folders" else ""),
         f"- {len(ds.classes)} classes, {len(ds.train)} train images, {len(ds.val)} val images, "
-        f"{len(ds.skipped)} files skipped (`skipped.json`); the split is in `split.json`",
-        "", "| class | train | val |", "|---|---|---|",
+        + (f"{len(ds.test)} test images (evaluated once, at the end), " if ds.test else "")
+        + f"{len(ds.skipped)} files skipped (`skipped.json`); the split is in `split.json`",
+        "", "| class | train | val |" + (" test |" if ds.test else ""), "|---|---|---|" + ("---|" if ds.test else ""),
     ]
-    lines += [f"| {c} | {a} | {b} |" for c, a, b in zip(ds.classes, ds.per_class(ds.train), ds.per_class(ds.val))]
+    counts = zip(ds.classes, ds.per_class(ds.train), ds.per_class(ds.val), ds.per_class(ds.test))
+    lines += [f"| {c} | {a} | {b} |" + (f" {n} |" if ds.test else "") for c, a, b, n in counts]
     t = cfg["train"]
     lines += [
         "", "## Recipe", "",

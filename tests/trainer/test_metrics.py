@@ -280,3 +280,4 @@ def test_a_test_split_is_evaluated_once_at_the_end_and_gives_the_headline(tmp_pa
     report = (run / "report.md").read_text()
     assert f"Top-1 on the {n_test} test images: {100 * m['test']['top1']:.1f} %" in report
     assert f"On the {n_val} validation images (used to pick the epoch)" in report
+    assert f"{n_test} test images (evaluated once, at the end)" in report and "| class | train | val | test |" in report
