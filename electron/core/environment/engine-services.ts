@@ -1,3 +1,4 @@
+import { SettingsFile } from '../app/app-settings';
 import type { CoreContext } from '../context';
 import { DockerConnectError, findDocker, inspectEngine, type ConnectedDocker } from '../docker/connect';
 import { hostPlatform } from '../docker/fix-context';

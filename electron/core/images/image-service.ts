@@ -1,5 +1,14 @@
 import type Dockerode from 'dockerode';
-import { AppError, type AppErrorShape, type ImageProgress, type ImageState, type ImageStatus } from '../../contract';
+import path from 'node:path';
+import {
+  AppError,
+  type AppErrorShape,
+  type ImageProgress,
+  type ImageState,
+  type ImageStatus,
+  type LocalImage,
+} from '../../contract';
+import type { SettingsFile } from '../app/app-settings';
 import { classifyDockerError } from '../docker/classify-docker-error';
 import { dockerProblemError } from '../docker/docker-problem-fixes';
 import { engineFixContext } from '../docker/fix-context';
@@ -7,9 +16,13 @@ import { freeDisk } from '../environment/system-summary';
 import type { EventBus } from '../event-bus';
 import { PullProgressTracker } from './aggregate-pull-progress';
 import { CONSENT_THRESHOLD_BYTES, diskBytesNeeded, KNOWN_BASE_IMAGES, type ImageSize } from './base-image-size';
+import { checkBaseImage, listLocalImages } from './base-image-check';
+import { BaseImageChoice, describeLoadProgress } from './base-image-choice';
 import { buildImage } from './build-image';
 import { formatBytes } from './format-bytes';
 import { describeBuildProgress, describePullProgress, progress } from './image-progress';
+import { imagePresent } from './image-presence';
+import { loadImageArchive } from './load-image-archive';
 import { pullImage } from './pull-image';
 import { DEFAULT_BASE_IMAGE, listContextFiles, trainerContentHash, TRAINER_REPOSITORY } from './trainer-image-tag';
 
@@ -19,7 +32,10 @@ export interface ImageServiceOptions {
   bus: EventBus;
   /** The trainer's build context (the app's docker/ folder). */
   trainerDir: string;
+  /** The default base image (DEIT_STUDIO_BASE_IMAGE; else the official PyTorch 2.6 image). */
   baseImage?: string;
+  /** Where the user's choice of base image is remembered (the app's settings.json). */
+  settings?: SettingsFile;
   repository?: string;
   /** Network of RUN steps: 'host' reaches PyPI also on engines without a default bridge. */
   buildNetworkMode?: string;
@@ -42,22 +58,15 @@ export interface ImageDiskNeed {
   bytesNeeded: number;
 }
 
-async function imageExists(docker: Dockerode, name: string): Promise<boolean> {
-  try {
-    await docker.getImage(name).inspect();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The training image: whether it exists, and getting it: pull the base with per-layer progress, then
  * build the trainer on top, tagged by a hash of docker/ and the base so it is rebuilt only when the
- * trainer changes. Asks before big downloads, checks the disk first, can be cancelled.
+ * trainer changes. Asks before big downloads, checks the disk first, can be cancelled. Offline, the
+ * base comes from a `docker save` archive or an image already on the engine (the user's choice is
+ * remembered). Presence is asked of the engine on every status, so removed images are noticed.
  */
 export class ImageService {
-  readonly baseImage: string;
+  private readonly base: BaseImageChoice;
   private task: Promise<void> | null = null;
   private controller: AbortController | null = null;
   private state: ImageState = 'missing';
@@ -68,11 +77,17 @@ export class ImageService {
   private starting: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ImageServiceOptions) {
-    this.baseImage = options.baseImage ?? DEFAULT_BASE_IMAGE;
+    this.base = new BaseImageChoice(options.baseImage ?? DEFAULT_BASE_IMAGE, options.settings);
+  }
+
+  /** The base image in use: the user's choice, else the default. */
+  get baseImage(): string {
+    return this.base.image;
   }
 
   /** The training image's tag for the current docker/ folder and base image. */
   async tag(): Promise<string> {
+    await this.base.ready();
     const hash = await trainerContentHash(this.options.trainerDir, this.baseImage);
     return `${this.options.repository ?? TRAINER_REPOSITORY}:${hash}`;
   }
@@ -81,7 +96,7 @@ export class ImageService {
   async status(): Promise<ImageStatus> {
     const docker = await this.options.docker();
     const tag = await this.tag();
-    const [present, basePresent] = await Promise.all([imageExists(docker, tag), imageExists(docker, this.baseImage)]);
+    const [present, basePresent] = await Promise.all([imagePresent(docker, tag), imagePresent(docker, this.baseImage)]);
     const size = this.baseSize();
     const downloadBytes = present || basePresent ? 0 : (size?.downloadBytes ?? null);
     let state: ImageState = this.state;
@@ -93,6 +108,7 @@ export class ImageService {
       state,
       downloadBytes,
       needsConsent: !present && !basePresent && (downloadBytes === null || downloadBytes > CONSENT_THRESHOLD_BYTES),
+      ...this.base.describe(),
     };
     if (state === 'error' && this.lastError) status.error = this.lastError;
     if (this.task && this.lastProgress) status.progress = this.lastProgress;
@@ -150,7 +166,74 @@ export class ImageService {
     });
   }
 
-  /** Cancels a pull or build in progress and waits until it has stopped. */
+  /** Tagged images on the engine that could be the base (PyTorch 2.6 tags first). */
+  async localImages(): Promise<LocalImage[]> {
+    return listLocalImages(await this.options.docker());
+  }
+
+  /** Uses an image already on the engine as the base, after checking it for PyTorch; null: the default. */
+  async useBase(image: string | null): Promise<ImageStatus> {
+    this.refuseWhileBusy();
+    const docker = await this.options.docker();
+    if (image !== null && !(await imagePresent(docker, image))) {
+      throw new AppError('not_found', `There is no image ${image} on this engine.`, {
+        fix: 'Choose one from the list, or load it from a file first.',
+      });
+    }
+    await this.base.choose(image, image === null ? undefined : await checkBaseImage(docker, image));
+    this.state = 'missing';
+    this.lastError = undefined;
+    return this.status();
+  }
+
+  /** Starts loading the base from a `docker save` archive (progress as `image.progress`); returns at once. */
+  loadArchive(file: string): Promise<ImageStatus> {
+    const next = this.starting.then(async () => {
+      this.refuseWhileBusy();
+      const docker = await this.options.docker();
+      const controller = new AbortController();
+      this.controller = controller;
+      this.lastError = undefined;
+      this.lastProgress = null;
+      this.state = 'loading';
+      this.task = this.runLoad(docker, file, controller.signal).finally(() => {
+        this.task = null;
+        this.controller = null;
+      });
+      return this.status();
+    });
+    this.starting = next.catch(() => undefined);
+    return next;
+  }
+
+  private refuseWhileBusy(): void {
+    if (!this.task) return;
+    throw new AppError('busy', 'The training image is being prepared right now.', {
+      fix: 'Wait until it is done, or cancel it first.',
+    });
+  }
+
+  private async runLoad(docker: Dockerode, file: string, signal: AbortSignal): Promise<void> {
+    const now = this.options.now ?? Date.now;
+    const started = now();
+    const name = path.basename(file);
+    try {
+      const loaded = await loadImageArchive(docker, file, {
+        signal,
+        onProgress: (done, total) =>
+          this.emit(describeLoadProgress(name, done, total, (now() - started) / 1000), done === total),
+      });
+      this.emit(progress('checking', `Loaded ${loaded.image}. Checking it for PyTorch…`), true);
+      const check = await checkBaseImage(docker, loaded.image);
+      await this.base.choose(loaded.image, check);
+      this.state = 'missing';
+      this.emit(progress('done', `Loaded ${loaded.image}. ${check.message}`), true);
+    } catch (error) {
+      await this.fail(docker, error, signal);
+    }
+  }
+
+  /** Cancels a pull, load or build in progress and waits until it has stopped. */
   async cancel(): Promise<ImageStatus> {
     this.controller?.abort();
     await this.task;
@@ -244,18 +327,23 @@ export class ImageService {
       this.state = 'ready';
       this.emit(progress('done', 'The training image is ready.'), true);
     } catch (error) {
-      if (signal.aborted) {
-        this.state = 'cancelled';
-        this.emit(progress('cancelled', 'Cancelled.'), true);
-        return;
-      }
-      const appError =
-        error instanceof AppError
-          ? error
-          : dockerProblemError(classifyDockerError(error), await engineFixContext(docker));
-      this.state = 'error';
-      this.lastError = appError.toShape();
-      this.emit({ ...progress('error', appError.message), error: this.lastError }, true);
+      await this.fail(docker, error, signal);
     }
+  }
+
+  /** A pull, load or build ended in an error (or was cancelled): the state and the last event say so. */
+  private async fail(docker: Dockerode, error: unknown, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) {
+      this.state = 'cancelled';
+      this.emit(progress('cancelled', 'Cancelled.'), true);
+      return;
+    }
+    const appError =
+      error instanceof AppError
+        ? error
+        : dockerProblemError(classifyDockerError(error), await engineFixContext(docker));
+    this.state = 'error';
+    this.lastError = appError.toShape();
+    this.emit({ ...progress('error', appError.message), error: this.lastError }, true);
   }
 }

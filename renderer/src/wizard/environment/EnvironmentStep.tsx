@@ -29,7 +29,7 @@ export function environmentHint(
   }
   const state = image.status?.state;
   if (state === 'ready') return { canGoNext: true, hint: 'This machine is ready. Next: choose your images.' };
-  if (state === 'pulling' || state === 'building' || image.pending === 'ensure')
+  if (state === 'loading' || state === 'pulling' || state === 'building' || image.pending === 'ensure')
     return { canGoNext: false, hint: 'Wait for the training image to be ready.' };
   return { canGoNext: false, hint: 'Prepare the training image below.' };
 }
@@ -79,7 +79,15 @@ export function EnvironmentStep() {
       <section className="panel" aria-labelledby="checks-title">
         <div className="panel-header">
           <h2 id="checks-title">Checks</h2>
-          <button type="button" onClick={check.reload} disabled={check.loading}>
+          {/* The image too: one removed behind the app's back (docker rmi) must not stay "Ready". */}
+          <button
+            type="button"
+            onClick={() => {
+              check.reload();
+              image.refresh();
+            }}
+            disabled={check.loading}
+          >
             {check.loading ? 'Checking…' : 'Check again'}
           </button>
         </div>

@@ -4,6 +4,7 @@ import { ProgressMeter } from '../ProgressMeter';
 
 const PHASE: Record<ImageProgress['phase'], string> = {
   checking: 'Checking what is needed',
+  loading: 'Loading the base image from the file',
   pulling: 'Downloading the PyTorch base image',
   building: 'Building the trainer on top of it',
   done: 'The training image is ready',
@@ -13,7 +14,8 @@ const PHASE: Record<ImageProgress['phase'], string> = {
 
 /** Fraction done, when the total is known (a build has no byte total: indeterminate). */
 export function imageFraction(progress: ImageProgress | null): number | null {
-  if (!progress || progress.phase !== 'pulling' || !progress.bytesTotal || progress.bytesTotal <= 0) return null;
+  const bytes = progress?.phase === 'pulling' || progress?.phase === 'loading';
+  if (!progress || !bytes || !progress.bytesTotal || progress.bytesTotal <= 0) return null;
   return progress.bytesDone / progress.bytesTotal;
 }
 
@@ -34,9 +36,9 @@ export function ImageProgressView({ progress }: { progress: ImageProgress | null
       <ProgressMeter label="Training image progress" fraction={fraction} />
       {progress && (
         <dl className="progress-facts">
-          {progress.phase === 'pulling' && (
+          {(progress.phase === 'pulling' || progress.phase === 'loading') && (
             <>
-              <dt>Downloaded</dt>
+              <dt>{progress.phase === 'loading' ? 'Loaded' : 'Downloaded'}</dt>
               <dd>
                 {formatBytes(progress.bytesDone)}
                 {progress.bytesTotal ? ` of ${formatBytes(progress.bytesTotal)}` : ''}

@@ -1,6 +1,7 @@
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../components/format';
 import { StatusBadge } from '../StatusBadge';
+import { BaseImageChooser } from './BaseImageChooser';
 import { ImageProgressView } from './ImageProgressView';
 import type { TrainingImage } from './use-training-image';
 
@@ -11,7 +12,12 @@ import type { TrainingImage } from './use-training-image';
 export function TrainingImagePanel({ image, dockerWorks }: { image: TrainingImage; dockerWorks: boolean }) {
   const { status, progress, error, pending } = image;
   const working =
-    pending === 'ensure' || status?.state === 'pulling' || status?.state === 'building' || pending === 'cancel';
+    pending === 'ensure' ||
+    pending === 'load' ||
+    status?.state === 'loading' ||
+    status?.state === 'pulling' ||
+    status?.state === 'building' ||
+    pending === 'cancel';
 
   return (
     // Busy only while the status loads: during a pull, aria-busy would mute the progress announcements.
@@ -68,6 +74,7 @@ export function TrainingImagePanel({ image, dockerWorks }: { image: TrainingImag
           </button>
         </div>
       )}
+      {status && !working && dockerWorks && <BaseImageChooser image={image} status={status} />}
     </section>
   );
 }

@@ -11,10 +11,14 @@ export interface TrainingImage {
   /** A call that failed (status, ensure or cancel); the image's own failure is `status.error`. */
   error: AppErrorShape | null;
   /** Which call is in flight. */
-  pending: 'status' | 'ensure' | 'cancel' | null;
+  pending: 'status' | 'ensure' | 'cancel' | 'load' | 'use' | null;
   refresh: () => void;
   ensure: (consent: boolean) => void;
   cancel: () => void;
+  /** Loads the base image from a `docker save` archive (a path on the machine running the core). */
+  loadArchive: (path: string) => void;
+  /** Uses an image already on the engine as the base; null goes back to the default. */
+  useBase: (image: string | null) => void;
 }
 
 const FINISHED = new Set<ImageProgress['phase']>(['done', 'error', 'cancelled']);
@@ -40,13 +44,17 @@ export function useTrainingImage(): TrainingImage {
   }, []);
 
   const run = useCallback(
-    (kind: NonNullable<TrainingImage['pending']>, consent = false) => {
+    (kind: NonNullable<TrainingImage['pending']>, consent = false, argument: string | null = null) => {
       const call =
         kind === 'status'
           ? api().call('image.status', {})
           : kind === 'ensure'
             ? api().call('image.ensure', { consent })
-            : api().call('image.cancel', {});
+            : kind === 'load'
+              ? api().call('image.loadArchive', { path: argument ?? '' })
+              : kind === 'use'
+                ? api().call('image.useBase', { image: argument })
+                : api().call('image.cancel', {});
       void call.then((result) => apply(kind, result));
     },
     [apply],
@@ -90,6 +98,15 @@ export function useTrainingImage(): TrainingImage {
     cancel: () => {
       setPending('cancel');
       run('cancel');
+    },
+    loadArchive: (path) => {
+      setPending('load');
+      setProgress(null);
+      run('load', false, path);
+    },
+    useBase: (image) => {
+      setPending('use');
+      run('use', false, image);
     },
   };
 }
