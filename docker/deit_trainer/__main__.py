@@ -4,6 +4,7 @@ Usage:
     python -m deit_trainer train --config /run/config.json [--resume] [--set train.epochs=3 ...]
     python -m deit_trainer health
     python -m deit_trainer fetch-weights --model deit_small_patch16_224 [--weights-dir /weights]
+    python -m deit_trainer import-weights --model deit_tiny_patch16_224 --file /in/x.safetensors [--weights-dir /weights] [--name x.safetensors]
     python -m deit_trainer predict --run /run --input /data/new [--output out.csv] [--top-k 5]
     python -m deit_trainer schema [config|events]
 Errors become an `error` event and the kind's exit code. Kept import-light: the cache's worker
@@ -29,6 +30,11 @@ def _parser():
     f = sub.add_parser("fetch-weights", help="download pretrained weights into the hub cache (needs network)")
     f.add_argument("--model", required=True)
     f.add_argument("--weights-dir", default=os.environ.get("HF_HOME", "/weights"))
+    iw = sub.add_parser("import-weights", help="check a weights file against a model and store it for training")
+    iw.add_argument("--model", required=True)
+    iw.add_argument("--file", required=True, help=".safetensors or .pth file (read only)")
+    iw.add_argument("--weights-dir", default=os.environ.get("HF_HOME", "/weights"))
+    iw.add_argument("--name", help="the file's original name, recorded in source.json and the report")
     pr = sub.add_parser("predict", help="classify an image or a folder -> CSV")
     pr.add_argument("--run", help="run folder (uses checkpoints/best.pt)")
     pr.add_argument("--checkpoint", help="a best.pt checkpoint")
@@ -83,6 +89,10 @@ def main(argv=None):
         if args.command == "fetch-weights":
             from .weights import fetch_weights
             fetch_weights(args.model, args.weights_dir, events)
+            return 0
+        if args.command == "import-weights":
+            from .imported import import_weights
+            import_weights(args.model, args.file, args.weights_dir, events, args.name)
             return 0
         if args.command == "predict":
             from .predict import run_predict

@@ -56,7 +56,7 @@ SCHEMA = {
     },
     "model": {
         "name": F(["string"], None, "timm model id", enum=MODEL_IDS, required=True),
-        "pretrained": F(["boolean"], True, "start from ImageNet weights in weights_dir (Hugging Face hub cache)"),
+        "pretrained": F(["boolean"], True, "start from pretrained weights in weights_dir: imported ones (imported/<model>) or the Hugging Face hub cache; false = from scratch with DeiT's recipe (lr 5e-4 x sqrt(batch/512), at least 5 warmup epochs)"),
         "weights_dir": F(["string"], "/weights", "Hugging Face hub cache (HF_HOME) holding pretrained weights"),
         "init_checkpoint": F(["string", "null"], None, "start from this earlier run's checkpoint (e.g. /init/best.pt) instead"),
         "img_size": F(["integer"], 224, "training/eval resolution in pixels (a multiple of 16)", minimum=16, multiple_of=16),
@@ -74,7 +74,7 @@ SCHEMA = {
         "lr": F(["number", "null"], None, "peak learning rate; null = 1e-4 x sqrt(batch/256) (1e-3 x sqrt(batch/256) with a frozen backbone)",
                 exclusive_min=0),
         "weight_decay": F(["number"], 0.05, "AdamW weight decay (never on pos_embed, cls token, norms, biases)", minimum=0),
-        "warmup_epochs": F(["number"], 1, "linear warmup length in epochs (capped at a third of the run)", minimum=0),
+        "warmup_epochs": F(["number"], 1, "linear warmup length in epochs (capped at a third of the run; from scratch at least 5, or a third of a shorter run)", minimum=0),
         "label_smoothing": F(["number"], 0.1, "label smoothing of the cross-entropy", minimum=0, maximum=0.5),
         "layer_decay": F(["number"], 0.75, "layer-wise lr decay when fine-tuning: the head learns at lr, block i of L at "
                          "lr x d^(L-i), the embeddings at lr x d^(L+1); 1 = off; not used from scratch or with a frozen "

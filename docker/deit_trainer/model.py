@@ -5,9 +5,9 @@ Usage:
     groups = param_groups(model, weight_decay, layer_decay)  # no decay on pos_embed, cls/dist tokens, norms,
                                                  # biases; lr_scale per group (layer-wise lr decay)
 Pretrained weights are read from the Hugging Face hub cache at model.weights_dir (HF_HOME) with
-HF_HUB_OFFLINE=1; `fetch-weights` (weights.py) fills that cache when the network is allowed.
-The classifier head (and the distillation head) is always new, made for the user's classes, also when
-they number 1,000.
+HF_HUB_OFFLINE=1; `fetch-weights` (weights.py) fills that cache when the network is allowed. Weights
+the user imported (`import-weights`, imported.py) are preferred over the hub's. The classifier head
+(and the distillation head) is always new, made for the user's classes, also when they number 1,000.
 """
 import os
 import sys
@@ -15,6 +15,7 @@ import sys
 import torch
 
 from .errors import TrainerError
+from .imported import imported_source, imported_weights, load_imported
 
 NO_DECAY_NAMES = ("pos_embed", "cls_token", "dist_token", "reg_token")
 HEAD_PREFIXES = ("head.", "head_dist.")
@@ -41,7 +42,7 @@ def hub_file(model_name):
     cfg = timm.models.get_pretrained_cfg(model_name)
     if cfg is None or not cfg.hf_hub_id:
         raise TrainerError("weights_missing", f"timm has no pretrained weights for {model_name}.",
-                           "Turn off 'pretrained' or pick another model.")
+                           "Pick another model, import a weights file, or train from scratch (Settings → Advanced).")
     return cfg.hf_hub_id, getattr(cfg, "hf_hub_revision", None)
 
 
@@ -61,8 +62,46 @@ def weights_missing(model_name, weights_dir, detail=None):
     return TrainerError("weights_missing",
                         f"The pretrained weights of {model_name} are not in the weights folder ({weights_dir}).",
                         "Download them first (the app does this before training; by hand: "
-                        f"python -m deit_trainer fetch-weights --model {model_name}), or turn off 'pretrained'.",
+                        f"python -m deit_trainer fetch-weights --model {model_name}), import a weights file "
+                        "(import-weights), or train from scratch (model.pretrained=false).",
                         detail=detail or f"looked for {repo} in the Hugging Face hub cache under {weights_dir}/hub")
+
+
+def weights_source(cfg):
+    """Where the starting weights come from, for run_started's recipe and the methods report."""
+    m = cfg["model"]
+    if m["init_checkpoint"]:
+        return {"kind": "checkpoint", "path": m["init_checkpoint"]}
+    if not m["pretrained"]:
+        return {"kind": "scratch"}
+    source = imported_source(m["name"], m["weights_dir"]) if imported_weights(m["name"], m["weights_dir"]) else None
+    if source:
+        return {"kind": "imported", "file": source.get("file"), "sha256": source.get("sha256")}
+    repo, revision = hub_file(m["name"])
+    path = cached_weights(m["name"], m["weights_dir"])
+    if path:  # .../snapshots/<commit>/model.safetensors: the commit the file came from
+        revision = os.path.basename(os.path.dirname(path))
+    return {"kind": "hub", "repo": repo, "revision": revision}
+
+
+def weights_source_text(source):
+    """weights_source() in words, for report.md."""
+    kind = (source or {}).get("kind")
+    if kind == "hub":
+        return (f"Hugging Face hub `{source.get('repo')}`"
+                + (f" at revision `{source['revision']}`" if source.get("revision") else ""))
+    if kind == "imported":
+        return f"imported file `{source.get('file')}` (sha256 `{source.get('sha256')}`)"
+    if kind == "scratch":
+        return "none: random initialisation (trained from scratch)"
+    if kind == "checkpoint":
+        return f"an earlier run's checkpoint (`{source.get('path')}`)"
+    return "not recorded"
+
+
+def _imported_label(name, weights_dir):
+    source = imported_source(name, weights_dir) or {}
+    return f"{source.get('file', 'file')} (sha256 {str(source.get('sha256', '?'))[:12]}…)"
 
 
 def create_model(cfg, classes, events):
@@ -70,7 +109,12 @@ def create_model(cfg, classes, events):
     m = cfg["model"]
     name, pretrained = m["name"], m["pretrained"] and not m["init_checkpoint"]
     kwargs = dict(num_classes=len(classes), img_size=m["img_size"], drop_path_rate=m["drop_path"])
-    if pretrained:
+    imported = imported_weights(name, m["weights_dir"]) if pretrained else None
+    if imported:
+        events.progress("weights", 0, 1, f"Loading imported weights {_imported_label(name, m['weights_dir'])}")
+        model = load_imported(name, imported, **kwargs)
+        events.progress("weights", 1, 1, f"Loaded imported weights {_imported_label(name, m['weights_dir'])}")
+    elif pretrained:
         path = cached_weights(name, m["weights_dir"])
         if path is None:
             raise weights_missing(name, m["weights_dir"])

@@ -2,6 +2,8 @@
 
 Usage:
     lr = default_lr(batch_size, frozen)                 # 1e-4 x sqrt(batch/256) (1e-3 with a frozen backbone)
+    lr = default_lr(batch_size, False, scratch=True)    # from scratch: DeiT's 5e-4 per 512 images, sqrt-scaled
+    warmup = warmup_epochs(configured, scratch, epochs)  # from scratch: DeiT's 5 epochs (a third of a short run)
     sched = Schedule(lr, epochs, warmup_epochs)          # sched.lr_at(epoch_progress)
     ema = ModelEma(model, ema_decay(total_steps))
 The schedule is a pure function of training progress (epochs done as a float), so it needs no saved
@@ -18,13 +20,29 @@ LR_BATCH = 256          # the batch size BASE_LR is quoted for
 WARMUP_START = 0.01     # warmup starts at lr x this
 MIN_LR_RATIO = 0.01     # cosine ends at lr x this (relative: DeiT's fixed 1e-5 can exceed a fine-tune lr)
 WARMUP_MAX_SHARE = 1 / 3  # warmup never takes more than this share of the run
+# Training from scratch (model.pretrained=false): the DeiT paper's recipe (facebookresearch/deit main.py:
+# lr 5e-4 x batch/512, 5 warmup epochs, weight decay 0.05 = the config default). The lr is scaled by the
+# square root of the batch like the fine-tune lr (timm's train.py does so for Adam-type optimisers), so a
+# small batch still learns; at batch 512 it is DeiT's own value.
+SCRATCH_BASE_LR = 5e-4
+SCRATCH_LR_BATCH = 512
+SCRATCH_WARMUP_EPOCHS = 5
 EMA_WINDOW = 0.1        # EMA averages over about this share of the run's steps
 EMA_DECAY_RANGE = (0.9, 0.9999)
 
 
-def default_lr(batch_size, frozen):
+def default_lr(batch_size, frozen, scratch=False):
     """Square-root scaling: right for AdamW, and a small batch (CPU, little memory) still learns."""
+    if scratch and not frozen:
+        return SCRATCH_BASE_LR * math.sqrt(batch_size / SCRATCH_LR_BATCH)
     return (BASE_LR_FROZEN if frozen else BASE_LR) * math.sqrt(batch_size / LR_BATCH)
+
+
+def warmup_epochs(configured, scratch, epochs):
+    """From scratch, at least DeiT's 5 warmup epochs, or a third of a shorter run; else the configured length."""
+    if not scratch:
+        return configured
+    return max(configured, min(SCRATCH_WARMUP_EPOCHS, epochs * WARMUP_MAX_SHARE))
 
 
 class Schedule:

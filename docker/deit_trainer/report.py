@@ -8,6 +8,7 @@ import os
 
 from .evaluate import classes_without_images, per_class_report
 from .fsutil import write_text
+from .model import weights_source_text
 
 
 def _events(run_dir):
@@ -114,9 +115,10 @@ def write_report(tr, m, best, parity, test=None):
         "", "## Recipe", "",
         f"- Model `{cfg['model']['name']}` at {cfg['model']['img_size']} px, "
         + ("from an earlier checkpoint" if cfg["model"]["init_checkpoint"] else
-           "from ImageNet-pretrained weights" if cfg["model"]["pretrained"] else "from random initialisation")
+           "from pretrained weights" if cfg["model"]["pretrained"] else "from random initialisation")
         + (", backbone frozen (linear probe)" if cfg["model"]["freeze_backbone"] else "")
         + f", drop path {cfg['model']['drop_path']}",
+        f"- Starting weights: {weights_source_text(first.get('recipe', {}).get('weights'))}",
         f"- {t['epochs']} epochs, batch size {tr.batch_size}, AdamW (lr {tr.lr:.3g}, weight decay {t['weight_decay']}, "
         f"none on position embedding / class token / norms / biases{', fused' if tr.fused else ''})",
         f"- {tr.steps_per_epoch()} optimizer steps per epoch (every training image in every epoch), "

@@ -27,9 +27,9 @@ from .events import RateLimiter, log
 from .fsutil import write_json
 from .loader import BatchLoader
 from .losses import class_weights, training_loss
-from .model import create_model, effective_layer_decay, make_optimizer
+from .model import create_model, effective_layer_decay, make_optimizer, weights_source
 from .prepare import prepare_data, resolve_workers
-from .recipe import ModelEma, Schedule, default_lr, ema_decay
+from .recipe import ModelEma, Schedule, default_lr, ema_decay, warmup_epochs
 from .runtime import autocast, device_facts, resolve_compile, resolve_device, resolve_precision, speed_flags, versions
 
 ETA_AFTER_STEPS = 3          # no ETA before this many steps (compile, warm-up)
@@ -136,8 +136,12 @@ class Trainer:
                                  "why": choice.why}
         ev.emit("batch_size", batch_size=self.batch_size, previous=None, **self.batch_choice)
 
-        self.lr = t["lr"] or default_lr(self.batch_size, cfg["model"]["freeze_backbone"])
-        self.schedule = Schedule(self.lr, t["epochs"], t["warmup_epochs"])
+        scratch = not cfg["model"]["pretrained"] and not cfg["model"]["init_checkpoint"]  # recipe.py: DeiT's own
+        if scratch and ckpt is None:
+            ev.warning("training_from_scratch", "This run starts from random weights: on a small dataset it gives a "
+                       "much weaker model than fine-tuning pretrained weights.")
+        self.lr = t["lr"] or default_lr(self.batch_size, cfg["model"]["freeze_backbone"], scratch=scratch)
+        self.schedule = Schedule(self.lr, t["epochs"], warmup_epochs(t["warmup_epochs"], scratch, t["epochs"]))
         if self.schedule.warmup_capped and ckpt is None:
             ev.warning("warmup_capped", f"Warmup was shortened to {self.schedule.warmup:.2f} epochs (a third of the run).")
         self.layer_decay = effective_layer_decay(cfg)
@@ -217,6 +221,7 @@ class Trainer:
                     "augment": t["augment"], "ema_decay": self.ema.decay if self.ema else None,
                     "drop_path": cfg["model"]["drop_path"], "freeze_backbone": cfg["model"]["freeze_backbone"],
                     "pretrained": cfg["model"]["pretrained"], "init_checkpoint": cfg["model"]["init_checkpoint"],
+                    "weights": weights_source(cfg),
                     "layer_decay": self.layer_decay, "class_balance": t["class_balance"],
                     "seed": t["seed"], "fused_optimizer": self.fused,
                     "num_workers": resolve_workers(cfg["data"]["num_workers"])},

@@ -31,6 +31,18 @@ export const appCalls = {
     z.object({ path: z.string().nullable() }),
     'Opens the native folder dialog (desktop only); null when the user cancels.',
   ),
+  'dialog.pickFile': call(
+    z.object({
+      title: z.string().max(200).optional(),
+      /** Allowed extensions without the dot, e.g. ['safetensors', 'pth']; any file when absent. */
+      extensions: z
+        .array(z.string().regex(/^[A-Za-z0-9]{1,16}$/))
+        .max(20)
+        .optional(),
+    }),
+    z.object({ path: z.string().nullable() }),
+    'Opens the native file dialog (desktop only); null when the user cancels.',
+  ),
   'fs.completeFolder': call(
     z.object({ partial: path }),
     FolderListing,

@@ -6,6 +6,7 @@ import { environmentCalls, environmentEvents } from './environment';
 import type { Result } from './errors';
 import { imageCalls, imageEvents } from './image';
 import { runCalls, runEvents } from './runs';
+import { weightsCalls } from './weights';
 
 /**
  * The API contract: every call the UI can make and every event it can receive.
@@ -18,6 +19,7 @@ export const calls = {
   ...imageCalls,
   ...datasetCalls,
   ...runCalls,
+  ...weightsCalls,
   ...downloadCalls,
 };
 
@@ -66,6 +68,7 @@ export * from './environment';
 export * from './image';
 export * from './dataset';
 export * from './runs';
+export * from './weights';
 export * from './downloads';
 export * from './run-config';
 export * from './trainer-protocol';

@@ -51,6 +51,8 @@ export const RunSettings = z.strictObject({
   gpuIds: z.array(z.string().regex(/^\d+$/)).default([]),
   /** Start from this earlier run's best checkpoint instead of the pretrained weights. */
   initFromRunId: z.string().optional(),
+  /** False: train from scratch (random weights, DeiT's from-scratch recipe); no weights are downloaded. */
+  pretrained: z.boolean().default(true),
 });
 export type RunSettings = z.infer<typeof RunSettings>;
 export type RunSettingsInput = z.input<typeof RunSettings>;

@@ -12,6 +12,7 @@ import { studioPaths } from './paths';
 import { createDownloadHandlers } from './runs/download-handlers';
 import { createRunHandlers, readyTrainerImage } from './runs/run-handlers';
 import { RunService } from './runs/run-service';
+import { createWeightsHandlers } from './weights/weights-handlers';
 
 /** The whole core as the shells see it: handlers for every call, the event bus, and shutdown. */
 export interface StudioCore {
@@ -63,6 +64,7 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
     ...createImageHandlers(engine.images),
     ...createDatasetHandlers(context),
     ...createRunHandlers(context, runs),
+    ...createWeightsHandlers(context, runs.env),
     ...createDownloadHandlers(context),
   };
   return {

@@ -7,6 +7,8 @@ export interface ShellServices {
   shell: 'desktop' | 'serve';
   /** Native folder dialog; absent in serve mode. */
   pickFolder?: (title?: string) => Promise<string | null>;
+  /** Native file dialog (extensions without the dot); absent in serve mode. */
+  pickFile?: (title?: string, extensions?: string[]) => Promise<string | null>;
   /** Opens a folder in the OS file manager; absent in serve mode. */
   openPath?: (path: string) => Promise<boolean>;
 }
@@ -16,6 +18,8 @@ export interface CoreOptions extends ShellServices {
   dataDir: string;
   /** The trainer's build context (the app's docker/ folder). */
   trainerDir: string;
+  /** The built-in sample dataset's archive (assets/sample-digits.tar.gz, shipped beside the app); none: no sample. */
+  sampleArchive?: string;
   /** Base image override (tests use the CPU twin); default: the official PyTorch 2.6 CUDA image. */
   baseImage?: string;
   /** A ready dockerode client; default: found by the Docker connection logic. */

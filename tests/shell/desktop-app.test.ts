@@ -78,6 +78,18 @@ describe('desktop app lifecycle', () => {
     expect(await invokeMain(callChannel('dialog.pickFolder'), ours, {})).toEqual({ ok: true, value: { path: null } });
   });
 
+  it('opens the native file dialog, limited to the asked extensions, for dialog.pickFile', async () => {
+    started = await startDesktopApp(paths);
+    fake.dialogResult = { canceled: false, filePaths: ['/home/ann/model.safetensors'] };
+    const result = await invokeMain(callChannel('dialog.pickFile'), ours, { extensions: ['safetensors', 'pth'] });
+    expect(result).toEqual({ ok: true, value: { path: '/home/ann/model.safetensors' } });
+    expect(fake.dialogCalls[0]!.parent).toBe(FakeBrowserWindow.all[0]);
+    expect(fake.dialogCalls[0]!.options).toMatchObject({
+      properties: ['openFile'],
+      filters: [{ name: 'safetensors, pth', extensions: ['safetensors', 'pth'] }],
+    });
+  });
+
   it('focuses the existing window on a second launch', async () => {
     started = await startDesktopApp(paths);
     const win = FakeBrowserWindow.all[0]!;

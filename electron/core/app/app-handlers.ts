@@ -3,10 +3,10 @@ import { AppError, type Handlers } from '../../contract';
 import type { CoreContext } from '../context';
 import { completeFolder } from './complete-folder';
 
-/** app.info, the folder dialog and folder completion. */
+/** app.info, the folder and file dialogs and folder completion. */
 export function createAppHandlers(
   ctx: CoreContext,
-): Pick<Handlers, 'app.info' | 'dialog.pickFolder' | 'fs.completeFolder'> {
+): Pick<Handlers, 'app.info' | 'dialog.pickFolder' | 'dialog.pickFile' | 'fs.completeFolder'> {
   return {
     'app.info': async () => ({
       name: 'DeiT Studio',
@@ -23,6 +23,14 @@ export function createAppHandlers(
         });
       }
       return { path: await ctx.options.pickFolder(title) };
+    },
+    'dialog.pickFile': async ({ title, extensions }) => {
+      if (!ctx.options.pickFile) {
+        throw new AppError('not_available', 'There is no file dialog in the browser version.', {
+          fix: 'Type or paste the full path of the file on the server into the path field.',
+        });
+      }
+      return { path: await ctx.options.pickFile(title, extensions) };
     },
     'fs.completeFolder': async ({ partial }) => completeFolder(partial),
   };

@@ -5,6 +5,7 @@ import { hostPlatform } from '../docker/fix-context';
 import { probeGpuContainer } from '../docker/gpu-probe';
 import { readExtraCaPem } from '../images/extra-ca-certificates';
 import { ImageService } from '../images/image-service';
+import { buildProxyArgs } from '../network/container-network';
 import { GpuTelemetry } from '../telemetry/gpu-telemetry';
 import { EnvironmentDoctor } from './environment-doctor';
 import { NvidiaSmi } from './nvidia-smi';
@@ -48,6 +49,7 @@ export function createEngineServices(ctx: CoreContext): EngineServices {
     bus: ctx.bus,
     trainerDir: ctx.options.trainerDir,
     extraCaPem: () => readExtraCaPem(),
+    proxyBuildArgs: () => buildProxyArgs({ dataDir: ctx.paths.dataDir }),
     ...(ctx.options.baseImage ? { baseImage: ctx.options.baseImage } : {}),
   });
   const doctor = new EnvironmentDoctor({

@@ -41,6 +41,8 @@ export interface ImageServiceOptions {
   buildNetworkMode?: string;
   /** Extra trusted certificates (PEM) for pip inside the build: a TLS-intercepting proxy's CA. */
   extraCaPem?: () => Promise<string>;
+  /** Proxy settings as Docker's predefined build arguments (HTTPS_PROXY, ...): electron/core/network. */
+  proxyBuildArgs?: () => Promise<Record<string, string>>;
   /** Free bytes on the file system holding a folder; null when it cannot be measured. */
   freeBytes?: (dir: string) => Promise<number | null>;
   /** Size of the base image when it is not in KNOWN_BASE_IMAGES (null: unknown, which asks first). */
@@ -256,7 +258,8 @@ export class ImageService {
   }
 
   private async buildArgs(hash: string): Promise<Record<string, string>> {
-    const args: Record<string, string> = { BASE_IMAGE: this.baseImage, TRAINER_HASH: hash };
+    const proxies = this.options.proxyBuildArgs ? await this.options.proxyBuildArgs() : {};
+    const args: Record<string, string> = { ...proxies, BASE_IMAGE: this.baseImage, TRAINER_HASH: hash };
     const pem = this.options.extraCaPem ? await this.options.extraCaPem() : '';
     if (pem) args.EXTRA_CA_PEM = pem;
     return args;

@@ -1,5 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { RunSettings } from '../../contract';
+import { CONTAINER_CA_FILE, type ContainerNetwork } from '../network/container-network';
 import { CONTAINER_PATHS } from './trainer-config';
 
 /** Labels that let the app find its containers again after a restart. */
@@ -135,6 +136,8 @@ export interface FetchWeightsInput {
   namePrefix: string;
   /** The network it downloads through: 'default' (Docker's bridge) on a user's machine. */
   networkMode: string;
+  /** Proxy, mirror and extra certificates (electron/core/network); none when absent. */
+  network?: ContainerNetwork;
 }
 
 /** The create options of the weights-fetch step: like training, but with network and only /weights. */
@@ -152,7 +155,7 @@ export function fetchWeightsContainerSpec(input: FetchWeightsInput): Dockerode.C
       '--weights-dir',
       CONTAINER_PATHS.weights,
     ],
-    Env: trainerEnv(false, input.image),
+    Env: [...trainerEnv(false, input.image), ...(input.network?.env ?? [])],
     ...(input.user ? { User: `${input.user.uid}:${input.user.gid}` } : {}),
     WorkingDir: '/tmp',
     Labels: {
@@ -162,8 +165,66 @@ export function fetchWeightsContainerSpec(input: FetchWeightsInput): Dockerode.C
     },
     Tty: false,
     HostConfig: {
-      Mounts: [bind(input.weightsDir, CONTAINER_PATHS.weights, false)],
+      Mounts: [
+        bind(input.weightsDir, CONTAINER_PATHS.weights, false),
+        ...(input.network?.caFile ? [bind(input.network.caFile, CONTAINER_CA_FILE, true)] : []),
+      ],
       NetworkMode: input.networkMode,
+      ...LOCKED_DOWN,
+    },
+  };
+}
+
+/** Everything the container that checks and stores an imported weights file depends on. */
+export interface ImportWeightsInput {
+  image: string;
+  modelId: string;
+  /** The user's file (mounted read-only; never written). */
+  file: string;
+  weightsDir: string;
+  user: ContainerUser;
+  dataDir: string;
+  namePrefix: string;
+}
+
+/** Where the imported file appears inside its container (the extension tells the trainer the format). */
+export function importedFilePath(file: string): string {
+  const ext = /\.[A-Za-z0-9]{1,16}$/.exec(file)?.[0]?.toLowerCase() ?? '';
+  return `/in/weights${ext}`;
+}
+
+/**
+ * The create options of `deit_trainer import-weights`: locked down like training (no network, no new
+ * privileges, no capabilities, the user's uid:gid), the user's file read-only, only /weights writable.
+ */
+export function importWeightsContainerSpec(input: ImportWeightsInput): Dockerode.ContainerCreateOptions {
+  const inside = importedFilePath(input.file);
+  const name = input.file.split(/[\\/]/).pop() ?? input.file;
+  return {
+    name: `${input.namePrefix}-import-${input.modelId}-${Math.random().toString(36).slice(2, 8)}`,
+    Image: input.image,
+    Cmd: [
+      'python',
+      '-m',
+      'deit_trainer',
+      'import-weights',
+      '--model',
+      input.modelId,
+      '--file',
+      inside,
+      '--weights-dir',
+      CONTAINER_PATHS.weights,
+      '--name',
+      name,
+    ],
+    Env: trainerEnv(true, input.image),
+    ...(input.user ? { User: `${input.user.uid}:${input.user.gid}` } : {}),
+    WorkingDir: '/tmp',
+    Labels: { [LABELS.role]: 'import-weights', [LABELS.dataDir]: input.dataDir },
+    Tty: false,
+    HostConfig: {
+      Mounts: [bind(input.file, inside, true), bind(input.weightsDir, CONTAINER_PATHS.weights, false)],
+      NetworkMode: 'none',
       ...LOCKED_DOWN,
     },
   };

@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import fs from 'node:fs/promises';
 import { AppError } from '../../contract';
+import { containerNetwork, type ContainerNetwork } from '../network/container-network';
 import type { StudioPaths } from '../paths';
 import { fetchWeightsContainerSpec, trainContainerSpec, type ContainerUser } from './container-spec';
 import type { LiveRun } from './live-run';
@@ -27,6 +28,8 @@ export interface AttemptEnv {
   pollMs: number;
   /** Extra environment of training containers (tests limit CPU threads with OMP_NUM_THREADS=1). */
   extraEnv: string[];
+  /** Proxy, mirror and certificates of the weights download; default: the app's (electron/core/network). */
+  network?: () => Promise<ContainerNetwork>;
 }
 
 /**
@@ -60,7 +63,9 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
     const initDir = settings.initFromRunId
       ? new RunFolder(env.paths.runsDir, settings.initFromRunId).checkpointsDir
       : null;
-    if (!initDir && !(await hasPretrainedWeights(env.paths.weightsDir, settings.modelId))) {
+    // From scratch needs no weights; imported ones count as present (weights-cache.ts).
+    const needsWeights = !initDir && settings.pretrained;
+    if (needsWeights && !(await hasPretrainedWeights(env.paths.weightsDir, settings.modelId))) {
       const fetched = await runToolContainer(
         docker,
         fetchWeightsContainerSpec({
@@ -72,6 +77,7 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
           dataDir: env.paths.dataDir,
           namePrefix: env.namePrefix,
           networkMode: env.fetchNetworkMode,
+          network: await (env.network ?? (() => containerNetwork({ dataDir: env.paths.dataDir })))(),
         }),
         (lines) => live.log(lines),
         (container) => (live.helper = container),

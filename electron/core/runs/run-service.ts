@@ -38,6 +38,8 @@ export interface RunServiceOptions {
   pollMs?: number;
   /** Extra `NAME=value` environment of training containers. */
   extraEnv?: string[];
+  /** Proxy, mirror and certificates of the weights download; default: the app's settings and environment. */
+  network?: AttemptEnv['network'];
 }
 
 /**
@@ -73,6 +75,7 @@ export class RunService {
       stopTimeoutMs: options.stopTimeoutMs ?? 60_000,
       pollMs: options.pollMs ?? 250,
       extraEnv: options.extraEnv ?? [],
+      ...(options.network ? { network: options.network } : {}),
     };
     this.unsubscribe = this.bus.on('gpu.sample', (sample) => this.recordGpuSample(sample));
   }

@@ -14,7 +14,8 @@ export const CONTAINER_PATHS = {
 /**
  * The trainer's config file for a run: the wizard's settings mapped onto the trainer's
  * config (version 1) with container paths, validated by the same schema the trainer enforces.
- * Starting from an earlier run loads its best checkpoint (mounted at /init) instead of pretrained weights.
+ * Starting from an earlier run loads its best checkpoint (mounted at /init) instead of pretrained weights;
+ * `pretrained: false` trains from scratch.
  */
 export function toTrainerConfig(settings: RunSettings): TrainerConfig {
   const fromRun = settings.initFromRunId !== undefined;
@@ -30,7 +31,7 @@ export function toTrainerConfig(settings: RunSettings): TrainerConfig {
     },
     model: {
       name: settings.modelId,
-      pretrained: !fromRun,
+      pretrained: !fromRun && settings.pretrained,
       weights_dir: CONTAINER_PATHS.weights,
       init_checkpoint: fromRun ? `${CONTAINER_PATHS.init}/best.pt` : null,
       img_size: settings.imgSize,

@@ -128,6 +128,7 @@ function snapshot(): RunDetail {
       ema: false,
       layerDecay: 0.75,
       classBalance: 'none',
+      pretrained: true,
       device: 'gpu',
       gpuIds: [],
     },

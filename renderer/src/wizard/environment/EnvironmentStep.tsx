@@ -8,6 +8,7 @@ import { WizardNav } from '../WizardNav';
 import { ComputeModeChoice } from './ComputeModeChoice';
 import { DoctorChecklist } from './DoctorChecklist';
 import { MachineSummary } from './MachineSummary';
+import { NetworkPanel } from './NetworkPanel';
 import { TrainingImagePanel } from './TrainingImagePanel';
 import { useTrainingImage, type TrainingImage } from './use-training-image';
 
@@ -110,6 +111,8 @@ export function EnvironmentStep() {
       </section>
 
       <TrainingImagePanel image={image} dockerWorks={dockerWorks} />
+
+      <NetworkPanel />
 
       <section className="panel" aria-labelledby="machine-title">
         <h2 id="machine-title">This machine</h2>

@@ -33,6 +33,7 @@ const ADVANCED_LABELS: Array<[keyof SettingsDraft, string, (d: SettingsDraft) =>
   ['ema', 'Weight average (EMA)', (d) => (d.ema ? 'on' : 'off')],
   ['layerDecay', 'Layer-wise lr decay', (d) => (Number(d.layerDecay) === 1 ? 'off' : d.layerDecay)],
   ['classBalance', 'Class balance', (d) => (d.classBalance === 'weights' ? 'loss weights' : 'none')],
+  ['fromScratch', 'Starting weights', (d) => (d.fromScratch ? 'none — trained from scratch' : 'pretrained')],
 ];
 
 /** Everything chosen so far, grouped by the step that chose it. */

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { CheckboxField, SelectField, TextField } from './FormFields';
 import { DEFAULT_DRAFT, type DraftField, type SettingsDraft } from './settings-draft';
+import { StartingWeights } from './StartingWeights';
 
 const ADVANCED_FIELDS: DraftField[] = [
   'learningRate',
@@ -15,6 +16,7 @@ const ADVANCED_FIELDS: DraftField[] = [
   'ema',
   'layerDecay',
   'classBalance',
+  'fromScratch',
 ];
 
 /** How many advanced settings differ from their defaults (shown on the closed panel). */
@@ -169,6 +171,11 @@ export function AdvancedPanel({
               { value: 'weights', label: 'Weight rare classes more' },
             ]}
             hint="When some classes have far fewer images, weighting their mistakes more keeps the model from ignoring them."
+          />
+          <StartingWeights
+            modelId={draft.modelId}
+            fromScratch={draft.fromScratch}
+            onChange={(fromScratch) => onChange({ fromScratch })}
           />
           <p className="field-hint">
             <button type="button" onClick={() => onChange(pickAdvanced(DEFAULT_DRAFT))} disabled={changed === 0}>

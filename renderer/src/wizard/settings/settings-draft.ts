@@ -34,6 +34,8 @@ export const SettingsDraft = z.object({
   /** Layer-wise lr decay as typed (1 = off). */
   layerDecay: z.string(),
   classBalance: ClassBalance,
+  /** Start from random weights instead of pretrained ones (RunSettings.pretrained = false). */
+  fromScratch: z.boolean(),
   /** Driver indices of the GPUs to use; empty means all. */
   gpuIds: z.array(z.string()),
 });
@@ -64,6 +66,7 @@ export const DEFAULT_DRAFT: SettingsDraft = {
   ema: false,
   layerDecay: String(DEFAULT_LAYER_DECAY),
   classBalance: 'none',
+  fromScratch: false,
   gpuIds: [],
 };
 
@@ -106,6 +109,7 @@ const FIELD_OF: Partial<Record<keyof RunSettings, DraftField>> = {
   ema: 'ema',
   layerDecay: 'layerDecay',
   classBalance: 'classBalance',
+  pretrained: 'fromScratch',
   gpuIds: 'gpuIds',
 };
 
@@ -142,6 +146,7 @@ export function draftToInput(draft: SettingsDraft, context: DraftContext): Recor
     ema: draft.ema,
     layerDecay: numberOrUndefined(draft.layerDecay) ?? Number.NaN,
     classBalance: draft.classBalance,
+    pretrained: !draft.fromScratch,
     device: context.device,
     // GPU choices mean nothing on the CPU.
     gpuIds: context.device === 'cpu' ? [] : draft.gpuIds,

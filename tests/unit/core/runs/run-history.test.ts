@@ -292,6 +292,7 @@ function settingsFull() {
     ema: false,
     layerDecay: 0.75,
     classBalance: 'none' as const,
+    pretrained: true,
     gpuIds: [],
   };
 }
