@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { BaseImageCheck, ImageStatus } from '../../../../electron/contract';
-import { isDesktop } from '../../api/api';
+import type { AppErrorShape, BaseImageCheck, ImageStatus } from '../../../../electron/contract';
+import { api, isDesktop } from '../../api/api';
 import { useCall } from '../../api/hooks';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -76,8 +76,22 @@ export function BaseImageChooser({ image, status }: { image: TrainingImage; stat
 
 function ArchiveForm({ onLoad, busy }: { onLoad: (path: string) => void; busy: boolean }) {
   const [path, setPath] = useState('');
+  const [problem, setProblem] = useState<AppErrorShape | null>(null);
   const id = useId();
   const desktop = isDesktop();
+
+  async function pick() {
+    setProblem(null);
+    const result = await api().call('dialog.pickFile', {
+      title: 'Choose the image archive (docker save)',
+      extensions: ['tar', 'gz', 'tgz'],
+    });
+    if (!result.ok) return setProblem(result.error);
+    if (result.value.path) {
+      setPath(result.value.path);
+      onLoad(result.value.path);
+    }
+  }
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -86,6 +100,14 @@ function ArchiveForm({ onLoad, busy }: { onLoad: (path: string) => void; busy: b
 
   return (
     <div className="base-image-form">
+      {desktop && (
+        <p>
+          <button type="button" className="primary" onClick={() => void pick()} disabled={busy}>
+            Choose file…
+          </button>{' '}
+          or type its path:
+        </p>
+      )}
       <form className="folder-form" onSubmit={onSubmit}>
         <label className="base-image-path">
           <span>Image archive (.tar from docker save)</span>
@@ -109,6 +131,7 @@ function ArchiveForm({ onLoad, busy }: { onLoad: (path: string) => void; busy: b
       <p className="base-image-command">
         <code>{SAVE_COMMAND}</code> <CopyButton text={SAVE_COMMAND} name="Copy the docker save command" />
       </p>
+      {problem && <ErrorNotice error={problem} />}
     </div>
   );
 }
