@@ -51,6 +51,7 @@ export function createEngineServices(ctx: CoreContext): EngineServices {
     extraCaPem: () => readExtraCaPem(),
     proxyBuildArgs: () => buildProxyArgs({ dataDir: ctx.paths.dataDir }),
     ...(ctx.options.baseImage ? { baseImage: ctx.options.baseImage } : {}),
+    settings: new SettingsFile(ctx.paths.dataDir),
   });
   const doctor = new EnvironmentDoctor({
     host: hostPlatform,
