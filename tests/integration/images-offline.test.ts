@@ -8,6 +8,8 @@ import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, type ImageProgress, type ImageStatus } from '../../electron/contract';
 import { SettingsFile } from '../../electron/core/app/app-settings';
+import { createCore } from '../../electron/core/app-core';
+import { dispatchCall } from '../../electron/core/dispatch';
 import { EventBus } from '../../electron/core/event-bus';
 import { ImageService } from '../../electron/core/images/image-service';
 import { requireTwinImage, testDocker, TWIN_IMAGE } from '../helpers/docker-env';
@@ -207,6 +209,32 @@ describe('offline: an image already on the engine', () => {
     const reset = await images.useBase(null);
     expect(reset).toMatchObject({ baseImage: 'pytorch/pytorch:2.6.0-cuda12.4-cudnn9-runtime', baseChosen: false });
     expect(reset.baseCheck).toBeUndefined();
+  });
+});
+
+describe('the app remembers the base', () => {
+  it('through createCore and the contract, across a restart of the core', async () => {
+    const dataDir = await fs.mkdtemp(path.join(dir, 'data-'));
+    const options = {
+      shell: 'serve' as const,
+      version: '0.0.0-test',
+      dataDir,
+      trainerDir: fixturePath('docker', 'trainer-tiny'),
+      baseImage: 'pytorch/pytorch:2.6.0-cuda12.4-cudnn9-runtime',
+      docker,
+      background: false,
+    };
+    const first = await createCore(options);
+    const chosen = await dispatchCall(first.handlers, 'image.useBase', { image: TWIN_IMAGE });
+    await first.close();
+    expect(chosen).toMatchObject({ ok: true, value: { baseImage: TWIN_IMAGE, baseChosen: true } });
+    const second = await createCore(options);
+    const status = await dispatchCall(second.handlers, 'image.status', {});
+    await second.close();
+    expect(status).toMatchObject({
+      ok: true,
+      value: { baseImage: TWIN_IMAGE, baseChosen: true, baseCheck: { verdict: 'pytorch_2_6' } },
+    });
   });
 });
 
