@@ -36,6 +36,11 @@ for (const file of files) {
     target: 'node20',
     packages: 'external',
     logLevel: 'warning',
+    // tests/helpers use __dirname (CommonJS under vitest). In this ESM bundle it is the bundle's folder,
+    // dist/bench-*/, as deep as tests/helpers/, so their '../..' paths still reach the repository root.
+    banner: {
+      js: "import { fileURLToPath as __benchUrl } from 'node:url'; const __dirname = __benchUrl(new URL('.', import.meta.url));",
+    },
   });
   console.log(`\n=== ${file}`);
   const run = spawnSync(process.execPath, [outfile], {
