@@ -96,7 +96,7 @@ def main(argv=None):
             return 0
         if args.command == "predict":
             from .predict import run_predict
-            return run_predict(args)
+            return run_predict(args, events)
     except TrainerError as e:
         events.error(e)
         return e.exit_code

@@ -5,6 +5,7 @@ import { downloadCalls } from './downloads';
 import { environmentCalls, environmentEvents } from './environment';
 import type { Result } from './errors';
 import { imageCalls, imageEvents } from './image';
+import { predictionCalls, predictionEvents } from './predictions';
 import { runCalls, runEvents } from './runs';
 import { weightsCalls } from './weights';
 
@@ -19,6 +20,7 @@ export const calls = {
   ...imageCalls,
   ...datasetCalls,
   ...runCalls,
+  ...predictionCalls,
   ...weightsCalls,
   ...downloadCalls,
 };
@@ -28,6 +30,7 @@ export const events = {
   ...imageEvents,
   ...datasetEvents,
   ...runEvents,
+  ...predictionEvents,
 };
 
 export type Calls = typeof calls;
@@ -68,6 +71,7 @@ export * from './environment';
 export * from './image';
 export * from './dataset';
 export * from './runs';
+export * from './predictions';
 export * from './weights';
 export * from './downloads';
 export * from './run-config';

@@ -283,7 +283,8 @@ export const Predictions = z.object({
   /** The first rows (all of them up to a limit), in file order. */
   rows: z.array(Prediction),
   truncated: z.boolean(),
-  durationS: z.number(),
+  /** Null for an earlier classification whose duration was not recorded. */
+  durationS: z.number().nullable(),
 });
 export type Predictions = z.infer<typeof Predictions>;
 

@@ -99,7 +99,7 @@ export const RunStartedEvent = z.looseObject({
 export const ProgressEvent = z.looseObject({
   ...base,
   type: z.literal('progress'),
-  phase: z.enum(['scan', 'cache', 'weights', 'compile', 'eval', 'export']),
+  phase: z.enum(['scan', 'cache', 'weights', 'compile', 'eval', 'export', 'predict']),
   done: num,
   total: nullableNum,
   message: z.string(),

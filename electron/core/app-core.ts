@@ -10,6 +10,8 @@ import { EventBus } from './event-bus';
 import { createImageHandlers } from './images/image-handlers';
 import { studioPaths } from './paths';
 import { createDownloadHandlers } from './runs/download-handlers';
+import { createPredictionHandlers } from './runs/prediction-handlers';
+import { PredictionJobs } from './runs/prediction-jobs';
 import { createRunHandlers, readyTrainerImage } from './runs/run-handlers';
 import { RunService } from './runs/run-service';
 import { createWeightsHandlers } from './weights/weights-handlers';
@@ -58,12 +60,15 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
   });
   if (options.background !== false) void runs.start(); // reattach to runs left by an earlier session
   context.onClose(() => runs.close());
+  const predictions = new PredictionJobs(bus, () => context.now());
+  context.onClose(() => predictions.close()); // before the runs: closers run last-first
   const handlers: Handlers = {
     ...createAppHandlers(context),
     ...createEnvironmentHandlers(context, engine),
     ...createImageHandlers(engine.images),
     ...createDatasetHandlers(context),
     ...createRunHandlers(context, runs),
+    ...createPredictionHandlers(context, runs, predictions),
     ...createWeightsHandlers(context, runs.env),
     ...createDownloadHandlers(context),
   };

@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import { AppError, type Handlers, type ImageStatus } from '../../contract';
 import type { CoreContext } from '../context';
 import { readDatasetImage } from './dataset-image';
@@ -6,7 +5,6 @@ import { modelCards } from './model-catalog';
 import { countDatasetImages, estimateRun } from './run-estimate';
 import { readRun, RunFolder } from './run-folder';
 import { readRunLog, runDetail } from './run-history';
-import { predictFolder } from './run-predict';
 import { readRunResults } from './run-results';
 import type { RunService } from './run-service';
 
@@ -22,7 +20,6 @@ type RunCallName =
   | 'runs.results'
   | 'runs.log'
   | 'runs.image'
-  | 'runs.predict'
   | 'runs.openFolder';
 
 /** The tag of the training image once it is ready; a typed error asking to get it first otherwise. */
@@ -69,12 +66,6 @@ export function createRunHandlers(ctx: CoreContext, service: RunService): Pick<H
     'runs.image': async ({ id, file }) => {
       const { record } = await readRun(folder(id));
       return readDatasetImage(record.settings.datasetPath, file);
-    },
-    'runs.predict': async ({ id, folder: images }) => {
-      await readRun(folder(id));
-      const predictions = await predictFolder(service.env, folder(id), images);
-      ctx.previewFolders.add(await fs.realpath(predictions.folder)); // its images may now be previewed
-      return predictions;
     },
     'runs.openFolder': async ({ id }) => {
       const run = folder(id);

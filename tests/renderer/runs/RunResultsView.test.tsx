@@ -14,7 +14,8 @@ beforeEach(() => {
   api = new FakeStudioApi()
     .handle('runs.results', () => ok(results()))
     .handle('runs.get', () => ok({ ...detail(), summary: done }))
-    .handle('runs.image', ({ file }) => ok({ mime: 'image/png', dataBase64: btoa(`png:${file}`) }));
+    .handle('runs.image', ({ file }) => ok({ mime: 'image/png', dataBase64: btoa(`png:${file}`) }))
+    .handle('runs.predictions', () => ok({ items: [], running: null }));
   setApi(api);
 });
 

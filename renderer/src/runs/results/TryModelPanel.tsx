@@ -1,12 +1,14 @@
-import { useState } from 'react';
-import type { Prediction, Predictions } from '../../../../electron/contract';
-import { api, isDesktop } from '../../api/api';
+import { useRef, useState } from 'react';
+import type { PredictionProgress, Predictions } from '../../../../electron/contract';
+import { api } from '../../api/api';
+import { useCall, useEvent } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { DatasetThumbnail } from '../../wizard/dataset/DatasetThumbnail';
 import { FolderChooser, type FolderChooserWords } from '../../wizard/dataset/FolderChooser';
-import { formatCount, formatPercent } from '../run-labels';
+import { folderName, formatCount } from '../run-labels';
 import { useAsyncAction } from '../use-async-action';
-import { DownloadLink } from './RunDownloads';
+import { PredictionHistory } from './PredictionHistory';
+import { PredictionProgressView } from './PredictionProgressView';
+import { PredictionsView } from './PredictionsView';
 
 const WORDS: FolderChooserWords = {
   label: 'Folder with new images',
@@ -14,25 +16,69 @@ const WORDS: FolderChooserWords = {
   dialogTitle: 'Choose a folder of new images to classify',
 };
 
+/** The CSV's name, from its path on either OS. */
+function fileOf(result: Predictions): string {
+  return result.csvPath.split(/[\\/]/).pop() ?? '';
+}
+
 /**
  * Try the trained model: classify every image in a folder the model has not seen (runs.predict),
- * then show what it said about each, with how sure it was. The folder is only read.
+ * with the count, rate and time left while it works and a Cancel; then what it said about each
+ * image. The run's earlier classifications are listed and open here again. A classification started
+ * in another window, or before a reload, shows its progress too (`run.predictProgress`). The folder
+ * is only read.
  */
 export function TryModelPanel({ runId }: { runId: string }) {
   const [folder, setFolder] = useState('');
-  const [asked, setAsked] = useState<string | null>(null);
+  const history = useCall('runs.predictions', { id: runId });
+  /** The latest progress event of this run's classification, once one arrived. */
+  const [live, setLive] = useState<PredictionProgress | null>(null);
   const [result, setResult] = useState<Predictions | null>(null);
+  const [said, setSaid] = useState('');
   const classify = useAsyncAction();
+  const open = useAsyncAction();
+  const cancel = useAsyncAction();
+  const resultHeading = useRef<HTMLHeadingElement>(null);
+
+  const running = live ? (live.state === 'running' ? live : null) : (history.data?.running ?? null);
+  const working = classify.busy || running !== null;
+
+  useEvent('run.predictProgress', (progress) => {
+    if (progress.runId !== runId) return;
+    const watched = running?.file === progress.file;
+    setLive(progress);
+    if (progress.state === 'running') return;
+    history.reload();
+    if (progress.state === 'cancelled') setSaid('Cancelled: no CSV file was kept.');
+    // One this window did not start (another tab, or before a reload) opens when it is done.
+    if (progress.state === 'finished' && watched && !classify.busy) void show(progress.file);
+  });
 
   async function onChoose(path: string) {
-    setAsked(path);
     setResult(null);
-    const value = await classify.run(() => api().call('runs.predict', { id: runId, folder: path }));
-    if (value) setResult(value);
+    setSaid(`Classifying the images in ${path}…`);
+    const value = await classify.run(async () => {
+      const answer = await api().call('runs.predict', { id: runId, folder: path });
+      if (!answer.ok) setSaid(answer.error.kind === 'cancelled' ? 'Cancelled: no CSV file was kept.' : '');
+      return answer;
+    });
+    if (!value) return;
+    setResult(value);
+    setSaid(`Done: ${formatCount(value.classified)} of ${formatCount(value.total)} images classified.`);
   }
 
+  async function show(file: string) {
+    classify.clearError();
+    const value = await open.run(() => api().call('runs.prediction', { id: runId, file }));
+    if (!value) return;
+    setResult(value);
+    setSaid('');
+    requestAnimationFrame(() => resultHeading.current?.focus()); // keyboard users land on what they opened
+  }
+
+  const failed = classify.error && classify.error.kind !== 'cancelled' ? classify.error : null;
   return (
-    <section className="run-panel" aria-labelledby="run-try-title" aria-busy={classify.busy}>
+    <section className="run-panel" aria-labelledby="run-try-title" aria-busy={working}>
       <h2 id="run-try-title">Try the model on new images</h2>
       <p>
         Classify a folder of images the model has never seen (sub-folders are included). It runs on the processor in the
@@ -43,106 +89,35 @@ export function TryModelPanel({ runId }: { runId: string }) {
         value={folder}
         onChange={setFolder}
         onChoose={(p) => void onChoose(p)}
-        busy={classify.busy}
+        busy={working}
         words={WORDS}
       />
-      <p role="status">
-        {classify.busy && asked
-          ? `Classifying the images in ${asked}… a few seconds for a few images, minutes for thousands.`
-          : ''}
-      </p>
-      {classify.error && <ErrorNotice error={classify.error} />}
-      {result && <PredictionsView runId={runId} result={result} />}
-    </section>
-  );
-}
-
-function PredictionsView({ runId, result }: { runId: string; result: Predictions }) {
-  if (result.total === 0) {
-    return (
-      <p>
-        No images were found in <code className="run-path">{result.folder}</code>. Choose a folder with JPEG, PNG, WebP,
-        BMP, GIF or TIFF files in it or in its sub-folders.
-      </p>
-    );
-  }
-  const unreadable = result.total - result.classified;
-  return (
-    <>
-      <p>
-        <strong>
-          {formatCount(result.classified)} of {formatCount(result.total)} images classified
-        </strong>{' '}
-        in {result.durationS} s{unreadable > 0 && `; ${formatCount(unreadable)} could not be read (see the table)`}.
-        Saved as <code className="run-path">{result.csvPath}</code>
-        {!isDesktop() && (
-          <>
-            {' '}
-            <DownloadLink runId={runId} file={`predictions/${result.csvPath.split(/[\\/]/).pop() ?? ''}`} />
-          </>
-        )}
-      </p>
-      <ul className="run-predicted-classes" aria-label="Images per predicted class">
-        {result.byClass.map((c) => (
-          <li key={c.label}>
-            {c.label}: <strong>{formatCount(c.count)}</strong>
-          </li>
-        ))}
-      </ul>
-      <div className="run-table-scroll">
-        <table className="run-table">
-          <caption className="run-visually-hidden">What the model says about each image</caption>
-          <thead>
-            <tr>
-              <th scope="col">Image</th>
-              <th scope="col">Class</th>
-              <th scope="col" className="run-num">
-                Confidence
-              </th>
-              <th scope="col">Next most likely</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.rows.map((row) => (
-              <PredictionRow key={row.file} row={row} folder={result.folder} />
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {result.truncated && (
-        <p className="run-muted">
-          The first {formatCount(result.rows.length)} images are shown; all {formatCount(result.total)} are in the CSV
-          file.
-        </p>
+      <p role="status">{said}</p>
+      {working && (
+        <PredictionProgressView
+          progress={running}
+          cancelling={cancel.busy}
+          onCancel={() => void cancel.run(() => api().call('runs.cancelPredict', { id: runId }))}
+        />
       )}
-    </>
-  );
-}
-
-/** One image: its preview (fetched when it scrolls into view) and what the model says about it. */
-function PredictionRow({ row, folder }: { row: Prediction; folder: string }) {
-  if (row.error !== null || row.predicted === null) {
-    return (
-      <tr>
-        <td>
-          <code className="run-path">{row.file}</code>
-        </td>
-        <td colSpan={3}>⚠ Not classified: {row.error ?? 'no answer'}</td>
-      </tr>
-    );
-  }
-  const others = row.topK.slice(1, 3);
-  return (
-    <tr>
-      <td>
-        <span className="run-prediction-image">
-          <DatasetThumbnail root={folder} file={row.file} alt={row.file} />
-          <code className="run-path">{row.file}</code>
-        </span>
-      </td>
-      <td>{row.predicted}</td>
-      <td className="run-num">{formatPercent(row.confidence)}</td>
-      <td>{others.length ? others.map((o) => `${o.label} ${formatPercent(o.probability)}`).join(', ') : '—'}</td>
-    </tr>
+      {failed && <ErrorNotice error={failed} />}
+      {cancel.error && <ErrorNotice error={cancel.error} />}
+      {open.error && <ErrorNotice error={open.error} />}
+      {history.error && <ErrorNotice error={history.error} onRetry={history.reload} />}
+      <PredictionHistory
+        items={history.data?.items ?? []}
+        shown={result ? fileOf(result) : null}
+        onOpen={(file) => void show(file)}
+        busy={open.busy}
+      />
+      {result && (
+        <>
+          <h3 id="run-predict-result-title" ref={resultHeading} tabIndex={-1}>
+            {result.folder ? `Images in ${folderName(result.folder)}` : `Classification ${fileOf(result)}`}
+          </h3>
+          <PredictionsView runId={runId} result={result} />
+        </>
+      )}
+    </section>
   );
 }
