@@ -8,6 +8,7 @@ import type {
   EventPayload,
 } from '../../../electron/contract';
 import { api } from './api';
+import { useConnection } from './connection';
 
 export interface CallState<T> {
   /** The latest value; kept while a reload is in flight. */
@@ -23,11 +24,16 @@ interface Settled<T> {
   error?: AppErrorShape;
 }
 
-/** Calls the API when mounted and whenever the input (or `key`) changes; returns data, typed error and a reload. */
+/**
+ * Calls the API when mounted and whenever the input (or `key`) changes, and again when the
+ * connection to the server comes back after a loss (what it said may have changed meanwhile);
+ * returns data, typed error and a reload.
+ */
 export function useCall<N extends CallName>(name: N, input: CallInput<N>, key = ''): CallState<CallOutput<N>> {
   const [nonce, setNonce] = useState(0);
+  const { recoveries } = useConnection();
   const inputJson = JSON.stringify(input ?? {});
-  const requestKey = `${name}\u0000${inputJson}\u0000${key}\u0000${nonce}`;
+  const requestKey = `${name}\u0000${inputJson}\u0000${key}\u0000${nonce}\u0000${recoveries}`;
   const [settled, setSettled] = useState<Settled<CallOutput<N>>>({ key: '' });
   useEffect(() => {
     let live = true;

@@ -8,40 +8,80 @@ import {
   type Result,
   type StudioApi,
 } from '../../../electron/contract';
+import { connection as pageConnection, type ConnectionStatus } from './connection';
 
 type Listener = (payload: unknown) => void;
+
+/** How long to wait before opening the event stream again when the server does not answer. */
+const RETRY_MS = 2000;
 
 /**
  * The API over HTTP, for serve mode: calls are POSTs to /api/call/<name>; events arrive over one
  * EventSource (which reconnects by itself and resumes with Last-Event-ID). The session cookie
  * set when the user opened the printed address carries the token.
+ *
+ * It also tells `status` whether the server can be reached: a call or the event stream that cannot
+ * reach it → lost; an answer → restored; a 401 (the server restarted with a new token, so this page's
+ * cookie no longer works) → token rejected, and the event stream is not opened again.
  */
-export function createHttpApi(baseUrl = ''): StudioApi {
+export function createHttpApi(baseUrl = '', status: ConnectionStatus = pageConnection): StudioApi {
   const listeners = new Map<EventName, Set<Listener>>();
   let source: EventSource | null = null;
+  let retry: ReturnType<typeof setTimeout> | null = null;
 
   function ensureSource(): void {
-    if (source || typeof EventSource === 'undefined') return;
-    source = new EventSource(`${baseUrl}/api/events`, { withCredentials: true });
+    if (source || retry || typeof EventSource === 'undefined' || status.get().state === 'token_rejected') return;
+    const opened = new EventSource(`${baseUrl}/api/events`, { withCredentials: true });
+    source = opened;
+    opened.addEventListener('open', () => status.restored());
+    opened.addEventListener('error', () => {
+      // CONNECTING: the browser reconnects by itself. CLOSED: it gave up (the server answered with
+      // an error, e.g. 401, or could not be reached): find out which, then open it again or stop.
+      if (opened.readyState === opened.CLOSED) {
+        if (source === opened) source = null;
+        void diagnose();
+      } else {
+        status.lost();
+      }
+    });
     for (const name of EVENT_NAMES) {
-      source.addEventListener(name, (message) => {
+      opened.addEventListener(name, (message) => {
         const payload: unknown = JSON.parse((message as MessageEvent<string>).data);
         for (const listener of listeners.get(name) ?? []) listener(payload);
       });
     }
   }
 
+  async function diagnose(): Promise<void> {
+    const answer = await post('app.info', {}).catch(() => null);
+    if (answer?.status === 401) return status.tokenRejected();
+    if (!answer) status.lost();
+    retry = setTimeout(
+      () => {
+        retry = null;
+        ensureSource();
+      },
+      answer ? 0 : RETRY_MS,
+    );
+  }
+
+  function post(name: string, input: unknown): Promise<Response> {
+    return fetch(`${baseUrl}/api/call/${name}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(input ?? {}),
+    });
+  }
+
   return {
     async call<N extends CallName>(name: N, input: CallInput<N>): Promise<Result<CallOutput<N>>> {
+      let response: Response;
       try {
-        const response = await fetch(`${baseUrl}/api/call/${name}`, {
-          method: 'POST',
-          credentials: 'same-origin',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(input ?? {}),
-        });
-        return (await response.json()) as Result<CallOutput<N>>;
+        response = await post(name, input);
       } catch (error) {
+        // An open event stream means the server is there (this one request failed on the way).
+        if (!(source && source.readyState === source.OPEN)) status.lost();
         return {
           ok: false,
           error: {
@@ -52,6 +92,14 @@ export function createHttpApi(baseUrl = ''): StudioApi {
           },
         };
       }
+      if (response.status === 401) {
+        status.tokenRejected();
+        source?.close();
+        source = null;
+      } else {
+        status.restored();
+      }
+      return (await response.json()) as Result<CallOutput<N>>;
     },
     on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {
       ensureSource();

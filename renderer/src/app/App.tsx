@@ -6,11 +6,14 @@ import { EnvironmentStep } from '../wizard/environment/EnvironmentStep';
 import { TrainStep } from '../wizard/review/TrainStep';
 import { SettingsStep } from '../wizard/settings/SettingsStep';
 import { WizardProvider } from '../wizard/wizard-state';
+import { ConnectionBanner } from './ConnectionBanner';
+import { LiveRunNotice } from './LiveRunNotice';
 import { navigate, useRoute, type Route } from './router';
 import { StepsNav } from './StepsNav';
 import { isWizardStep, type WizardStepId } from './steps';
 import { useTheme, type ThemeChoice } from './theme';
 import { useFocusOnNavigation } from './use-focus-on-navigation';
+import { useLanding } from './use-landing';
 import '../wizard/wizard.css';
 
 /** Which screen a route shows. `#/new/<step>` is the wizard; `#/runs[/<id>[/results]]` the runs. */
@@ -22,8 +25,12 @@ export function screenFor(route: Route): { step?: WizardStepId; runs?: { id?: st
   return {};
 }
 
-/** The app frame: wizard steps and runs in the sidebar, the current screen beside them. */
+/**
+ * The app frame: wizard steps and runs in the sidebar, the current screen beside them. Opened at
+ * its bare address while a run trains, it shows that run (useLanding).
+ */
 export function App() {
+  const landing = useLanding();
   const route = useRoute();
   const [theme, setTheme] = useTheme();
   const screen = screenFor(route);
@@ -55,26 +62,39 @@ export function App() {
             </select>
           </label>
         </header>
+        <ConnectionBanner />
         <StepsNav current={screen.step} runsCurrent={runs ? (runs.id ? 'run' : 'list') : null} />
         <main id="main" className="content" tabIndex={-1}>
-          {screen.step === 'environment' && <EnvironmentStep />}
-          {screen.step === 'dataset' && <DatasetStep />}
-          {screen.step === 'settings' && <SettingsStep />}
-          {screen.step === 'train' && <TrainStep />}
-          {screen.step === 'results' && <RunResultsView />}
-          {runs && !runs.id && <RunsList />}
-          {runs?.id && !runs.results && <RunDashboard runId={runs.id} />}
-          {runs?.id && runs.results && <RunResultsView runId={runs.id} />}
-          {!screen.step && !runs && (
-            <p>
-              This page does not exist.{' '}
-              <button type="button" onClick={() => navigate('/new/environment')}>
-                Start over
-              </button>
-            </p>
-          )}
+          {landing === 'deciding' ? <p className="lead">Opening DeiT Studio…</p> : <Screen route={route} />}
         </main>
       </div>
     </WizardProvider>
+  );
+}
+
+/** The screen a route shows. */
+function Screen({ route }: { route: Route }) {
+  const screen = screenFor(route);
+  const runs = screen.runs;
+  return (
+    <>
+      {screen.step && screen.step !== 'results' && <LiveRunNotice />}
+      {screen.step === 'environment' && <EnvironmentStep />}
+      {screen.step === 'dataset' && <DatasetStep />}
+      {screen.step === 'settings' && <SettingsStep />}
+      {screen.step === 'train' && <TrainStep />}
+      {screen.step === 'results' && <RunResultsView />}
+      {runs && !runs.id && <RunsList />}
+      {runs?.id && !runs.results && <RunDashboard runId={runs.id} />}
+      {runs?.id && runs.results && <RunResultsView runId={runs.id} />}
+      {!screen.step && !runs && (
+        <p>
+          This page does not exist.{' '}
+          <button type="button" onClick={() => navigate('/new/environment')}>
+            Start over
+          </button>
+        </p>
+      )}
+    </>
   );
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { api } from '../api/api';
+import { useConnection } from '../api/connection';
 import { connectRunFeed, type RunFeed } from './run-feed';
 import { RunLiveStore, type RunView } from './run-live-store';
 
@@ -24,6 +25,14 @@ export function useRunLive(runId: string): RunLive {
     feed.current = connected;
     return () => connected.close();
   }, [runId, store]);
+  // Back after a lost connection (the server may have restarted): events may be missing, read it again.
+  const { recoveries } = useConnection();
+  const seen = useRef(recoveries);
+  useEffect(() => {
+    if (seen.current === recoveries) return;
+    seen.current = recoveries;
+    feed.current?.reload();
+  }, [recoveries]);
   const view = useSyncExternalStore(store.subscribe, store.getView, store.getView);
   const reload = useCallback(() => feed.current?.reload(), []);
   return { view, store, reload };
