@@ -107,7 +107,7 @@ describe('the environment doctor on the real Docker Engine', () => {
     const report = await doctor(noNvidiaSmiEnv()).check();
     expect(byId(report, 'driver')).toMatchObject({
       status: 'blocking',
-      message: expect.stringMatching(/No NVIDIA driver was found/),
+      message: expect.stringMatching(/No NVIDIA driver or GPU was found/),
     });
     expect(byId(report, 'gpu-container')).toMatchObject({
       status: 'skipped',

@@ -101,6 +101,51 @@ describe('Environment step', () => {
     expect(JSON.parse(sessionStorage.getItem('deit-studio.wizard.v1')!).device).toBe('cpu');
   });
 
+  test('without any NVIDIA driver the headline says so (not Docker), and the GPU items are not "Blocking" next to CPU mode', async () => {
+    const noDriver: EnvironmentReport = {
+      ...reportNoGpu,
+      checks: [
+        {
+          id: 'driver',
+          title: 'NVIDIA driver',
+          status: 'blocking',
+          // As the core's check-driver.ts words a machine without a driver.
+          message:
+            'No NVIDIA driver or GPU was found on this machine. Training on a GPU needs an NVIDIA GPU and its driver; without them DeiT Studio trains on the CPU (slow).',
+          fix: { text: 'Install the NVIDIA driver for your GPU.' },
+        },
+        reportNoGpu.checks[1]!, // Docker works
+        {
+          id: 'gpu-container',
+          title: 'GPU access from Docker',
+          status: 'skipped',
+          message: 'Checked once the NVIDIA driver works.',
+        },
+        ...reportNoGpu.checks.slice(3),
+      ],
+    };
+    renderStep(<EnvironmentStep />, { api: setup(noDriver) });
+    expect(
+      await screen.findByText(
+        'No NVIDIA driver or GPU was found on this machine. You can train on the processor instead (CPU mode, below): slow, but it works.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Docker yet/)).not.toBeInTheDocument();
+    const driver = screen.getByRole('listitem', { name: 'NVIDIA driver' });
+    expect(driver).toHaveTextContent('iNeeded for GPU');
+    expect(screen.queryByText('Blocking')).not.toBeInTheDocument();
+    expect(screen.getByRole('checkbox', { name: 'Use CPU mode (slow)' })).toBeInTheDocument();
+  });
+
+  test('a working driver whose GPU Docker cannot reach: the headline names Docker, the item is not "Blocking"', async () => {
+    renderStep(<EnvironmentStep />, { api: setup(reportNoGpu) });
+    expect(await screen.findByText(/^The GPU cannot be used from Docker yet/)).toBeInTheDocument();
+    const probe = screen.getByRole('listitem', { name: 'GPU access from Docker' });
+    expect(probe).toHaveTextContent('iNeeded for GPU');
+    expect(probe).toHaveTextContent('Install the NVIDIA Container Toolkit');
+    expect(screen.queryByText('Blocking')).not.toBeInTheDocument();
+  });
+
   test('Check again runs the doctor again', async () => {
     const user = userEvent.setup();
     const api = setup(reportNoGpu);

@@ -69,7 +69,7 @@ export function checkDriver(reading: DriverReading, host: HostPlatform): Environ
         title: TITLE,
         status: 'blocking',
         message:
-          'No NVIDIA driver was found. Training on a GPU needs an NVIDIA GPU and its driver; without them DeiT Studio trains on the CPU (slow).',
+          'No NVIDIA driver or GPU was found on this machine. Training on a GPU needs an NVIDIA GPU and its driver; without them DeiT Studio trains on the CPU (slow).',
         fix: fixes('gpu_driver_missing'),
       };
     case 'not_loaded':

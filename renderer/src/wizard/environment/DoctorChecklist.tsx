@@ -4,12 +4,19 @@ import { StatusBadge, type BadgeTone } from '../StatusBadge';
 
 const TONE: Record<CheckStatus, BadgeTone> = { ok: 'ok', warning: 'warning', blocking: 'blocking', skipped: 'skipped' };
 
-/** One line of the checklist: status, what was found, and how to fix it (with a command to copy). */
-function CheckItem({ check }: { check: EnvironmentCheck }) {
+/** The checks only GPU training needs: while CPU mode is on offer, their failure blocks nothing. */
+const GPU_ONLY = new Set<EnvironmentCheck['id']>(['driver', 'gpu-container']);
+
+/**
+ * One line of the checklist: status, what was found, and how to fix it (with a command to copy).
+ * With CPU mode offered, a failed GPU check is marked "Needed for GPU", not "Blocking".
+ */
+function CheckItem({ check, cpuOffered }: { check: EnvironmentCheck; cpuOffered: boolean }) {
   const titleId = `check-${check.id}`;
+  const gpuOnly = cpuOffered && check.status === 'blocking' && GPU_ONLY.has(check.id);
   return (
-    <li className={`check check-${check.status}`} aria-labelledby={titleId}>
-      <StatusBadge tone={TONE[check.status]} />
+    <li className={`check check-${gpuOnly ? 'warning' : check.status}`} aria-labelledby={titleId}>
+      {gpuOnly ? <StatusBadge tone="info" label="Needed for GPU" /> : <StatusBadge tone={TONE[check.status]} />}
       <div className="check-body">
         <h3 id={titleId} className="check-title">
           {check.title}
@@ -42,6 +49,11 @@ function CheckItem({ check }: { check: EnvironmentCheck }) {
   );
 }
 
+/** "No NVIDIA driver was found." of a longer message (a version such as 12.4 is not an end). */
+function firstSentence(message: string): string {
+  return /^.*?[.!?](?=\s|$)/.exec(message)?.[0] ?? message;
+}
+
 /** One sentence over the checklist: is anything blocking, is there something to look at. */
 export function checklistVerdict(report: EnvironmentReport): string {
   const blocking = report.checks.filter((c) => c.status === 'blocking').length;
@@ -51,7 +63,14 @@ export function checklistVerdict(report: EnvironmentReport): string {
       ? 'Everything needed for GPU training is in place.'
       : `GPU training works; ${warnings === 1 ? 'one item deserves' : `${warnings} items deserve`} a look.`;
   }
-  if (report.cpuFallback) return 'The GPU cannot be used from Docker yet. Training would run on the CPU (slow).';
+  if (report.cpuFallback) {
+    // Name the real cause: no driver at all is not a Docker problem.
+    const cpu = 'You can train on the processor instead (CPU mode, below): slow, but it works.';
+    const driver = report.checks.find((c) => c.id === 'driver');
+    if (driver?.status === 'skipped') return `This computer has no NVIDIA GPU. ${cpu}`;
+    if (driver?.status === 'blocking') return `${firstSentence(driver.message)} ${cpu}`;
+    return `The GPU cannot be used from Docker yet (see “GPU access from containers”). ${cpu}`;
+  }
   return blocking === 1
     ? 'One problem stops this machine from training.'
     : `${blocking} problems stop this machine from training.`;
@@ -64,7 +83,7 @@ export function DoctorChecklist({ report }: { report: EnvironmentReport }) {
       <p className="verdict">{checklistVerdict(report)}</p>
       <ul className="checklist" aria-label="Environment checks">
         {report.checks.map((check) => (
-          <CheckItem key={check.id} check={check} />
+          <CheckItem key={check.id} check={check} cpuOffered={report.cpuFallback} />
         ))}
       </ul>
     </>
