@@ -95,13 +95,23 @@ class EventStream:
         return self.emit("warning", code=code, message=message)
 
     def error(self, err):
-        log.error("%s %s%s", err.message, err.fix, f"\n{err.detail}" if err.detail else "")
+        # train.log gets one line: the message and the fix, then the detail in short on a line of its own. The
+        # detail can be a raw exception with retry dumps over many lines; in full it is in the error event.
+        log.error("%s %s", err.message, err.fix)
+        if err.detail:
+            log.info("Details: %s", one_line(err.detail))
         return self.emit("error", kind=err.kind, message=err.message, fix=err.fix, detail=err.detail)
 
     def close(self):
         if self.file is not None:
             self.file.close()
             self.file = None
+
+
+def one_line(text, limit=200):
+    """A multi-line text (a traceback, retry dumps) as one short line for train.log."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "… (in full: the error event in metrics.jsonl)"
 
 
 class RateLimiter:

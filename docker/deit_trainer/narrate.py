@@ -54,7 +54,7 @@ class Narrator:
     def _run_started(self, e):
         self.epochs, self.last_step = e["epochs"], None
         d, dev = e["dataset"], e["device"]
-        skipped = f", {d['skipped_count']} files skipped" if d["skipped_count"] else ""
+        skipped = f", {d['skipped_count']} files left out" if d["skipped_count"] else ""
         where = f"{dev['name']} ({dev['kind'].upper()})" if dev["kind"] == "cuda" else "the CPU"
         lr = f", learning rate {e['recipe']['lr']:.2e}" if e.get("recipe") else ""
         verb = f"Resuming at epoch {e['start_epoch']}:" if e["resumed"] else "Starting:"
@@ -98,8 +98,10 @@ class Narrator:
         return f"Saved the {what} (epoch {e['epoch']}): {self.where(e['path'])}"
 
     def _files_skipped(self, e):
-        return (f"Skipped {e.get('total', len(e['files']))} file(s) that are not usable images; the list with reasons is in "
-                f"skipped.json.")
+        # The same count as the app's scan and the dashboard: every entry of skipped.json, hidden files included.
+        n = e.get("total", len(e["files"]))
+        return (f"{n} {'file is' if n == 1 else 'files are'} left out (hidden or system files, non-images, damaged "
+                f"images, empty class folders…); skipped.json lists each with its reason.")
 
     def _batch_size(self, e):
         if e.get("why"):  # newer trainers say why in one sentence

@@ -93,8 +93,9 @@ def prepare_data(cfg, events, should_stop, resume=False):
     events.progress("scan", 0, None, f"Scanning {root}")
     scan = scan_dataset(root)
     files = scan.candidates()
+    # No left-out count here: damaged images and empty classes are found later; files_skipped gives the one count.
     events.progress("scan", len(files), len(files),
-                    f"Found {len(files)} candidate images in {len(scan.classes)} class folders ({len(scan.skipped)} skipped)", eta_s=0)
+                    f"Found {len(files)} candidate images in {len(scan.classes)} class folders; checking each one", eta_s=0)
     prep = eval_preprocessing(cfg["model"]["name"], cfg["model"]["img_size"])
     cache = build_cache(root, files, prep["resize"], d["cache_dir"], resolve_workers(d["num_workers"]), events,
                         should_stop, fallback_dir=os.path.join(run_dir, ".cache"), interpolation=prep["interpolation"])

@@ -92,7 +92,7 @@ def write_report(tr, m, best, parity, test=None):
             epochs[e["epoch"]] = e  # the last record of an epoch wins (resumed runs)
     v, dev, recipe = last.get("versions", {}), last.get("device", {}), last.get("recipe", {})
     lines = [
-        f"# Run {os.path.basename(os.path.abspath(run_dir))}", "",
+        f"# Training {cfg['model']['name']} on {len(ds.classes)} classes", "",  # run_dir is /run here: no name
         "## Setup", "",
         f"- Image: `{os.environ.get('DEIT_STUDIO_IMAGE') or 'not recorded'}`",
         f"- Versions: Python {v.get('python')}, PyTorch {v.get('torch')}, torchvision {v.get('torchvision')}, "
@@ -105,7 +105,7 @@ def write_report(tr, m, best, parity, test=None):
         + (f", stratified split: val ratio {ds.val_ratio}, split seed {ds.split_seed}" if ds.layout == "class-folders" else ""),
         f"- {len(ds.classes)} classes, {len(ds.train)} train images, {len(ds.val)} val images, "
         + (f"{len(ds.test)} test images (evaluated once, at the end), " if ds.test else "")
-        + f"{len(ds.skipped)} files skipped (`skipped.json`); the split is in `split.json`",
+        + f"{len(ds.skipped)} files left out (`skipped.json`); the split is in `split.json`",
         "", "| class | train | val |" + (" test |" if ds.test else ""), "|---|---|---|" + ("---|" if ds.test else ""),
     ]
     counts = zip(ds.classes, ds.per_class(ds.train), ds.per_class(ds.val), ds.per_class(ds.test))

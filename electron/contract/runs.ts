@@ -176,6 +176,10 @@ export const RunDetail = z.object({
   /** GPU samples during the run, downsampled to at most `maxPoints`. */
   gpu: z.array(GpuSample),
   skipped: z.array(SkippedFile),
+  /** How many entries were left out in all (`skipped` lists at most 1,000); absent from older cores. */
+  skippedTotal: z.number().int().optional(),
+  /** The batch size in use: run_started's, or the latest batch_size event's (null before the trainer said). */
+  batchSize: z.number().int().nullable().optional(),
   warnings: z.array(z.object({ code: z.string(), message: z.string() })),
   /** Number of events in metrics.jsonl so far: a client resumes its live stream after this. */
   eventCount: z.number().int(),

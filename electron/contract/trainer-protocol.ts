@@ -83,6 +83,9 @@ export const RunStartedEvent = z.looseObject({
     /** The earlier run's checkpoint whose split this run kept (model.init_checkpoint), else null. */
     split_from: z.string().nullable().optional(),
   }),
+  /** The val metric that picks best.pt and drives early stopping (absent in older runs: top-1). */
+  selection_metric: SelectionMetric.optional(),
+  selection_reason: z.string().optional(),
   /** The resolved recipe (only the fields the app reads are typed; absent in older runs). */
   recipe: z
     .looseObject({
@@ -91,9 +94,6 @@ export const RunStartedEvent = z.looseObject({
       class_balance: z.enum(['none', 'weights']).optional(),
     })
     .optional(),
-  /** The val metric that picks best.pt and drives early stopping (absent in older runs: top-1). */
-  selection_metric: SelectionMetric.optional(),
-  selection_reason: z.string().optional(),
 });
 
 export const ProgressEvent = z.looseObject({
@@ -109,6 +109,9 @@ export const FilesSkippedEvent = z.looseObject({
   ...base,
   type: z.literal('files_skipped'),
   files: z.array(SkippedFile),
+  /** Every left-out entry (skipped.json); `files` lists the first 1,000. Absent in older runs. */
+  total: z.number().int().optional(),
+  truncated: z.boolean().optional(),
 });
 
 export const BatchSizeEvent = z.looseObject({

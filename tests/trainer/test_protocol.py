@@ -59,3 +59,26 @@ def test_step_lines_are_rate_limited_but_epoch_ends_always_show():
     now[0] += STEP_EVERY_S
     assert step(3) is not None
     assert step(10) is not None  # the last step of the epoch
+
+
+def test_an_error_reads_as_one_line_in_train_log_without_raw_dumps(tmp_path):
+    """train.log: the error's message and fix on one line; a many-line detail (retry dumps) only in short."""
+    import io
+
+    from deit_trainer.errors import TrainerError
+    from deit_trainer.events import EventStream
+
+    stream = EventStream(stdout=io.StringIO())
+    stream.attach(str(tmp_path))
+    dump = "\n".join(f"Retrying (Retry(total={n}, connect=None)) after connection broken by "
+                     f"'NewConnectionError(<urllib3.connection.HTTPSConnection object at 0x7f{n}>)': /timm/x"
+                     for n in range(5, 0, -1))
+    event = stream.error(TrainerError("weights_missing", "The weights could not be downloaded.",
+                                      "Check the network, or import the weights.", detail=dump))
+    stream.close()
+    assert event["detail"] == dump  # the event keeps the detail in full
+    log = (tmp_path / "train.log").read_text().splitlines()
+    assert len(log) == 2, log
+    assert log[0].endswith(" ERROR The weights could not be downloaded. Check the network, or import the weights.")
+    assert " INFO Details: Retrying (Retry(total=5" in log[1] and len(log[1]) < 320
+    assert log[1].endswith("(in full: the error event in metrics.jsonl)")

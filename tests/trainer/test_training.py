@@ -60,6 +60,13 @@ def test_a_messy_learnable_dataset_trains_and_leaves_a_complete_run_folder(messy
         if fate == "skip":  # the file, or a hidden folder holding it
             assert path in skipped or any(path.startswith(s + "/") for s in skipped), path
     assert {f["path"] for f in of_type(events, "files_skipped")[0]["files"]} == skipped
+    # one left-out count everywhere: the event's total, train.log, report.md (and the app's scan, tests/unit)
+    n = len(json.loads((run / "skipped.json").read_text()))
+    assert of_type(events, "files_skipped")[0]["total"] == n
+    assert f"{n} files are left out" in (run / "train.log").read_text()
+    report = (run / "report.md").read_text()
+    assert f"{n} files left out (`skipped.json`)" in report
+    assert report.startswith(f"# Training {MODEL} on ") and "# Run run" not in report
     # eval artifacts per docs/run-folder.md
     metrics = json.loads((run / "eval" / "metrics.json").read_text())
     assert metrics["confusion"]["labels"] == of_type(events, "run_started")[0]["dataset"]["classes"]

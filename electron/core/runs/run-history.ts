@@ -50,6 +50,8 @@ export async function runDetail(
     steps: downsampleLttb<StepPoint>(metrics.steps, maxPoints, { x: (p) => p.globalStep, y: (p) => p.loss }),
     gpu: downsampleLttb<GpuSample>(gpu, maxPoints, { x: (s) => s.time, y: meanUtilization }),
     skipped: metrics.skipped.slice(),
+    skippedTotal: metrics.skippedTotal,
+    batchSize: metrics.batchSize,
     warnings: metrics.warnings.slice(),
     eventCount: metrics.eventCount,
   };

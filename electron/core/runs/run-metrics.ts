@@ -31,7 +31,9 @@ export interface RunMetrics {
   /** Latest non-training phase (scan, cache, weights, compile, eval, export). */
   phase: { phase: string; done: number; total: number | null; message: string } | null;
   batchSize: number | null;
+  /** The latest attempt's left-out files (a resumed attempt lists them again) and their count in all. */
   skipped: SkippedFile[];
+  skippedTotal: number;
   warnings: RunWarning[];
   bestValTop1: number | null;
   /** Events that end an attempt; cleared when the next attempt starts. */
@@ -52,6 +54,7 @@ export function emptyRunMetrics(): RunMetrics {
     phase: null,
     batchSize: null,
     skipped: [],
+    skippedTotal: 0,
     warnings: [],
     bestValTop1: null,
     error: null,
@@ -104,7 +107,9 @@ export function applyEvent(metrics: RunMetrics, event: TrainerEvent): 'none' | '
       metrics.phase = { phase: event.phase, done: event.done, total: event.total, message: event.message };
       return 'progress';
     case 'files_skipped':
-      for (const file of event.files) metrics.skipped.push(file);
+      // Each attempt scans the folder again and sends its whole list: the latest one replaces the earlier.
+      metrics.skipped = [...event.files];
+      metrics.skippedTotal = event.total ?? event.files.length;
       return 'none';
     case 'batch_size':
       metrics.batchSize = event.batch_size;

@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { LiveLineChart, type AxisRange, type ChartLine } from '../charts/LiveLineChart';
 import type { RunChartData } from './run-chart-data';
-import { formatCount, formatMetric } from './run-labels';
+import { formatCount, formatMetric, formatRateTick } from './run-labels';
 
 /** Colours readable on both themes; each line also has its own dash, so colour is not the only cue. */
 const COLORS = ['#2f81f7', '#e0691a', '#1f9d55', '#a855f7', '#d4387f', '#0e9aa7', '#8a6d00', '#6e7781'];
@@ -15,7 +15,6 @@ const formatStepTick = (x: number) => COMPACT.format(x);
 const formatEpoch = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
 const formatPct = (y: number) => `${Number.isInteger(y) || y >= 10 ? y.toFixed(0) : y.toFixed(1)} %`;
 const formatAccuracy = (y: number) => `${y.toFixed(1)} %`;
-const formatImgPerS = (y: number) => `${formatCount(y)}/s`;
 const CLOCK = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const formatClock = (t: number) => CLOCK.format(t * 1000);
 const formatGiB = (y: number) => `${Number.isInteger(y) || y >= 10 ? y.toFixed(0) : y.toFixed(1)} GiB`;
@@ -110,7 +109,7 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
           title="Training speed"
           lines={lines.speed}
           {...byStep}
-          formatY={formatImgPerS}
+          formatY={formatRateTick}
           yRange={ZERO_BASED}
           emptyText="Appears with the first training steps."
         />

@@ -62,7 +62,7 @@ function RunDashboardScreen({ runId }: { runId: string }) {
       />
       <RunGpuCharts charts={store.charts} gpuVersion={view.versions.gpu} onCpu={view.settings?.device === 'cpu'} />
       <RunLogPanel runId={runId} lines={view.log} total={view.logTotal} error={view.logError} />
-      <SkippedFilesReport files={view.skipped} />
+      <SkippedFilesReport files={view.skipped} total={view.skippedTotal} />
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { memo, useDeferredValue, useId, useLayoutEffect, useMemo, useRef, useSta
 import type { AppErrorShape } from '../../../electron/contract';
 import { api } from '../api/api';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { logSeverity, splitMatches, type LogSeverity } from './log-lines';
+import { logSeverity, parseLogLine, splitMatches, type LogSeverity } from './log-lines';
 import { formatCount } from './run-labels';
 import { useAsyncAction } from './use-async-action';
 
@@ -148,13 +148,31 @@ function LogLines({ lines, query, follow }: { lines: readonly NumberedLine[]; qu
   );
 }
 
+/** Text with the search matches marked. */
+function Marked({ text, query }: { text: string; query: string }) {
+  return <>{splitMatches(text, query).map((part, i) => (i % 2 === 1 ? <mark key={i}>{part}</mark> : part))}</>;
+}
+
+/** One line: its time, its mark (error or warning, in place of the logging level) and its text, each apart. */
 const LogLine = memo(function LogLine({ line, query }: { line: string; query: string }) {
-  const severity = logSeverity(line);
-  const parts = splitMatches(line, query);
+  const { time, severity, text } = parseLogLine(line);
   return (
     <div className={`run-log-line run-log-${severity}`}>
-      {severity !== 'info' && <span className="run-log-mark">{SEVERITY_MARK[severity]}</span>}
-      {parts.map((part, i) => (i % 2 === 1 ? <mark key={i}>{part}</mark> : part))}
+      {time !== null && (
+        <>
+          <span className="run-log-time">
+            <Marked text={time} query={query} />
+          </span>{' '}
+        </>
+      )}
+      {severity !== 'info' && (
+        <>
+          <span className="run-log-mark">{SEVERITY_MARK[severity]}</span>{' '}
+        </>
+      )}
+      <span className="run-log-text">
+        <Marked text={text} query={query} />
+      </span>
     </div>
   );
 });

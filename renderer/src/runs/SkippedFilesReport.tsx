@@ -7,20 +7,28 @@ const FIRST_ROWS = 200;
 
 /**
  * The files the trainer did not use, and why (hidden files, unreadable or truncated images…),
- * grouped by reason, so the user can fix their dataset folder.
+ * grouped by reason, so the user can fix their dataset folder. `total` counts them all, as the
+ * Dataset step's scan and report.md do (the trainer's event lists the first 1,000).
  */
-export const SkippedFilesReport = memo(function SkippedFilesReport({ files }: { files: readonly SkippedFile[] }) {
+export const SkippedFilesReport = memo(function SkippedFilesReport({
+  files,
+  total = files.length,
+}: {
+  files: readonly SkippedFile[];
+  total?: number;
+}) {
   const reasons = useMemo(() => {
     const counts = new Map<string, number>();
     for (const f of files) counts.set(f.reason, (counts.get(f.reason) ?? 0) + 1);
     return [...counts].sort((a, b) => b[1] - a[1]);
   }, [files]);
-  if (files.length === 0) return null;
+  const count = Math.max(total, files.length);
+  if (count === 0) return null;
   return (
     <section className="run-panel" aria-labelledby="run-skipped-title">
       <h2 id="run-skipped-title">
         <span aria-hidden="true">⚠ </span>
-        {formatCount(files.length)} file{files.length === 1 ? ' was' : 's were'} skipped
+        {formatCount(count)} file{count === 1 ? ' was' : 's were'} left out
       </h2>
       <p className="run-muted">
         Training goes on without them. To use them, fix or remove them in the dataset folder and start a new run.
@@ -55,9 +63,10 @@ export const SkippedFilesReport = memo(function SkippedFilesReport({ files }: { 
             </tbody>
           </table>
         </div>
-        {files.length > FIRST_ROWS && (
+        {count > Math.min(FIRST_ROWS, files.length) && (
           <p className="run-muted">
-            The first {FIRST_ROWS} are listed; the run folder’s skipped.json has all {formatCount(files.length)}.
+            The first {formatCount(Math.min(FIRST_ROWS, files.length))} are listed; the run folder’s skipped.json has
+            all {formatCount(count)}.
           </p>
         )}
       </details>

@@ -86,6 +86,18 @@ export function formatCount(value: number | null | undefined): string {
   return COUNT.format(Math.round(value));
 }
 
+const RATE = [0, 1, 2].map((digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }));
+
+/**
+ * A speed axis label: "1,250/s", "12.5/s", "0.25/s". Slow runs (a processor at a few images a second)
+ * get ticks such as 0.25 and 0.5, which must not all read "0/s".
+ */
+export function formatRateTick(value: number): string {
+  if (!Number.isFinite(value)) return '—';
+  const abs = Math.abs(value);
+  return `${RATE[abs >= 100 || abs === 0 ? 0 : abs >= 10 ? 1 : 2]!.format(value)}/s`;
+}
+
 /** A number with about three significant digits, small ones in exponent form (losses, learning rates). */
 export function formatMetric(value: number): string {
   if (!Number.isFinite(value)) return '—';

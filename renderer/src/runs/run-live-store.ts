@@ -45,6 +45,8 @@ export interface RunView {
   batchSize: number | null;
   epochs: readonly EpochPoint[];
   skipped: readonly SkippedFile[];
+  /** Left-out entries in all (skipped.json); `skipped` lists the first 1,000. */
+  skippedTotal: number;
   warnings: readonly RunWarning[];
   log: readonly string[];
   /** Lines in train.log as far as we know (more than `log` holds for long runs). */
@@ -74,6 +76,7 @@ const EMPTY_VIEW: RunView = {
   batchSize: null,
   epochs: [],
   skipped: [],
+  skippedTotal: 0,
   warnings: [],
   log: [],
   logTotal: 0,
@@ -140,6 +143,9 @@ export class RunLiveStore {
       phase: null,
       epochs,
       skipped: detail.skipped,
+      skippedTotal: detail.skippedTotal ?? detail.skipped.length,
+      // The batch in use is known after the trainer started: finished and reattached runs show it too.
+      batchSize: detail.batchSize ?? startedBatch(detail.started),
       warnings: detail.warnings,
     });
   }
@@ -214,12 +220,10 @@ export class RunLiveStore {
       case 'batch_size':
         this.update({ batchSize: event.batch_size });
         return;
-      case 'files_skipped': {
-        const known = new Set(this.state.skipped.map((f) => f.path));
-        const added = event.files.filter((f) => !known.has(f.path));
-        if (added.length) this.update({ skipped: [...this.state.skipped, ...added] });
+      case 'files_skipped':
+        // Each attempt lists them all again: the latest list replaces the earlier one.
+        this.update({ skipped: event.files, skippedTotal: event.total ?? event.files.length });
         return;
-      }
       case 'warning':
         if (!this.state.warnings.some((w) => w.code === event.code && w.message === event.message)) {
           this.update({ warnings: [...this.state.warnings, { code: event.code, message: event.message }] });
@@ -268,4 +272,10 @@ export class RunLiveStore {
     };
     for (const listener of this.listeners) listener();
   }
+}
+
+/** run_started's batch size, from a snapshot's `started` record (older cores send no batchSize). */
+function startedBatch(started: Record<string, unknown> | null): number | null {
+  const batch = started?.batch_size;
+  return typeof batch === 'number' ? batch : null;
 }

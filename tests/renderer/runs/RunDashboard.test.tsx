@@ -111,10 +111,31 @@ describe('RunDashboard', () => {
         { path: 'dogs/half.jpg', reason: 'truncated or corrupt image' },
       ]),
     );
-    expect(await screen.findByRole('heading', { name: /2 files were skipped/ })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: /2 files were left out/ })).toBeInTheDocument();
     expect(screen.getByText('truncated or corrupt image: 1')).toBeInTheDocument();
     await user.click(screen.getByText('Show the files'));
     expect(screen.getByRole('cell', { name: 'cats/notes.txt' })).toBeVisible();
+  });
+
+  it('a finished or reattached run shows the batch size the trainer recorded, not "chosen automatically"', async () => {
+    const finished = { ...server.snapshot('run-1'), summary: summary({ status: 'finished' }) };
+    const facts = () => screen.getByRole('heading', { level: 1 }).closest('header')!.querySelector('dl')!;
+    // The snapshot's latest batch (after an out-of-memory step-down: 48), over run_started's 64.
+    server.api.handle('runs.get', () => ok({ ...finished, started: { batch_size: 64 }, batchSize: 48 }));
+    const view = await renderLoaded();
+    expect(facts()).toHaveTextContent('Batch size48');
+    expect(facts()).not.toHaveTextContent('chosen automatically');
+    view.unmount();
+    // A snapshot from an older core without batchSize: run_started's.
+    server.api.handle('runs.get', () => ok({ ...finished, started: { batch_size: 64 } }));
+    await renderLoaded();
+    expect(facts()).toHaveTextContent('Batch size64');
+  });
+
+  it('reports the left-out count in all when the event lists only the first files', async () => {
+    await renderLoaded();
+    server.append({ ...skippedEvent([{ path: 'cats/a.txt', reason: 'not an image' }]), total: 1234, truncated: true });
+    expect(await screen.findByRole('heading', { name: /1,234 files were left out/ })).toBeInTheDocument();
   });
 
   it('asks before stopping (Escape cancels, focus returns), then shows "stopping…"', async () => {
@@ -227,6 +248,16 @@ describe('RunDashboard', () => {
     await user.click(screen.getByLabelText(/Only warnings and errors/));
     expect(within(log).queryByText(/epoch 1 done/)).toBeNull();
     expect(within(log).getByText(/CUDA out of memory/)).toBeInTheDocument();
+  });
+
+  it('shows a log record’s time, mark and text apart, never run together', async () => {
+    server.log.push('2026-11-28 07:29:51,123 ERROR The weights could not be downloaded. Check the network.');
+    await renderLoaded();
+    const log = screen.getByRole('log', { name: 'Training log lines' });
+    const line = within(log).getByText('The weights could not be downloaded. Check the network.').closest('div')!;
+    expect(line.textContent).toBe('07:29:51 ✕ error The weights could not be downloaded. Check the network.');
+    expect(within(line).getByText('07:29:51')).toHaveClass('run-log-time');
+    expect(line).not.toHaveTextContent('ERROR'); // the mark replaces the logging level
   });
 
   it('after a reload mid-run (re-mount) with overlapping events, nothing is missing or doubled', async () => {

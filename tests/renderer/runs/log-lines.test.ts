@@ -1,5 +1,5 @@
 import { appendLogLines, overlapLength } from '../../../renderer/src/runs/log-merge';
-import { logSeverity, splitMatches } from '../../../renderer/src/runs/log-lines';
+import { logSeverity, parseLogLine, splitMatches } from '../../../renderer/src/runs/log-lines';
 
 describe('log lines', () => {
   it('marks errors and warnings', () => {
@@ -8,6 +8,28 @@ describe('log lines', () => {
     expect(logSeverity('Traceback (most recent call last):')).toBe('error');
     expect(logSeverity('epoch 3/10 loss 0.41')).toBe('info');
     expect(logSeverity('warmup_epochs=1')).toBe('info'); // "warmup" is not a warning
+  });
+
+  it('splits a train.log record into time, severity and text; the level decides, not the words', () => {
+    expect(parseLogLine('2026-11-28 07:29:51,123 ERROR The weights could not be downloaded.')).toEqual({
+      time: '07:29:51',
+      severity: 'error',
+      text: 'The weights could not be downloaded.',
+    });
+    expect(parseLogLine('07:29:51 WARNING The class fox has a single image')).toMatchObject({
+      time: '07:29:51',
+      severity: 'warning',
+    });
+    // An INFO record that mentions failures is not an error.
+    expect(parseLogLine('2026-11-28 07:30:00,001 INFO epoch 1/2 done: 0 failed images')).toMatchObject({
+      severity: 'info',
+      text: 'epoch 1/2 done: 0 failed images',
+    });
+    expect(parseLogLine('Traceback (most recent call last):')).toEqual({
+      time: null,
+      severity: 'error',
+      text: 'Traceback (most recent call last):',
+    });
   });
 
   it('splits around case-insensitive matches', () => {

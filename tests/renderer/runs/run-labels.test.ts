@@ -1,7 +1,17 @@
 import { MODEL_IDS } from '../../../electron/contract';
-import { formatMetric, modelLabel, runDurationS } from '../../../renderer/src/runs/run-labels';
+import { formatMetric, formatRateTick, modelLabel, runDurationS } from '../../../renderer/src/runs/run-labels';
+import { niceTicks } from '../../../renderer/src/charts/nice-domain';
 
 describe('run labels', () => {
+  it('speed ticks of a slow run stay distinct (not "0/s 0/s 0/s 1/s"); fast ones are whole numbers', () => {
+    const slow = niceTicks(0, 1.2).map(formatRateTick);
+    expect(slow).toEqual(['0/s', '0.5/s', '1/s']);
+    expect(new Set(niceTicks(0, 0.9, 4).map(formatRateTick)).size).toBe(niceTicks(0, 0.9, 4).length);
+    expect(niceTicks(0, 0.9, 4).map(formatRateTick)).toEqual(['0/s', '0.25/s', '0.5/s', '0.75/s']);
+    expect(formatRateTick(12.5)).toBe('12.5/s');
+    expect(formatRateTick(7750)).toBe('7,750/s');
+  });
+
   it('names every model in words', () => {
     expect(modelLabel('deit_tiny_patch16_224')).toBe('DeiT-Tiny, 224 px');
     expect(modelLabel('deit_small_distilled_patch16_224')).toBe('DeiT-Small distilled, 224 px');

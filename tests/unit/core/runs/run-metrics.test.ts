@@ -61,7 +61,17 @@ describe('run metrics from the trainer fixtures', () => {
   it('skipped-files: every skipped file is listed', () => {
     const m = metricsOf('skipped-files.jsonl');
     expect(m.skipped.length).toBeGreaterThan(0);
+    expect(m.skippedTotal).toBe(m.skipped.length);
     for (const file of m.skipped) expect(file.reason).not.toBe('');
+    // A resumed attempt lists them again: the count stays the trainer's, not doubled.
+    const again = fixtureLines('skipped-files.jsonl').find((l) => l.includes('"files_skipped"'))!;
+    applyLine(m, parseEventLine(again));
+    expect(m.skippedTotal).toBe(m.skipped.length);
+    expect(new Set(m.skipped.map((f) => f.path)).size).toBe(m.skipped.length);
+    // The event lists the first 1,000; its total counts them all.
+    const event = JSON.parse(again) as Record<string, unknown>;
+    applyLine(m, parseEventLine(JSON.stringify({ ...event, total: 4321, truncated: true })));
+    expect(m.skippedTotal).toBe(4321);
   });
 });
 
