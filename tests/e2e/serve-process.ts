@@ -16,14 +16,20 @@ export interface ServeProcess {
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Starts dist/serve/serve.cjs on a free port and waits for the printed address. */
-export async function startServe(options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ServeProcess> {
+/**
+ * Starts dist/serve/serve.cjs and waits for the printed address: on a free port with a random token,
+ * unless told (a restart on the same port, with the same token or a new one).
+ */
+export async function startServe(
+  options: { dataDir?: string; env?: NodeJS.ProcessEnv; port?: number; token?: string } = {},
+): Promise<ServeProcess> {
   const bundle = path.join(ROOT, 'dist', 'serve', 'serve.cjs');
   if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first (npm test does).`);
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'deit-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, [bundle, '--port', '0', '--data-dir', dataDir], {
+  const args = [bundle, '--port', String(options.port ?? 0), '--data-dir', dataDir];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, ...options.env, ...(options.token ? { DEIT_STUDIO_TOKEN: options.token } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { PredictionProgress, Predictions } from '../../../../electron/contract';
 import { api } from '../../api/api';
 import { useCall, useEvent } from '../../api/hooks';
@@ -39,6 +39,11 @@ export function TryModelPanel({ runId }: { runId: string }) {
   const open = useAsyncAction();
   const cancel = useAsyncAction();
   const resultHeading = useRef<HTMLHeadingElement>(null);
+  /** Bumped when the user opens an earlier classification: focus follows once it is on screen. */
+  const [opened, setOpened] = useState(0);
+  useEffect(() => {
+    if (opened) resultHeading.current?.focus(); // keyboard users land on what they opened
+  }, [opened]);
 
   const running = live ? (live.state === 'running' ? live : null) : (history.data?.running ?? null);
   const working = classify.busy || running !== null;
@@ -73,7 +78,7 @@ export function TryModelPanel({ runId }: { runId: string }) {
     if (!value) return;
     setResult(value);
     setSaid('');
-    requestAnimationFrame(() => resultHeading.current?.focus()); // keyboard users land on what they opened
+    setOpened((n) => n + 1);
   }
 
   const failed = classify.error && classify.error.kind !== 'cancelled' ? classify.error : null;
