@@ -17,14 +17,17 @@ if (want('renderer')) {
   await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
 }
 if (want('electron')) {
-  // The packaged app ships no node_modules: main.cjs carries every dependency. ssh2's optional native
-  // parts (cpu-features, *.node) are loaded in try/catch and fall back to JavaScript.
+  // The packaged app ships no node_modules but sharp's: main.cjs carries every other dependency. ssh2's
+  // optional native parts (cpu-features, *.node) are loaded in try/catch and fall back to JavaScript.
+  // sharp (the near-duplicate check's image decoder) is native: it ships unpacked (electron-builder.yml).
   await esbuild({
     ...node,
     target: 'node22',
     entryPoints: [path.join(root, 'electron/main/main.ts')],
     outfile: path.join(root, 'dist/electron/main.cjs'),
-    external: ['electron', 'cpu-features', '*.node'],
+    external: ['electron', 'cpu-features', '*.node', 'sharp'],
+    // import('sharp') becomes require('sharp'): CommonJS loading, which Electron redirects to app.asar.unpacked.
+    supported: { 'dynamic-import': false },
   });
   // A sandboxed preload must be one CommonJS file that requires nothing but electron.
   await esbuild({
