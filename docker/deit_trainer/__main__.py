@@ -6,6 +6,7 @@ Usage:
     python -m deit_trainer fetch-weights --model deit_small_patch16_224 [--weights-dir /weights]
     python -m deit_trainer import-weights --model deit_tiny_patch16_224 --file /in/x.safetensors [--weights-dir /weights] [--name x.safetensors]
     python -m deit_trainer predict --run /run --input /data/new [--output out.csv] [--top-k 5]
+    python -m deit_trainer probe-speed --model deit_tiny_patch16_224 --img-size 32 --batch 32 [--budget-s 4]
     python -m deit_trainer schema [config|events]
 Errors become an `error` event and the kind's exit code. Kept import-light: the cache's worker
 processes re-import this module.
@@ -41,6 +42,11 @@ def _parser():
     pr.add_argument("--input", required=True)
     pr.add_argument("--output", help="CSV file (default: stdout)")
     pr.add_argument("--top-k", type=int, default=5)
+    ps = sub.add_parser("probe-speed", help="time a few CPU training steps of a model -> JSON (speed_probe.py)")
+    ps.add_argument("--model", required=True)
+    ps.add_argument("--img-size", type=int, required=True)
+    ps.add_argument("--batch", type=int, default=32)
+    ps.add_argument("--budget-s", type=float, default=4.0)
     s = sub.add_parser("schema", help="print a JSON schema")
     s.add_argument("which", nargs="?", default="config", choices=["config", "events"])
     return p
@@ -94,6 +100,9 @@ def main(argv=None):
             from .imported import import_weights
             import_weights(args.model, args.file, args.weights_dir, events, args.name)
             return 0
+        if args.command == "probe-speed":
+            from .speed_probe import run_probe
+            return run_probe(args)
         if args.command == "predict":
             from .predict import run_predict
             return run_predict(args, events)

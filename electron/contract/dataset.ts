@@ -83,6 +83,11 @@ export const DatasetScan = z.object({
   /** Classes with at least one usable image, sorted by name (Unicode code point order): index i is the model's output i. */
   classes: z.array(DatasetClass),
   totalImages: z.number().int(),
+  /**
+   * The usable images' median width and height in pixels (absent in scans from before it was kept):
+   * which image size suits them (electron/contract/processor-defaults.ts).
+   */
+  typicalSize: z.object({ width: z.number().int(), height: z.number().int() }).optional(),
   /** The first skipped entries (at most 200); `skippedTotal` says how many there are in all. */
   skipped: z.array(DatasetSkippedFile),
   skippedTotal: z.number().int(),
@@ -119,6 +124,19 @@ export function roundHalfEven(x: number): number {
 export const Thumbnail = z.object({ mime: z.string(), dataBase64: z.string() });
 export type Thumbnail = z.infer<typeof Thumbnail>;
 
+/** The built-in sample dataset, unpacked into the app's data folder (assets/README.md: source, licence). */
+export const SampleDataset = z.object({
+  /** The sample's folder: scan it and train on it like any other dataset folder. */
+  path: z.string(),
+  title: z.string(),
+  description: z.string(),
+  images: z.number().int(),
+  classes: z.number().int(),
+  /** Where the images come from and their licence, in one line. */
+  credit: z.string(),
+});
+export type SampleDataset = z.infer<typeof SampleDataset>;
+
 const path = z.string().min(1).max(4096);
 
 export const datasetCalls = {
@@ -131,6 +149,11 @@ export const datasetCalls = {
     z.object({ path }),
     z.object({ cancelled: z.boolean() }),
     'Cancels the running scan of a folder, if any (its dataset.scan call then fails with kind "cancelled").',
+  ),
+  'dataset.sample': call(
+    z.object({}),
+    SampleDataset,
+    'The built-in sample dataset (handwritten digits): unpacked once into the data folder; returns its folder to scan.',
   ),
   'dataset.thumbnail': call(
     z.object({ root: path, file: path }),

@@ -78,3 +78,4 @@ export * from './run-config';
 export * from './trainer-protocol';
 export * from './batch-rule';
 export * from './downsample';
+export * from './processor-defaults';

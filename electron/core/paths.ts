@@ -1,6 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
 
+/** The sample dataset's archive, in assets/ of the repository and beside docker/ in an installed app. */
+export const SAMPLE_ARCHIVE = 'sample-digits.tar.gz';
+
 /** Where DeiT Studio keeps its files on this machine. */
 export interface StudioPaths {
   dataDir: string;
@@ -10,6 +13,8 @@ export interface StudioPaths {
   weightsDir: string;
   /** Decoded-image caches shared by runs on the same dataset. */
   cacheDir: string;
+  /** The built-in sample dataset, unpacked from the app's archive on first use. */
+  samplesDir: string;
 }
 
 /** The default data folder when the shell does not choose one (Electron passes app.getPath('userData')). */
@@ -27,5 +32,6 @@ export function studioPaths(dataDir: string): StudioPaths {
     runsDir: path.join(dataDir, 'runs'),
     weightsDir: path.join(dataDir, 'weights'),
     cacheDir: path.join(dataDir, 'cache'),
+    samplesDir: path.join(dataDir, 'samples'),
   };
 }

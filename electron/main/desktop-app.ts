@@ -84,6 +84,7 @@ export async function startDesktopApp(paths: DesktopPaths): Promise<DesktopApp |
       version: app.getVersion(),
       dataDir: app.getPath('userData'),
       trainerDir: paths.trainerDir,
+      sampleArchive: paths.sampleArchive,
       ...createNativeServices(() => mainWindow),
     });
   } catch (error) {

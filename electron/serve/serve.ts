@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore } from '../core/app-core';
-import { defaultDataDir } from '../core/paths';
+import { defaultDataDir, SAMPLE_ARCHIVE } from '../core/paths';
 import { createToken } from './security';
 import { SERVE_USAGE, isLoopback, parseServeArgs } from './serve-options';
 import { startServer } from './server';
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     version: appVersion(),
     dataDir: options.dataDir ?? defaultDataDir(),
     trainerDir: process.env.DEIT_STUDIO_TRAINER_DIR ?? path.resolve(distDir, '..', 'docker'),
+    sampleArchive: process.env.DEIT_STUDIO_SAMPLE_ARCHIVE ?? path.resolve(distDir, '..', 'assets', SAMPLE_ARCHIVE),
     baseImage: process.env.DEIT_STUDIO_BASE_IMAGE,
   });
   const extraHostNames =

@@ -24,8 +24,11 @@ describe('desktop paths', () => {
       rendererDir: path.join('/opt/deit/resources/app.asar/dist/renderer'),
       preloadPath: path.join('/opt/deit/resources/app.asar/dist/electron/preload.cjs'),
       trainerDir: path.join('/opt/deit/resources/docker'),
+      sampleArchive: path.join('/opt/deit/resources/sample-digits.tar.gz'),
     });
-    expect(desktopPaths('/repo/dist/electron', false, '/ignored').trainerDir).toBe(path.join('/repo/docker'));
+    const dev = desktopPaths('/repo/dist/electron', false, '/ignored');
+    expect(dev.trainerDir).toBe(path.join('/repo/docker'));
+    expect(dev.sampleArchive).toBe(path.join('/repo/assets/sample-digits.tar.gz'));
   });
 });
 

@@ -47,6 +47,12 @@ describe('electron-builder.yml', () => {
     expect(sets).toContainEqual(expect.objectContaining({ from: 'docker', to: 'docker' }));
   });
 
+  it('ships the sample dataset archive beside docker/, where the desktop app looks for it', () => {
+    const sets = ([] as unknown[]).concat(config.extraResources);
+    expect(sets).toContainEqual({ from: 'assets/sample-digits.tar.gz', to: 'sample-digits.tar.gz' });
+    expect(fs.statSync(path.join(root, 'assets/sample-digits.tar.gz')).size).toBeLessThan(1024 * 1024);
+  });
+
   it('packs the built bundles and package.json only: no sources, tests, docker/ or node_modules', () => {
     expect(config.files).toEqual(expect.arrayContaining(['dist/electron/**', 'dist/renderer/**', 'package.json']));
     expect(config.files).toContain('!**/node_modules/**');

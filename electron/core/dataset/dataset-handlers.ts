@@ -4,10 +4,11 @@ import path from 'node:path';
 import { AppError, type Handlers } from '../../contract';
 import type { CoreContext } from '../context';
 import { readThumbnail } from './dataset-thumbnail';
+import { ensureSampleDataset } from './sample-dataset';
 import { scanDataset } from './scan-dataset';
 import { rootError } from './scan-errors';
 
-type DatasetCallName = 'dataset.scan' | 'dataset.cancelScan' | 'dataset.thumbnail';
+type DatasetCallName = 'dataset.scan' | 'dataset.cancelScan' | 'dataset.thumbnail' | 'dataset.sample';
 
 /**
  * Turns the folder path a user gave into an absolute path ("~" is the home folder), or a typed
@@ -62,6 +63,16 @@ export function createDatasetHandlers(ctx: CoreContext): Pick<Handlers, DatasetC
       const controller = real === null ? undefined : running.get(real);
       controller?.abort();
       return { cancelled: controller !== undefined };
+    },
+
+    async 'dataset.sample'() {
+      const archive = ctx.options.sampleArchive;
+      if (!archive) {
+        throw new AppError('not_available', 'The sample images are not part of this installation of DeiT Studio.', {
+          fix: 'Choose a folder of your own images.',
+        });
+      }
+      return ensureSampleDataset(archive, ctx.paths.samplesDir);
     },
 
     async 'dataset.thumbnail'({ root, file }) {

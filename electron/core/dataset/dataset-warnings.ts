@@ -90,8 +90,8 @@ export function datasetWarnings(facts: WarningFacts): DatasetWarning[] {
       code: 'small_images',
       count: k,
       examples: facts.smallImages.examples,
-      message: `${n(k)} ${plural(k, 'image is', 'images are')} smaller than ${SMALL_SIDE} pixels on the shorter side. Training enlarges every image to 224×224 pixels, so these come out blurry.`,
-      fix: 'Use larger originals if you have them; if the pictures are small by nature (icons, crops), this is fine.',
+      message: `${n(k)} ${plural(k, 'image is', 'images are')} smaller than ${SMALL_SIDE} pixels on the shorter side. Training enlarges every image to the chosen image size (224×224 pixels unless you choose less), so these come out blurry.`,
+      fix: 'Use larger originals if you have them; if the pictures are small by nature (icons, scans, crops), this is fine: Settings suggests an image size that suits them.',
     });
   }
   if (facts.skipped.count > 0) {

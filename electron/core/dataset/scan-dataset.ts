@@ -132,11 +132,21 @@ export async function scanDataset(root: string, options: ScanOptions): Promise<D
         : { kind: 'auto', valRatio: options.valRatio, trainFolder: null, valFolder: null },
     classes,
     totalImages: images.length,
+    ...(images.length > 0 ? { typicalSize: typicalSize(images) } : {}),
     ...summary,
     warnings,
     canTrain: !warnings.some((w) => w.severity === 'blocker'),
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+/** The median width and height of the images (the upper middle of an even count). */
+export function typicalSize(images: ReadonlyArray<{ width: number; height: number }>): {
+  width: number;
+  height: number;
+} {
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return { width: median(images.map((i) => i.width)), height: median(images.map((i) => i.height)) };
 }
 
 function noClassFolders(root: string, layout: DatasetLayout): AppError {

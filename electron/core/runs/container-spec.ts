@@ -54,7 +54,7 @@ export const LOG_CONFIG = { Type: 'json-file', Config: { 'max-size': '10m', 'max
  * What every container of the app has: no new privileges, no capabilities, an init process, a bounded
  * log, and it stays after it exits (the app removes it once it has read its exit code and output).
  */
-const LOCKED_DOWN = {
+export const LOCKED_DOWN = {
   SecurityOpt: ['no-new-privileges'],
   CapDrop: ['ALL'],
   Init: true,

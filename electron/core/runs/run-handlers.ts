@@ -1,5 +1,7 @@
 import { AppError, type Handlers, type ImageStatus } from '../../contract';
 import type { CoreContext } from '../context';
+import { cpuBatch, estimateCpuRun } from './cpu-estimate';
+import { CpuSpeedProbe, ProbeUnavailable } from './cpu-speed-probe';
 import { readDatasetImage } from './dataset-image';
 import { modelCards } from './model-catalog';
 import { countDatasetImages, estimateRun } from './run-estimate';
@@ -36,6 +38,12 @@ export async function readyTrainerImage(images: { status(): Promise<ImageStatus>
 /** Models, run lifecycle and run history, carried by `service`. */
 export function createRunHandlers(ctx: CoreContext, service: RunService): Pick<Handlers, RunCallName> {
   const folder = (id: string) => new RunFolder(ctx.paths.runsDir, id);
+  const probe = new CpuSpeedProbe({
+    ...service.env,
+    dataDir: ctx.paths.dataDir,
+    cacheDir: ctx.paths.cacheDir,
+    busy: () => service.hasActiveRuns(),
+  });
   return {
     'models.list': async () => modelCards(service.gpuNames),
     'runs.list': async () => service.list(),
@@ -47,7 +55,12 @@ export function createRunHandlers(ctx: CoreContext, service: RunService): Pick<H
     'runs.create': async ({ settings }) => service.create(settings),
     'runs.estimate': async ({ settings }) => {
       const images = await countDatasetImages(settings.datasetPath, settings.valRatio);
-      return estimateRun(settings, images, service.gpuNames);
+      if (settings.device !== 'cpu') return estimateRun(settings, images, service.gpuNames);
+      // On the processor: time a few steps of this model here (once per model, size and batch).
+      return probe.speed(settings.modelId, settings.imgSize, cpuBatch(settings, images.train)).then(
+        (speed) => estimateCpuRun(settings, images, speed),
+        (error: unknown) => estimateCpuRun(settings, images, null, probeProblem(error)),
+      );
     },
     'runs.stop': async ({ id }) => service.stop(id),
     'runs.resume': async ({ id }) => service.resume(id),
@@ -74,4 +87,11 @@ export function createRunHandlers(ctx: CoreContext, service: RunService): Pick<H
       return { path: run.dir, opened };
     },
   };
+}
+
+/** Why the processor could not be timed, as the end of a sentence. */
+function probeProblem(error: unknown): string {
+  if (error instanceof ProbeUnavailable) return error.message;
+  const text = error instanceof AppError ? error.message : String(error);
+  return text.charAt(0).toLowerCase() + text.slice(1).replace(/\.$/, '');
 }

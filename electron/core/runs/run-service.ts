@@ -217,6 +217,11 @@ export class RunService {
     return buildRunSummary(record, state, null, this.env.now());
   }
 
+  /** True while a run is preparing or training (a processor speed probe would then time a busy machine). */
+  hasActiveRuns(): boolean {
+    return this.active.size > 0;
+  }
+
   /** The live run with this id, if the app manages it now. */
   liveRun(id: string): LiveRun | undefined {
     return this.live.get(id);

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { DatasetScan } from '../../../electron/contract';
+import { draftDefaultsFor, rebaseDraft, sameDefaults, type DraftDefaults } from './settings/draft-defaults';
 import { DEFAULT_DRAFT, type SettingsDraft } from './settings/settings-draft';
 import { loadWizardState, saveWizardState } from './wizard-storage';
 
@@ -32,6 +33,8 @@ export interface WizardState {
   draft: SettingsDraft;
   /** The user has seen the settings step (its defaults count as chosen only then). */
   settingsVisited: boolean;
+  /** The machine- and dataset-dependent defaults the draft was last given (draft-defaults.ts). */
+  appliedDefaults: DraftDefaults;
 }
 
 /** A fresh wizard. */
@@ -44,6 +47,7 @@ export const INITIAL_WIZARD_STATE: WizardState = {
   scan: null,
   draft: DEFAULT_DRAFT,
   settingsVisited: false,
+  appliedDefaults: draftDefaultsFor('gpu', null),
 };
 
 type Patch = Partial<WizardState> | ((state: WizardState) => Partial<WizardState>);
@@ -60,17 +64,27 @@ export interface WizardContextValue {
 const WizardContext = createContext<WizardContextValue | null>(null);
 
 /**
+ * On the processor the settings' defaults differ, and follow the pictures' size: when the device or
+ * the scan changes, draft fields still at the old default take the new one; values the user chose stay.
+ */
+function followDefaults(state: WizardState): WizardState {
+  const next = draftDefaultsFor(state.device, state.scan?.typicalSize);
+  if (sameDefaults(state.appliedDefaults, next)) return state;
+  return { ...state, draft: rebaseDraft(state.draft, state.appliedDefaults, next), appliedDefaults: next };
+}
+
+/**
  * Holds the wizard's choices across steps, kept in sessionStorage so a reload keeps them
  * (session, not local: a new window starts a fresh wizard). `initial` replaces what is stored (tests).
  */
 export function WizardProvider({ children, initial }: { children: ReactNode; initial?: Partial<WizardState> }) {
   const [state, setState] = useState<WizardState>(() =>
-    initial ? { ...INITIAL_WIZARD_STATE, ...initial } : loadWizardState(INITIAL_WIZARD_STATE),
+    followDefaults(initial ? { ...INITIAL_WIZARD_STATE, ...initial } : loadWizardState(INITIAL_WIZARD_STATE)),
   );
   useEffect(() => saveWizardState(state), [state]);
   const update = useCallback(
     (patch: Patch) =>
-      setState((current) => ({ ...current, ...(typeof patch === 'function' ? patch(current) : patch) })),
+      setState((current) => followDefaults({ ...current, ...(typeof patch === 'function' ? patch(current) : patch) })),
     [],
   );
   const updateDraft = useCallback(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DatasetScan } from '../../../electron/contract';
+import { DraftDefaults } from './settings/draft-defaults';
 import { SettingsDraft } from './settings/settings-draft';
 import type { WizardState } from './wizard-state';
 
@@ -29,6 +30,8 @@ const Stored = z.object({
   scan: DatasetScan.nullable().catch(null),
   draft: SettingsDraft.partial().catch({}),
   settingsVisited: z.boolean().catch(false),
+  // Absent (older sessions) or unreadable: the fallback's GPU defaults, from which the draft is re-based.
+  appliedDefaults: DraftDefaults.optional().catch(undefined),
 });
 
 function storage(): Storage | null {

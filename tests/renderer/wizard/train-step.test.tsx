@@ -147,10 +147,12 @@ describe('Review and start', () => {
     });
     expect(screen.getByRole('region', { name: 'Machine' })).toHaveTextContent('CPU mode (slow)');
     await waitFor(() => expect(start()).not.toHaveAttribute('aria-disabled'));
-    // 216 training images: the rule's choice is exact on the CPU (no memory probe there)
+    // 216 training images: the rule's choice is exact on the CPU (no memory probe there); the
+    // processor's defaults: DeiT-Ti for 5 epochs (processor-defaults.ts)
     expect(screen.getByRole('region', { name: 'Settings' })).toHaveTextContent(
-      'auto: 16, the smallest automatic batch (216 training images) — 14 steps per epoch, 140 in all',
+      'auto: 16, the smallest automatic batch (216 training images) — 14 steps per epoch, 70 in all',
     );
+    expect(screen.getByRole('region', { name: 'Settings' })).toHaveTextContent('DeiT-Ti');
     await user.click(start());
     await waitFor(() => expect(api.inputsOf('runs.create')[0]?.settings.device).toBe('cpu'));
   });

@@ -12,6 +12,7 @@ import { ClassSamples } from './ClassSamples';
 import { DatasetWarnings } from './DatasetWarnings';
 import { FolderChooser } from './FolderChooser';
 import { resplit } from './resplit';
+import { SampleDatasetOffer } from './SampleDatasetOffer';
 import { ScanProgressView } from './ScanProgressView';
 import { SplitPanel } from './SplitPanel';
 import { useDatasetScanner } from './use-dataset-scan';
@@ -100,6 +101,13 @@ export function DatasetStep() {
         onChange={(folderInput) => update({ folderInput })}
         onChoose={(path) => startScan(path, state.valRatio)}
         busy={scanning !== null}
+      />
+      <SampleDatasetOffer
+        busy={scanning !== null}
+        onUse={(sample) => {
+          update({ folderInput: sample.path });
+          startScan(sample.path, state.valRatio);
+        }}
       />
 
       {scanning && <ScanProgressView path={scanning.path} progress={scanner.progress} onCancel={scanner.cancel} />}

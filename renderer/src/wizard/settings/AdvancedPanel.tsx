@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { CheckboxField, SelectField, TextField } from './FormFields';
+import { ImageSizeField } from './ImageSizeField';
 import { DEFAULT_DRAFT, type DraftField, type SettingsDraft } from './settings-draft';
 import { StartingWeights } from './StartingWeights';
 
@@ -19,9 +20,15 @@ const ADVANCED_FIELDS: DraftField[] = [
   'fromScratch',
 ];
 
+/** The advanced fields in the panel: on the processor the image size is shown under Training instead. */
+function panelFields(showImageSize: boolean): DraftField[] {
+  return showImageSize ? ADVANCED_FIELDS : ADVANCED_FIELDS.filter((f) => f !== 'imgSize');
+}
+
 /** How many advanced settings differ from their defaults (shown on the closed panel). */
-export function changedAdvancedCount(draft: SettingsDraft): number {
-  return ADVANCED_FIELDS.filter((f) => f !== 'earlyStoppingPatience' && draft[f] !== DEFAULT_DRAFT[f]).length;
+export function changedAdvancedCount(draft: SettingsDraft, showImageSize = true): number {
+  return panelFields(showImageSize).filter((f) => f !== 'earlyStoppingPatience' && draft[f] !== DEFAULT_DRAFT[f])
+    .length;
 }
 
 /** The settings most users leave alone, each with its default and a one-line explanation. */
@@ -30,17 +37,24 @@ export function AdvancedPanel({
   errors,
   onChange,
   modelImgSize,
+  showImageSize = true,
+  typicalSize,
 }: {
   draft: SettingsDraft;
   errors: Partial<Record<DraftField, string>>;
   onChange: (patch: Partial<SettingsDraft>) => void;
   modelImgSize: number | null;
+  /** False when the image size is shown under Training (on the processor). */
+  showImageSize?: boolean;
+  /** The scan's median picture size, for the image size's suggestion. */
+  typicalSize?: { width: number; height: number } | null;
 }) {
   const [userOpen, setUserOpen] = useState(false);
-  const hasErrors = ADVANCED_FIELDS.some((f) => errors[f]);
+  const fields = panelFields(showImageSize);
+  const hasErrors = fields.some((f) => errors[f]);
   // A problem in a hidden field would block Next without showing why: open the panel instead.
   const open = userOpen || hasErrors;
-  const changed = changedAdvancedCount(draft);
+  const changed = changedAdvancedCount(draft, showImageSize);
 
   return (
     <section className="advanced" aria-labelledby="advanced-title">
@@ -63,16 +77,15 @@ export function AdvancedPanel({
             onChange={(learningRate) => onChange({ learningRate })}
             hint="How big each learning step is. Leave empty to scale it to the batch size (recommended)."
           />
-          <TextField
-            id="image-size"
-            label="Image size (pixels)"
-            numeric="numeric"
-            placeholder={modelImgSize ? String(modelImgSize) : 'model’s own'}
-            value={draft.imgSize}
-            error={errors.imgSize}
-            onChange={(imgSize) => onChange({ imgSize })}
-            hint={`Images are resized to this square size; larger sees finer detail but is slower. Empty: the model’s own${modelImgSize ? ` (${modelImgSize})` : ''}.`}
-          />
+          {showImageSize && (
+            <ImageSizeField
+              value={draft.imgSize}
+              error={errors.imgSize}
+              onChange={(imgSize) => onChange({ imgSize })}
+              modelImgSize={modelImgSize}
+              typicalSize={typicalSize}
+            />
+          )}
           <SelectField
             id="augment"
             label="Augmentation"
@@ -178,7 +191,11 @@ export function AdvancedPanel({
             onChange={(fromScratch) => onChange({ fromScratch })}
           />
           <p className="field-hint">
-            <button type="button" onClick={() => onChange(pickAdvanced(DEFAULT_DRAFT))} disabled={changed === 0}>
+            <button
+              type="button"
+              onClick={() => onChange(pickAdvanced(DEFAULT_DRAFT, fields))}
+              disabled={changed === 0}
+            >
               Reset advanced settings
             </button>
           </p>
@@ -189,6 +206,6 @@ export function AdvancedPanel({
 }
 
 /** The advanced fields of a draft (to reset them to defaults). */
-function pickAdvanced(draft: SettingsDraft): Partial<SettingsDraft> {
-  return Object.fromEntries(ADVANCED_FIELDS.map((f) => [f, draft[f]])) as Partial<SettingsDraft>;
+function pickAdvanced(draft: SettingsDraft, fields: DraftField[]): Partial<SettingsDraft> {
+  return Object.fromEntries(fields.map((f) => [f, draft[f]])) as Partial<SettingsDraft>;
 }

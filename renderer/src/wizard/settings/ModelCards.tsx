@@ -1,12 +1,17 @@
 import type { ModelCard, ModelId } from '../../../../electron/contract';
 import { formatCount } from '../wizard-format';
-import { DEFAULT_MODEL_ID } from './settings-draft';
 
 /** "≈ 7,750 images/s on the H100" — or why it is unknown. */
 function speedText(card: ModelCard, gpuName: string | null, cpuMode: boolean): string {
   if (cpuMode) return 'Much slower on the CPU';
   if (card.expectedImgPerS === null) return 'Speed unknown on this machine';
   return `≈ ${formatCount(Math.round(card.expectedImgPerS))} images/s${gpuName ? ` on the ${gpuName}` : ''}`;
+}
+
+/** "Images: 224 px", or the chosen size and the model's own: "Images: 32 px (made for 224)". */
+function imagesText(card: ModelCard, imgSize: number | null): string {
+  if (imgSize === null || imgSize === card.imgSize) return `Images: ${card.imgSize} px`;
+  return `Images: ${imgSize} px (made for ${card.imgSize})`;
 }
 
 /**
@@ -20,6 +25,8 @@ export function ModelCards({
   gpuName,
   cpuMode,
   error,
+  imgSize = null,
+  recommendedId,
 }: {
   models: ModelCard[];
   value: ModelId | null;
@@ -27,12 +34,18 @@ export function ModelCards({
   gpuName: string | null;
   cpuMode: boolean;
   error?: string;
+  /** The image size typed in the settings (null: each model's own). */
+  imgSize?: number | null;
+  /** The model the defaults start from: tagged "Recommended". */
+  recommendedId: ModelId;
 }) {
   return (
     <fieldset className="model-cards" aria-describedby={error ? 'model-error' : undefined}>
       <legend>Model</legend>
       <p className="field-hint">
-        Bigger models can be more accurate but train slower and need more GPU memory. DeiT-S is a good start.
+        {cpuMode
+          ? 'On the processor every model is slow; DeiT-Ti, the smallest, is the one to start with.'
+          : 'Bigger models can be more accurate but train slower and need more GPU memory. DeiT-S is a good start.'}
       </p>
       {error && (
         <p id="model-error" className="field-error">
@@ -59,7 +72,7 @@ export function ModelCards({
                   {card.title}
                 </span>
                 <span className="model-card-family">{card.family}</span>
-                {card.id === DEFAULT_MODEL_ID && <span className="model-card-tag">Recommended</span>}
+                {card.id === recommendedId && <span className="model-card-tag">Recommended</span>}
                 {checked && (
                   <span className="model-card-check">
                     <span aria-hidden="true">✓</span> Chosen
@@ -69,7 +82,7 @@ export function ModelCards({
               <span id={`model-${card.id}-facts`} className="model-card-facts">
                 <span className="model-card-description">{card.description}</span>
                 <span>Size: {card.paramsM.toFixed(1)} M parameters</span>
-                <span>Images: {card.imgSize} px</span>
+                <span>{imagesText(card, imgSize)}</span>
                 <span>Speed: {speedText(card, gpuName, cpuMode)}</span>
                 <span>GPU memory: ≈ {card.memoryGiBAt64.toFixed(1)} GiB at batch 64</span>
               </span>

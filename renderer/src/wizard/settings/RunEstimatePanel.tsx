@@ -18,7 +18,9 @@ export function RunEstimatePanel({
       <h2 id="estimate-title">Estimate</h2>
       <div aria-live="polite">
         {missing && <p>{missing}</p>}
-        {!missing && pending && !estimate && <p>Estimating…</p>}
+        {!missing && pending && !estimate && (
+          <p>{cpuMode ? 'Timing a few training steps on this processor (some seconds)…' : 'Estimating…'}</p>
+        )}
         {!missing && error && (
           <p className="estimate-unavailable">
             No estimate: {error.message} {error.fix}
@@ -30,6 +32,7 @@ export function RunEstimatePanel({
               <span>
                 Time:{' '}
                 <strong>{estimate.seconds === null ? 'unknown' : `about ${formatDuration(estimate.seconds)}`}</strong>
+                {estimate.seconds !== null && cpuMode && ' (estimated on this processor)'}
               </span>
               {!cpuMode && (
                 <span>

@@ -5,6 +5,7 @@ import { useWizard } from '../wizard-state';
 import { WizardNav } from '../WizardNav';
 import { AdvancedPanel } from './AdvancedPanel';
 import { GpuChoice } from './GpuChoice';
+import { ImageSizeField } from './ImageSizeField';
 import { ModelCards } from './ModelCards';
 import { RunEstimatePanel } from './RunEstimatePanel';
 import { TrainingFields } from './TrainingFields';
@@ -17,6 +18,9 @@ export function SettingsStep() {
   const { models, card, check, estimate } = useCheckedSettings(state);
   const fieldProblems = Object.keys(check.fieldErrors).length;
   const cpuMode = state.device === 'cpu';
+  const typicalSize = state.scan?.typicalSize ?? null;
+  const typedSize = Number(state.draft.imgSize.trim());
+  const chosenImgSize = state.draft.imgSize.trim() !== '' && Number.isInteger(typedSize) ? typedSize : null;
 
   const missing = !state.datasetPath
     ? 'Choose a dataset first: the estimate depends on how many images there are.'
@@ -36,7 +40,9 @@ export function SettingsStep() {
       </p>
       {cpuMode && (
         <p className="notice notice-warning">
-          <strong>CPU mode (slow).</strong> Training runs on the processor: pick DeiT-Ti and few epochs for a test.
+          <strong>CPU mode (slow).</strong> Training runs on the processor, so the settings start from the smallest
+          model (DeiT-Ti), an image size that suits your pictures and {state.appliedDefaults.epochs} epochs. The
+          estimate below says how long that takes here.
         </p>
       )}
 
@@ -53,12 +59,23 @@ export function SettingsStep() {
           gpuName={state.machine?.gpuNames[0] ?? null}
           cpuMode={cpuMode}
           error={check.fieldErrors.modelId}
+          imgSize={chosenImgSize}
+          recommendedId={state.appliedDefaults.modelId}
         />
       )}
 
       <section className="panel" aria-labelledby="training-title">
         <h2 id="training-title">Training</h2>
         <TrainingFields draft={state.draft} errors={check.fieldErrors} onChange={updateDraft} />
+        {cpuMode && (
+          <ImageSizeField
+            value={state.draft.imgSize}
+            error={check.fieldErrors.imgSize}
+            onChange={(imgSize) => updateDraft({ imgSize })}
+            modelImgSize={card?.imgSize ?? null}
+            typicalSize={typicalSize}
+          />
+        )}
         {!cpuMode && (state.machine?.gpus.length ?? 0) > 1 && (
           <GpuChoice
             gpus={state.machine!.gpus}
@@ -73,6 +90,8 @@ export function SettingsStep() {
         errors={check.fieldErrors}
         onChange={updateDraft}
         modelImgSize={card?.imgSize ?? null}
+        showImageSize={!cpuMode}
+        typicalSize={typicalSize}
       />
 
       <RunEstimatePanel state={estimate} missing={missing} cpuMode={cpuMode} />
