@@ -3,7 +3,11 @@
 Usage (inside the trainer image; no mounts, no network, no weights needed):
     python -m deit_trainer probe-speed --model deit_tiny_patch16_224 --img-size 32 --batch 32 [--budget-s 4]
 Prints one JSON line:
-    {"train_img_per_s": 91.3, "eval_img_per_s": 310.2, "batch": 32, "timed_batch": 32, "threads": 2, ...}
+    {"train_img_per_s": 91.3, "eval_img_per_s": 310.2, "batch": 32, "timed_batch": 32, "threads": 2,
+     "cpu_share": 0.97, ...}
+`cpu_share`: processor time the probe got per wall second and thread (near 1: the machine was idle;
+far less: other work took the cores, and the speed measured is too low). Repeated steps keep the
+fastest, the one least disturbed.
 A step is what the trainer does per step on a CPU: augmentation ("standard": crop, flip, RandAugment),
 fp32 eager forward, label-smoothed loss, backward and AdamW, at the run's image size, on random
 pictures (speed does not depend on the pixels). Weights are random: loading pretrained ones changes
@@ -32,10 +36,19 @@ def _rows(batch, img_size, gen):
     return torch.randint(0, 256, (batch, img_size + 1, img_size, 3), dtype=torch.uint8, generator=gen)
 
 
-def _timed(fn, *args):
-    t0 = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - t0
+class Clock:
+    """Wall time of calls, and the processor time this process got meanwhile (how busy the machine was)."""
+
+    def __init__(self):
+        self.wall = self.cpu = 0.0
+
+    def __call__(self, fn, *args):
+        w0, c0 = time.perf_counter(), time.process_time()
+        fn(*args)
+        wall = time.perf_counter() - w0
+        self.wall += wall
+        self.cpu += time.process_time() - c0
+        return wall
 
 
 def step_time_at(batch, measured):
@@ -73,9 +86,10 @@ def probe_speed(model_name, img_size, batch, budget_s=4.0):
     started = time.perf_counter()
     elapsed = lambda: time.perf_counter() - started  # noqa: E731
     train_budget = 0.75 * budget_s  # the rest for evaluation
-    measured = {1: _timed(train_step, 1)}  # the first step also allocates: timed again below if time allows
+    clock = Clock()
+    measured = {1: clock(train_step, 1)}  # the first step also allocates: timed again below if time allows
     if elapsed() + measured[1] <= train_budget:
-        measured[1] = _timed(train_step, 1)
+        measured[1] = clock(train_step, 1)
     # Double the batch while the next step (at most twice the last) fits in the budget, up to the run's batch.
     b = 1
     while b < batch:
@@ -83,11 +97,11 @@ def probe_speed(model_name, img_size, batch, budget_s=4.0):
         if elapsed() + measured[b] * nb / b > train_budget:
             break
         b = nb
-        measured[b] = _timed(train_step, b)
-    for _ in range(20):  # refine the largest batch's time while the budget lasts
+        measured[b] = clock(train_step, b)
+    for _ in range(20):  # repeat the largest batch while the budget lasts: the fastest is the least disturbed
         if elapsed() + measured[b] > train_budget:
             break
-        measured[b] = 0.5 * measured[b] + 0.5 * _timed(train_step, b)
+        measured[b] = min(measured[b], clock(train_step, b))
     train_s = step_time_at(batch, measured)
 
     model.eval()
@@ -105,6 +119,9 @@ def probe_speed(model_name, img_size, batch, budget_s=4.0):
     return {"model": model_name, "img_size": img_size, "batch": batch, "timed_batch": b,
             "train_img_per_s": round(batch / train_s, 3), "eval_img_per_s": round(eval_img_per_s, 3),
             "threads": torch.get_num_threads(), "cpus": available_cpus(),
+            # Processor time got per wall second and thread while timing: near 1 on an idle machine;
+            # far less means other work took the cores (the speed is then too low).
+            "cpu_share": round(clock.cpu / max(clock.wall, 1e-9) / torch.get_num_threads(), 2),
             "seconds": round(time.perf_counter() - started, 2)}
 
 

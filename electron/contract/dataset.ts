@@ -54,6 +54,7 @@ export const DatasetWarning = z.object({
     'duplicates_across_split',
     'small_images',
     'few_images',
+    'nested_folders', // images in sub-folders of a class folder, counted in that class
   ]),
   /** A blocker means the folder cannot be trained on as it is; a warning only deserves a look. */
   severity: z.enum(['blocker', 'warning']),
@@ -137,6 +138,31 @@ export const SampleDataset = z.object({
 });
 export type SampleDataset = z.infer<typeof SampleDataset>;
 
+/** Two images of different classes that look the same (resized, re-encoded), paths relative to the root. */
+export const SimilarPair = z.object({
+  a: z.string(),
+  b: z.string(),
+  classA: z.string(),
+  classB: z.string(),
+  /** Perceptual-hash bits that differ, 0–6 of 64: 0 is the same picture as far as the hash can tell. */
+  distance: z.number().int(),
+});
+export type SimilarPair = z.infer<typeof SimilarPair>;
+
+/** Near-duplicates across classes in a scanned folder (byte-identical copies are the scan's own warning). */
+export const SimilarImages = z.object({
+  root: z.string(),
+  /** The closest pairs first, at most 200; `pairsTotal` counts them all. */
+  pairs: z.array(SimilarPair),
+  pairsTotal: z.number().int(),
+  /** Images compared. */
+  compared: z.number().int(),
+  /** Images not compared: BMP (not decoded here), damaged inside (training skips them too), one plain colour. */
+  notCompared: z.object({ unsupported: z.number().int(), undecodable: z.number().int(), plain: z.number().int() }),
+  durationMs: z.number(),
+});
+export type SimilarImages = z.infer<typeof SimilarImages>;
+
 const path = z.string().min(1).max(4096);
 
 export const datasetCalls = {
@@ -154,6 +180,11 @@ export const datasetCalls = {
     z.object({}),
     SampleDataset,
     'The built-in sample dataset (handwritten digits): unpacked once into the data folder; returns its folder to scan.',
+  ),
+  'dataset.similar': call(
+    z.object({ path }),
+    SimilarImages,
+    'Looks for near-duplicates across classes (the same picture resized or re-encoded) in a folder scanned in this session, by a perceptual hash of each image (progress as dataset.similarProgress). A newer check or scan of the folder cancels it.',
   ),
   'dataset.thumbnail': call(
     z.object({ root: path, file: path }),
@@ -176,5 +207,9 @@ export const datasetEvents = {
       phase: z.enum(['listing', 'reading', 'done']),
     }),
     'Progress of a dataset scan, at most about ten a second.',
+  ),
+  'dataset.similarProgress': event(
+    z.object({ root: z.string(), done: z.number().int(), total: z.number().int() }),
+    'Progress of a near-duplicate check: images hashed so far, at most about ten a second.',
   ),
 };

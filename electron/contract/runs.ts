@@ -296,6 +296,8 @@ export const RunEstimate = z.object({
   seconds: z.number().nullable(),
   memoryGiB: z.number().nullable(),
   explanation: z.string(),
+  /** Ask again after this many seconds: the processor was busy while it was timed (cpu-speed-probe.ts). */
+  askAgainInS: z.number().optional(),
 });
 export type RunEstimate = z.infer<typeof RunEstimate>;
 

@@ -84,6 +84,16 @@ export const WeightsStatus = z.object({
 });
 export type WeightsStatus = z.infer<typeof WeightsStatus>;
 
+/** Whether the pretrained weights' download can reach its first hop (the proxy, or the hub). */
+export const HubReach = z.object({
+  reachable: z.boolean(),
+  /** host:port tried: the HTTPS proxy, the Hugging Face mirror, or huggingface.co. */
+  target: z.string(),
+  /** Why not, in words. */
+  why: z.string().optional(),
+});
+export type HubReach = z.infer<typeof HubReach>;
+
 /** The extensions `weights.import` accepts. */
 export const WEIGHTS_FILE_EXTENSIONS = ['safetensors', 'pth', 'pt', 'bin'] as const;
 
@@ -110,6 +120,11 @@ export const weightsCalls = {
     z.object({ modelId: ModelId, confirm: z.literal(true) }),
     z.object({ removed: z.boolean() }),
     "Forgets a model's imported weights (the user's own file is untouched); runs use the hub's weights again.",
+  ),
+  'weights.hubReachable': call(
+    z.object({}),
+    HubReach,
+    'A quick check (one TCP connection, a few seconds at most) that the weights download could reach the proxy or the hub; offline, runs train from scratch.',
   ),
   'network.get': call(
     z.object({}),

@@ -60,12 +60,18 @@ describe('the processor speed probe', () => {
     const left = await docker.listContainers({ all: true, filters: { label: ['deit-studio.role=probe-speed'] } });
     expect(left.filter((c) => c.Names.some((n) => n.includes('deit-probe-test')))).toEqual([]);
 
-    // The same model, size and batch again, even from a new app session: from the cache file.
-    const { probe: second, created: again } = probe();
-    expect(await second.speed('deit_tiny_patch16_224', 32, 16)).toEqual(speed);
-    expect(again).toHaveLength(0);
-    const cached = JSON.parse(fs.readFileSync(path.join(suite.dir, 'cache', 'cpu-speed.json'), 'utf8')) as object;
-    expect(Object.keys(cached).some((key) => key.includes('deit_tiny_patch16_224|32|16'))).toBe(true);
+    // The same model, size and batch again: not timed again.
+    expect(await first.speed('deit_tiny_patch16_224', 32, 16)).toEqual(speed);
+    expect(created).toHaveLength(1);
+    // Kept for later sessions in the cache file, unless the machine was busy while timing (then too low).
+    const file = path.join(suite.dir, 'cache', 'cpu-speed.json');
+    const kept = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as object) : {};
+    expect(Object.keys(kept).some((key) => key.includes('deit_tiny_patch16_224|32|16'))).toBe(!speed.busy);
+    if (!speed.busy) {
+      const { probe: second, created: again } = probe();
+      expect(await second.speed('deit_tiny_patch16_224', 32, 16)).toEqual(speed);
+      expect(again).toHaveLength(0);
+    }
   });
 
   it('does not time the processor while a run trains', async () => {

@@ -14,6 +14,7 @@ interface BuilderConfig {
   appId: string;
   productName: string;
   asar: boolean;
+  asarUnpack: string[];
   npmRebuild: boolean;
   files: string[];
   extraResources: unknown;
@@ -53,9 +54,17 @@ describe('electron-builder.yml', () => {
     expect(fs.statSync(path.join(root, 'assets/sample-digits.tar.gz')).size).toBeLessThan(1024 * 1024);
   });
 
-  it('packs the built bundles and package.json only: no sources, tests, docker/ or node_modules', () => {
+  it('packs the built bundles and package.json only: no sources, tests, docker/ or node_modules but sharp', () => {
     expect(config.files).toEqual(expect.arrayContaining(['dist/electron/**', 'dist/renderer/**', 'package.json']));
-    expect(config.files).toContain('!**/node_modules/**');
+    // All node_modules out, then sharp (native) and its dependencies back in, unpacked from the archive.
+    const out = config.files.indexOf('!**/node_modules/**');
+    expect(out).toBeGreaterThan(-1);
+    const back = config.files.slice(out + 1).filter((p: string) => p.startsWith('node_modules/'));
+    const sharpPackage = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/sharp/package.json'), 'utf8'));
+    const sharpDeps = Object.keys(sharpPackage.dependencies as object);
+    const needed = ['sharp', '@img', ...sharpDeps.filter((d) => !d.startsWith('@img/'))];
+    expect(back.sort()).toEqual(needed.map((d) => `node_modules/${d}/**`).sort());
+    expect(config.asarUnpack).toEqual(['**/node_modules/sharp/**/*', '**/node_modules/@img/**/*']);
     for (const pattern of config.files) {
       expect(pattern).not.toMatch(/^(electron|renderer|tests|docker|scripts)\b/);
     }
@@ -97,7 +106,8 @@ describe('main bundle', () => {
       platform: 'node',
       format: 'cjs',
       target: 'node22',
-      external: ['electron', 'cpu-features', '*.node'],
+      external: ['electron', 'cpu-features', '*.node', 'sharp'],
+      supported: { 'dynamic-import': false }, // as scripts/build.mjs: import('sharp') becomes require('sharp')
       write: false,
       logLevel: 'silent',
     });
@@ -105,10 +115,18 @@ describe('main bundle', () => {
     const requires = new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!));
     const builtins = new Set(require('node:module').builtinModules as string[]);
     // Optional modules their users load inside try/catch: absent in the package, and that is fine.
-    const optional = new Set(['electron', 'cpu-features', 'osx-temperature-sensor', 'macos-temperature-sensor']);
+    // sharp ships as node_modules of its own (native, see electron-builder.yml), loaded on first use.
+    const optional = new Set([
+      'electron',
+      'cpu-features',
+      'osx-temperature-sensor',
+      'macos-temperature-sensor',
+      'sharp',
+    ]);
     const leftover = [...requires].filter(
       (r) => !builtins.has(r.replace(/^node:/, '')) && !optional.has(r) && !r.endsWith('.node'),
     );
     expect(leftover).toEqual([]);
+    expect(requires.has('sharp')).toBe(true); // loaded as CommonJS, from app.asar.unpacked
   });
 });

@@ -27,6 +27,7 @@ def test_probe_times_the_model_at_the_run_batch_within_its_budget():
     assert result["timed_batch"] == 8  # a tiny model at 32 px reaches the run's batch
     assert result["batch"] == 8 and result["img_size"] == 32 and result["cpus"] >= 1
     assert result["seconds"] < 30  # bounded by the budget (plus one step), not by the model
+    assert 0 < result["cpu_share"] <= 1.5  # processor time per wall second and thread (how busy the machine was)
 
 
 def test_probe_speed_command_prints_one_json_line():

@@ -7,8 +7,10 @@ import { readThumbnail } from './dataset-thumbnail';
 import { ensureSampleDataset } from './sample-dataset';
 import { scanDataset } from './scan-dataset';
 import { rootError } from './scan-errors';
+import { SimilarChecks } from './similar-checks';
 
-type DatasetCallName = 'dataset.scan' | 'dataset.cancelScan' | 'dataset.thumbnail' | 'dataset.sample';
+type DatasetCallName =
+  'dataset.scan' | 'dataset.cancelScan' | 'dataset.thumbnail' | 'dataset.sample' | 'dataset.similar';
 
 /**
  * Turns the folder path a user gave into an absolute path ("~" is the home folder), or a typed
@@ -30,8 +32,10 @@ export function resolveDatasetRoot(input: string): string {
  */
 export function createDatasetHandlers(ctx: CoreContext): Pick<Handlers, DatasetCallName> {
   const running = new Map<string, AbortController>(); // by real path of the folder
+  const similar = new SimilarChecks();
   ctx.onClose(() => {
     for (const controller of running.values()) controller.abort();
+    similar.close();
   });
   const realFolder = (root: string) =>
     fs.realpath(root).catch((error: unknown) => Promise.reject(rootError(root, error)));
@@ -41,6 +45,7 @@ export function createDatasetHandlers(ctx: CoreContext): Pick<Handlers, DatasetC
       const root = resolveDatasetRoot(input);
       const real = await realFolder(root);
       running.get(real)?.abort();
+      similar.cancel(real); // it would compare the folder as it was
       const controller = new AbortController();
       running.set(real, controller);
       try {
@@ -50,6 +55,7 @@ export function createDatasetHandlers(ctx: CoreContext): Pick<Handlers, DatasetC
           onProgress: (progress) => {
             if (!controller.signal.aborted) ctx.bus.emit('dataset.progress', { root, ...progress });
           },
+          onImages: (images, classNames) => similar.remember(real, images, classNames),
         });
         ctx.previewFolders.add(real);
         return scan;
@@ -73,6 +79,12 @@ export function createDatasetHandlers(ctx: CoreContext): Pick<Handlers, DatasetC
         });
       }
       return ensureSampleDataset(archive, ctx.paths.samplesDir);
+    },
+
+    async 'dataset.similar'({ path: input }) {
+      const root = resolveDatasetRoot(input);
+      const real = await realFolder(root);
+      return similar.run(root, real, (done, total) => ctx.bus.emit('dataset.similarProgress', { root, done, total }));
     },
 
     async 'dataset.thumbnail'({ root, file }) {

@@ -1,6 +1,7 @@
 import type { DatasetWarning, SkipCode } from '../../contract';
 import { EXAMPLES, SMALL_SIDE } from './class-tally';
 import type { DuplicateFindings } from './find-duplicates';
+import type { NestedFolder } from './nested-folders';
 
 /** A class with fewer images than this is "tiny". */
 export const TINY_CLASS = 10;
@@ -21,26 +22,33 @@ export interface WarningFacts {
   emptyClasses: string[];
   /** Split layout: class folders in the validation folder that the training folder lacks. */
   unknownValClasses: string[];
-  /** Left-out entries other than hidden files and empty class folders. */
-  skipped: { count: number; byCode: Array<{ code: SkipCode; count: number }>; examples: string[] };
+  /**
+   * Left-out entries: `total` is every one (the number shown everywhere: the scan, the trainer's
+   * skipped.json, the dashboard and report.md); `count` and `examples` are those other than hidden files
+   * and empty class folders, which alone call for the warning.
+   */
+  skipped: { count: number; total: number; byCode: Array<{ code: SkipCode; count: number }>; examples: string[] };
   smallImages: { count: number; examples: string[] };
   duplicates: DuplicateFindings;
+  /** Sub-folders of class folders whose images count in that class. */
+  nested: NestedFolder[];
 }
 
+// Read after a count: "1 broken link", "3 not images".
 const SKIP_WORDS: Record<SkipCode, [one: string, many: string]> = {
-  hidden: ['hidden', 'hidden'],
+  hidden: ['hidden or system file', 'hidden or system files'],
   not_image: ['not an image', 'not images'],
   corrupt: ['damaged', 'damaged'],
   truncated: ['cut off', 'cut off'],
   too_large: ['too large', 'too large'],
   empty: ['empty', 'empty'],
   unreadable: ['unreadable', 'unreadable'],
-  broken_link: ['a broken link', 'broken links'],
-  link_outside: ['a link leading outside the folder', 'links leading outside the folder'],
-  link_not_followed: ['a link to a folder', 'links to folders'],
+  broken_link: ['broken link', 'broken links'],
+  link_outside: ['link leading outside the folder', 'links leading outside the folder'],
+  link_not_followed: ['link to a folder', 'links to folders'],
   not_in_class: ['outside a class folder', 'outside class folders'],
-  unused_folder: ['an unused folder', 'unused folders'],
-  empty_class: ['an empty class folder', 'empty class folders'],
+  unused_folder: ['unused folder', 'unused folders'],
+  empty_class: ['class folder without usable images', 'class folders without usable images'],
 };
 
 type Draft = Omit<DatasetWarning, 'severity' | 'examples'> & Partial<DatasetWarning>;
@@ -94,11 +102,11 @@ export function datasetWarnings(facts: WarningFacts): DatasetWarning[] {
       fix: 'Use larger originals if you have them; if the pictures are small by nature (icons, scans, crops), this is fine: Settings suggests an image size that suits them.',
     });
   }
+  addNestedWarning(facts.nested, add);
   if (facts.skipped.count > 0) {
-    const k = facts.skipped.count;
-    const parts = facts.skipped.byCode
-      .filter((b) => b.code !== 'hidden' && b.code !== 'empty_class')
-      .map((b) => `${n(b.count)} ${SKIP_WORDS[b.code][b.count === 1 ? 0 : 1]}`);
+    // One count everywhere: all left-out entries, as in the trainer's skipped.json, hidden ones included.
+    const k = facts.skipped.total;
+    const parts = facts.skipped.byCode.map((b) => `${n(b.count)} ${SKIP_WORDS[b.code][b.count === 1 ? 0 : 1]}`);
     add({
       code: 'skipped_files',
       count: k,
@@ -136,6 +144,22 @@ function addDuplicateWarnings(facts: WarningFacts, add: (w: Draft) => void): voi
       fix: facts.layout === 'split' ? `Delete the copies from ${valName}.` : 'Delete the extra copies.',
     });
   }
+}
+
+function addNestedWarning(nested: NestedFolder[], add: (w: Draft) => void): void {
+  if (nested.length === 0) return;
+  const listed = nested
+    .slice(0, EXAMPLES)
+    .map((f) => `${f.folder} (${n(f.images)} ${plural(f.images, 'image')} in “${f.className}”)`)
+    .join(', ');
+  const more = nested.length > EXAMPLES ? ` and ${n(nested.length - EXAMPLES)} more` : '';
+  add({
+    code: 'nested_folders',
+    count: nested.length,
+    examples: nested.slice(0, EXAMPLES).map((f) => f.folder),
+    message: `Images in sub-folders count in the class folder above them: ${listed}${more}.`,
+    fix: 'Nothing to do if these folders only sort the images of a class. If one is meant to be a class of its own, move it up beside the other class folders and scan again.',
+  });
 }
 
 function addClassWarnings(facts: WarningFacts, total: number, add: (w: Draft) => void): void {

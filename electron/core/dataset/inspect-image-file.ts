@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SkipCode } from '../../contract';
 import { openByteSource, type FileByteSource } from './byte-source';
+import type { ImageFormat } from './image-formats';
 import type { ImageCandidate } from './list-dataset-files';
 import { readImageHeader } from './read-image-header';
 
@@ -21,6 +22,8 @@ export interface ImageRecord {
   absolute: string;
   classIndex: number;
   part: ImageCandidate['part'];
+  /** The format the content says (not the extension). */
+  format: ImageFormat;
   width: number;
   height: number;
   size: number;
@@ -59,6 +62,7 @@ export async function inspectImageFile(candidate: ImageCandidate): Promise<Inspe
         absolute,
         classIndex,
         part,
+        format: header.image.format,
         width: header.image.width,
         height: header.image.height,
         size: src.size,

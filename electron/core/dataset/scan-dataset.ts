@@ -7,6 +7,7 @@ import { detectLayout, type DatasetLayout } from './detect-layout';
 import { DuplicateIndex, findDuplicates } from './find-duplicates';
 import { inspectImageFile, type ImageRecord } from './inspect-image-file';
 import { listDatasetFiles } from './list-dataset-files';
+import { nestedFolders } from './nested-folders';
 import { createThrottle } from './progress-throttle';
 import { notAFolderError, rootError, throwIfCancelled } from './scan-errors';
 import { SkipLog } from './skip-log';
@@ -31,6 +32,8 @@ export interface ScanOptions {
   concurrency?: number;
   /** Least time between two progress reports. */
   progressIntervalMs?: number;
+  /** Receives the usable images and the class names their classIndex points into (the near-duplicate check keeps them). */
+  onImages?: (images: ImageRecord[], classNames: string[]) => void;
 }
 
 /** File-system operations in flight: enough to keep a disk and libuv's 4 threads busy, few enough to share them. */
@@ -117,12 +120,14 @@ export async function scanDataset(root: string, options: ScanOptions): Promise<D
     classes,
     emptyClasses,
     unknownValClasses: layout.unknownValClasses,
-    skipped: { ...skips.notable(EXAMPLES), byCode: summary.skippedByCode },
+    skipped: { ...skips.notable(EXAMPLES), total: summary.skippedTotal, byCode: summary.skippedByCode },
     smallImages: { count: tally.smallCount, examples: tally.smallExamples() },
     duplicates,
+    nested: nestedFolders(images, layout.classNames),
   });
   state.phase = 'done';
   progress.force();
+  options.onImages?.(images, layout.classNames);
   return {
     root,
     layout: layout.layout,

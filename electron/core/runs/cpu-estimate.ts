@@ -1,5 +1,5 @@
 import { BATCH_RULE, chooseBatch, type RunEstimate, type RunSettings } from '../../contract';
-import type { CpuSpeed } from './cpu-speed-probe';
+import { BUSY_KEEP_MS, type CpuSpeed } from './cpu-speed-probe';
 import { modelFacts } from './model-catalog';
 import type { ImageCount } from './run-estimate';
 
@@ -16,6 +16,8 @@ const CPU_START_S = 20;
 const DECODE_IMG_PER_S = 800;
 /** After the last epoch: the final evaluation's artifacts, ONNX and TorchScript exports, the report. */
 const CPU_FINISH_S = 30;
+
+const BUSY_KEEP_S = BUSY_KEEP_MS / 1000;
 
 /** The batch a CPU run will train with: the trainer's automatic rule on the processor, or the one set. */
 export function cpuBatch(settings: Pick<RunSettings, 'batchSize'>, nTrain: number): number {
@@ -70,12 +72,16 @@ export function estimateCpuRun(
   return {
     seconds,
     memoryGiB: null,
+    ...(speed.busy ? { askAgainInS: BUSY_KEEP_S } : {}),
     explanation:
-      `About ${formatCpuDuration(seconds)}, estimated from timing a few training steps of ${facts.title} at ` +
+      `Estimated from timing a few training steps of ${facts.title} at ` +
       `${settings.imgSize} px on this processor (about ${rate(speed.trainImgPerS)} images/s${cores}): ` +
       `${count(images.train)} training images × ${settings.epochs} epochs, plus checking ${count(images.val)} ` +
       `validation images each epoch and about ${formatCpuDuration(Math.round(overheadS))} to start and finish ` +
       '(load the model, read the images once, the final evaluation and exports). ' +
-      'It takes longer while the computer does other work.',
+      (speed.busy
+        ? 'The processor was busy with other work while it was timed, so training may well be faster than this; ' +
+          'DeiT Studio times it again in a minute.'
+        : 'It takes longer while the computer does other work.'),
   };
 }

@@ -27,13 +27,22 @@ export const ProbeResult = z.object({
   /** Compute threads the probe (and so training) used: one per core given, unless set otherwise. */
   threads: z.number().int().optional(),
   timed_batch: z.number().int().optional(),
+  /** Processor time per wall second and thread while timing: near 1 idle, far less when other work took the cores. */
+  cpu_share: z.number().optional(),
 });
 export interface CpuSpeed {
   trainImgPerS: number;
   evalImgPerS: number;
   /** Compute threads it was timed with (one per core the container may use). */
   cores: number | null;
+  /** Other work took much of the processor while timing: the speed is too low (not kept for later). */
+  busy: boolean;
 }
+
+/** Below this share of the processor the probe got, the machine was busy and its figure is not kept. */
+export const BUSY_SHARE = 0.6;
+/** A figure from a busy machine is reused only this long, then timed again. */
+export const BUSY_KEEP_MS = 60_000;
 
 export interface ProbeEnv {
   docker(): Promise<Dockerode>;
@@ -58,6 +67,8 @@ export class ProbeUnavailable extends Error {}
 
 export class CpuSpeedProbe {
   private cache: Map<string, CpuSpeed> | null = null;
+  /** Figures timed on a busy machine, by key, with when: not saved, soon timed again. */
+  private readonly busyCache = new Map<string, { speed: CpuSpeed; at: number }>();
   private running: Promise<unknown> = Promise.resolve();
   private waiting: { key: string; cancel: () => void } | null = null;
   private readonly inFlight = new Map<string, Promise<CpuSpeed>>();
@@ -79,6 +90,8 @@ export class CpuSpeedProbe {
     const key = [image, modelId, imgSize, batch, ncpu, os.cpus()[0]?.model ?? '?'].join('|');
     const known = (await this.load()).get(key);
     if (known) return known;
+    const recent = this.busyCache.get(key);
+    if (recent && Date.now() - recent.at < BUSY_KEEP_MS) return recent.speed;
     const pending = this.inFlight.get(key);
     if (pending) return pending;
     if (this.env.busy()) {
@@ -87,8 +100,12 @@ export class CpuSpeedProbe {
       );
     }
     const job = this.enqueue(key, () => this.measure(docker, image, modelId, imgSize, batch)).then(async (speed) => {
-      (await this.load()).set(key, speed);
-      await this.save();
+      if (speed.busy) {
+        this.busyCache.set(key, { speed, at: Date.now() });
+      } else {
+        (await this.load()).set(key, speed);
+        await this.save();
+      }
       return speed;
     });
     this.inFlight.set(key, job);
@@ -152,7 +169,12 @@ export class CpuSpeedProbe {
         );
       }
       const r = parsed.data;
-      return { trainImgPerS: r.train_img_per_s, evalImgPerS: r.eval_img_per_s, cores: r.threads ?? null };
+      return {
+        trainImgPerS: r.train_img_per_s,
+        evalImgPerS: r.eval_img_per_s,
+        cores: r.threads ?? null,
+        busy: r.cpu_share !== undefined && r.cpu_share < BUSY_SHARE,
+      };
     } finally {
       clearTimeout(timer);
     }
@@ -164,7 +186,12 @@ export class CpuSpeedProbe {
       .readFile(this.file, 'utf8')
       .then((text) => z.record(z.string(), z.unknown()).parse(JSON.parse(text)))
       .catch(() => ({}));
-    const entry = z.object({ trainImgPerS: z.number(), evalImgPerS: z.number(), cores: z.number().nullable() });
+    const entry = z.object({
+      trainImgPerS: z.number(),
+      evalImgPerS: z.number(),
+      cores: z.number().nullable(),
+      busy: z.literal(false).default(false),
+    });
     this.cache = new Map(
       Object.entries(stored).flatMap(([k, v]) => {
         const parsed = entry.safeParse(v);

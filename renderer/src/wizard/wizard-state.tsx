@@ -35,6 +35,8 @@ export interface WizardState {
   settingsVisited: boolean;
   /** The machine- and dataset-dependent defaults the draft was last given (draft-defaults.ts). */
   appliedDefaults: DraftDefaults;
+  /** The chosen model's pretrained weights are not on this machine and cannot be downloaded (offline). */
+  weightsUnavailable: boolean;
 }
 
 /** A fresh wizard. */
@@ -48,6 +50,7 @@ export const INITIAL_WIZARD_STATE: WizardState = {
   draft: DEFAULT_DRAFT,
   settingsVisited: false,
   appliedDefaults: draftDefaultsFor('gpu', null),
+  weightsUnavailable: false,
 };
 
 type Patch = Partial<WizardState> | ((state: WizardState) => Partial<WizardState>);
@@ -68,7 +71,7 @@ const WizardContext = createContext<WizardContextValue | null>(null);
  * the scan changes, draft fields still at the old default take the new one; values the user chose stay.
  */
 function followDefaults(state: WizardState): WizardState {
-  const next = draftDefaultsFor(state.device, state.scan?.typicalSize);
+  const next = draftDefaultsFor(state.device, state.scan?.typicalSize, state.weightsUnavailable);
   if (sameDefaults(state.appliedDefaults, next)) return state;
   return { ...state, draft: rebaseDraft(state.draft, state.appliedDefaults, next), appliedDefaults: next };
 }

@@ -32,6 +32,7 @@ const Stored = z.object({
   settingsVisited: z.boolean().catch(false),
   // Absent (older sessions) or unreadable: the fallback's GPU defaults, from which the draft is re-based.
   appliedDefaults: DraftDefaults.optional().catch(undefined),
+  weightsUnavailable: z.boolean().catch(false),
 });
 
 function storage(): Storage | null {

@@ -27,6 +27,14 @@ function scanning(result: DatasetScan = scanClean) {
   return createFakeApi({
     'dataset.scan': () => result,
     'dataset.thumbnail': () => ({ mime: 'image/png', dataBase64: PIXEL }),
+    'dataset.similar': ({ path }) => ({
+      root: path,
+      pairs: [],
+      pairsTotal: 0,
+      compared: 10,
+      notCompared: { unsupported: 0, undecodable: 0, plain: 0 },
+      durationMs: 5,
+    }),
     'fs.completeFolder': ({ partial }) => ({
       folder: '/data',
       entries: ['birds', 'bugs', 'messy']
@@ -128,7 +136,7 @@ describe('Dataset step', () => {
       'The file is not a valid JPEG image.',
     );
     expect(within(skipped).getByRole('list', { name: 'Reasons files were left out' })).toHaveTextContent('1 × damaged');
-    expect(next()).toHaveAccessibleDescription(/Look at the warnings below; you can train anyway/);
+    expect(next()).toHaveAccessibleDescription(/Look at the warnings above; you can train anyway/);
   });
 
   test('a running scan can be stopped; stopping is not an error', async () => {

@@ -169,8 +169,8 @@ export const scanWithWarnings = DatasetScan.parse({
     {
       code: 'skipped_files',
       severity: 'warning',
-      count: 2,
-      message: '2 files are left out: 1 damaged, 1 not an image.',
+      count: 3,
+      message: '3 files are left out: 1 hidden or system file, 1 damaged, 1 not an image.',
       fix: 'Left-out files are not used for training.',
       examples: ['finch/broken.jpg', 'notes.txt'],
     },

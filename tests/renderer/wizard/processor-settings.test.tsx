@@ -16,7 +16,7 @@ const photos = DatasetScan.parse({ ...scanClean, typicalSize: { width: 500, heig
 const cpuEstimate = RunEstimate.parse({
   seconds: 150,
   memoryGiB: null,
-  explanation: 'About 3 minutes, estimated from timing a few training steps of DeiT-Ti at 32 px on this processor.',
+  explanation: 'Estimated from timing a few training steps of DeiT-Ti at 32 px on this processor.',
 });
 const noGpu = { gpuReady: false, cpuFallback: true, imageReady: true, gpuNames: [], gpus: [] };
 const h100 = {
@@ -62,13 +62,27 @@ describe('Settings on the processor', () => {
     // The estimate is shown before Start.
     const estimate = screen.getByRole('region', { name: 'Estimate' });
     await waitFor(() => expect(estimate).toHaveTextContent(/Time: about 2 min 30 s \(estimated on this processor\)/));
-    expect(estimate).toHaveTextContent(/estimated from timing a few training steps/);
+    expect(estimate).toHaveTextContent(/Estimated from timing a few training steps/);
     await userEvent.setup().click(screen.getByRole('button', { name: /Advanced settings/ }));
     expect(
       within(screen.getByRole('region', { name: /Advanced settings/ })).queryByRole('textbox', {
         name: 'Image size (pixels)',
       }),
     ).toBeNull();
+  });
+
+  test('an estimate timed on a busy processor is asked for again when the core says so', async () => {
+    const api = createFakeApi({
+      'models.list': () => models,
+      'runs.estimate': () => ({ ...cpuEstimate, askAgainInS: 0.05 }),
+    });
+    renderStep(<SettingsStep />, {
+      api,
+      initial: { device: 'cpu', machine: noGpu, datasetPath: digits.root, scan: digits },
+    });
+    await waitFor(() => expect(api.inputsOf('runs.estimate').length).toBeGreaterThanOrEqual(2), { timeout: 5000 });
+    const [first, second] = api.inputsOf('runs.estimate').slice(-2);
+    expect(second).toEqual(first); // the same settings, asked again
   });
 
   test('the model cards show the chosen image size, not the model’s own', async () => {
@@ -108,6 +122,57 @@ describe('Settings on the processor', () => {
   });
 });
 
+describe('Settings offline (no weights here, the hub unreachable)', () => {
+  const offline = (downloaded: boolean, reachable: boolean) =>
+    createFakeApi({
+      'models.list': () => models,
+      'runs.estimate': () => cpuEstimate,
+      'weights.status': ({ modelId }) => ({ modelId, imported: null, downloaded }),
+      'weights.hubReachable': () => ({
+        reachable,
+        target: 'huggingface.co:443',
+        ...(reachable ? {} : { why: 'huggingface.co:443 cannot be reached: its name cannot be resolved' }),
+      }),
+    });
+
+  test('the run trains from scratch, says so and why, and sends pretrained: false', async () => {
+    const api = offline(false, false);
+    renderStep(<SettingsStep />, {
+      api,
+      initial: { device: 'cpu', machine: noGpu, datasetPath: digits.root, scan: digits },
+    });
+    const note = await screen.findByRole('note', { name: 'Offline: this run trains from scratch.' });
+    expect(note).toHaveTextContent('The pretrained weights of DeiT-Ti are not on this computer');
+    expect(note).toHaveTextContent('its name cannot be resolved');
+    await waitFor(() => expect(api.inputsOf('runs.estimate').at(-1)?.settings).toMatchObject({ pretrained: false }));
+    // The choice is visible where it is made (Advanced → Starting weights), and can be undone there.
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: /Advanced settings/ }));
+    expect(screen.getByRole('radio', { name: 'From scratch (random weights)' })).toBeChecked();
+    await user.click(screen.getByRole('radio', { name: /Pretrained on ImageNet/ }));
+    expect(await screen.findByRole('note', { name: /cannot be downloaded from here/ })).toHaveTextContent(
+      'The run would stop before training',
+    );
+  });
+
+  test('weights already on this machine, or a reachable hub: pretrained, no notice', async () => {
+    for (const [downloaded, reachable] of [
+      [true, false],
+      [false, true],
+    ] as const) {
+      const api = offline(downloaded, reachable);
+      const { unmount } = renderStep(<SettingsStep />, {
+        api,
+        initial: { device: 'cpu', machine: noGpu, datasetPath: digits.root, scan: digits },
+      });
+      await waitFor(() => expect(api.inputsOf('weights.hubReachable').length).toBeGreaterThan(0));
+      await waitFor(() => expect(api.inputsOf('runs.estimate').at(-1)?.settings).toMatchObject({ pretrained: true }));
+      expect(screen.queryByRole('note', { name: /Offline/ })).toBeNull();
+      unmount();
+    }
+  });
+});
+
 describe('Settings on a GPU', () => {
   test('keep DeiT-S at its own size for 10 epochs; the image size stays in Advanced, with the same hint', async () => {
     setup({ machine: h100, datasetPath: digits.root, scan: digits });
@@ -124,11 +189,11 @@ describe('Settings on a GPU', () => {
 });
 
 describe('rebaseDraft (defaults follow the machine and the pictures, choices stay)', () => {
-  const gpu = toDraftDefaults({ modelId: 'deit_small_patch16_224', epochs: 10, imgSize: null });
+  const gpu = toDraftDefaults({ modelId: 'deit_small_patch16_224', epochs: 10, imgSize: null, pretrained: true });
   const cpuDigits = draftDefaultsFor('cpu', { width: 8, height: 8 });
 
   test('fields still at the old defaults take the new ones', () => {
-    expect(cpuDigits).toEqual({ modelId: 'deit_tiny_patch16_224', epochs: '5', imgSize: '32' });
+    expect(cpuDigits).toEqual({ modelId: 'deit_tiny_patch16_224', epochs: '5', imgSize: '32', fromScratch: false });
     expect(rebaseDraft(DEFAULT_DRAFT, gpu, cpuDigits)).toMatchObject(cpuDigits);
   });
 
@@ -139,6 +204,14 @@ describe('rebaseDraft (defaults follow the machine and the pictures, choices sta
       epochs: '3',
       imgSize: '32',
     });
+  });
+
+  test('offline, from scratch becomes the default; choosing pretrained again sticks', () => {
+    const offline = draftDefaultsFor('cpu', { width: 8, height: 8 }, true);
+    expect(offline.fromScratch).toBe(true);
+    expect(rebaseDraft(DEFAULT_DRAFT, gpu, offline).fromScratch).toBe(true);
+    const chosePretrained = { ...rebaseDraft(DEFAULT_DRAFT, gpu, offline), fromScratch: false };
+    expect(rebaseDraft(chosePretrained, offline, cpuDigits).fromScratch).toBe(false);
   });
 
   test('back on a GPU the processor defaults are undone, and the draft is otherwise untouched', () => {

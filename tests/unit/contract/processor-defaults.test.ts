@@ -43,7 +43,7 @@ describe('suggestedImgSize (an image size that suits the pictures)', () => {
 
 describe('settingsDefaults', () => {
   it('on a GPU: DeiT-S at its own size for 10 epochs, whatever the pictures', () => {
-    const expected = { modelId: 'deit_small_patch16_224', epochs: 10, imgSize: null };
+    const expected = { modelId: 'deit_small_patch16_224', epochs: 10, imgSize: null, pretrained: true };
     expect(settingsDefaults({ device: 'gpu' })).toEqual(expected);
     expect(settingsDefaults({ device: 'gpu', typicalSize: { width: 8, height: 8 } })).toEqual(expected);
   });
@@ -53,8 +53,15 @@ describe('settingsDefaults', () => {
       modelId: 'deit_tiny_patch16_224',
       epochs: CPU_EPOCHS,
       imgSize: 32,
+      pretrained: true,
     });
     expect(CPU_EPOCHS).toBeLessThan(10);
+  });
+
+  it('offline, with no weights on this machine: from scratch, on either device', () => {
+    expect(settingsDefaults({ device: 'cpu', weightsUnavailable: true }).pretrained).toBe(false);
+    expect(settingsDefaults({ device: 'gpu', weightsUnavailable: true }).pretrained).toBe(false);
+    expect(settingsDefaults({ device: 'gpu', weightsUnavailable: false }).pretrained).toBe(true);
   });
 
   it('on the processor before a scan: DeiT-Ti at 224', () => {

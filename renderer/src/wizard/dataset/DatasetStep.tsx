@@ -14,6 +14,7 @@ import { FolderChooser } from './FolderChooser';
 import { resplit } from './resplit';
 import { SampleDatasetOffer } from './SampleDatasetOffer';
 import { ScanProgressView } from './ScanProgressView';
+import { SimilarImagesPanel } from './SimilarImagesPanel';
 import { SplitPanel } from './SplitPanel';
 import { useDatasetScanner } from './use-dataset-scan';
 
@@ -85,7 +86,7 @@ export function DatasetStep() {
       : blocker
         ? `${blocker} Choose another folder.`
         : scan.warnings.length > 0
-          ? 'Look at the warnings below; you can train anyway. Next: settings.'
+          ? 'Look at the warnings above; you can train anyway. Next: settings.'
           : 'The dataset looks good. Next: choose the model and settings.';
 
   return (
@@ -125,6 +126,7 @@ export function DatasetStep() {
             </div>
           )}
           <DatasetWarnings scan={scan} />
+          <SimilarImagesPanel scan={scan} scanning={scanning !== null} />
           {scan.classes.length > 0 && <ClassCounts classes={scan.classes} />}
           <SplitPanel scan={scan} onRatioChange={onRatioChange} />
           <ClassSamples scan={scan} />

@@ -15,15 +15,21 @@ const TITLE: Record<DatasetWarning['code'], string> = {
   duplicates_across_split: 'The same image in training and validation',
   small_images: 'Very small images',
   few_images: 'Few images in all',
+  nested_folders: 'Sub-folders counted in their class',
 };
 
 /** One warning: how serious, what was found, what to do, and a few affected files or classes. */
 function WarningItem({ warning, scan, index }: { warning: DatasetWarning; scan: DatasetScan; index: number }) {
   const titleId = `dataset-warning-${index}`;
   const blocker = warning.severity === 'blocker';
+  // Sub-folders merged into a class are often intended: a note, not a warning.
+  const note = warning.code === 'nested_folders';
   return (
     <li className="dataset-warning" aria-labelledby={titleId}>
-      <StatusBadge tone={blocker ? 'blocking' : 'warning'} label={blocker ? 'Blocking' : 'Warning'} />
+      <StatusBadge
+        tone={blocker ? 'blocking' : note ? 'info' : 'warning'}
+        label={blocker ? 'Blocking' : note ? 'Note' : 'Warning'}
+      />
       <div>
         <h3 id={titleId} className="check-title">
           {TITLE[warning.code]}

@@ -30,7 +30,7 @@ const registering = new Map<string, Promise<boolean>>();
  * earlier session (the page kept it, the core restarted) is therefore scanned once more, quietly:
  * the wizard keeps its own copy, this only lets the core serve the thumbnails.
  */
-function registerFolder(root: string): Promise<boolean> {
+export function registerFolder(root: string): Promise<boolean> {
   let entry = registering.get(root);
   if (!entry) {
     entry = api()

@@ -7,15 +7,18 @@ import { AdvancedPanel } from './AdvancedPanel';
 import { GpuChoice } from './GpuChoice';
 import { ImageSizeField } from './ImageSizeField';
 import { ModelCards } from './ModelCards';
+import { OfflineWeightsNotice } from './OfflineWeightsNotice';
 import { RunEstimatePanel } from './RunEstimatePanel';
 import { TrainingFields } from './TrainingFields';
 import { useCheckedSettings } from './use-checked-settings';
+import { useWeightsReach } from './use-weights-reach';
 
 /** Step 3: which model, how long, and the advanced knobs; with an estimate before starting. */
 export function SettingsStep() {
   const { state, update, updateDraft } = useWizard();
   useEffect(() => update({ settingsVisited: true }), [update]);
   const { models, card, check, estimate } = useCheckedSettings(state);
+  const reach = useWeightsReach(state.draft.modelId);
   const fieldProblems = Object.keys(check.fieldErrors).length;
   const cpuMode = state.device === 'cpu';
   const typicalSize = state.scan?.typicalSize ?? null;
@@ -44,6 +47,10 @@ export function SettingsStep() {
           model (DeiT-Ti), an image size that suits your pictures and {state.appliedDefaults.epochs} epochs. The
           estimate below says how long that takes here.
         </p>
+      )}
+
+      {state.weightsUnavailable && card && (
+        <OfflineWeightsNotice modelTitle={card.title} fromScratch={state.draft.fromScratch} reach={reach} />
       )}
 
       {models.loading && !models.data && <p aria-busy="true">Loading the models…</p>}

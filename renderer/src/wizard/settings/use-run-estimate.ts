@@ -16,6 +16,15 @@ const DEBOUNCE_MS = 500;
 export function useRunEstimate(settings: RunSettings | null): EstimateState {
   const key = settings ? JSON.stringify(settings) : null;
   const [answer, setAnswer] = useState<{ key: string; estimate: RunEstimate | null; error: AppErrorShape | null }>();
+  // Bumped when the core asks to be asked again (the processor was busy while timed): a fresh estimate.
+  const [round, setRound] = useState(0);
+  const askAgainInS = answer?.key === key ? answer.estimate?.askAgainInS : undefined;
+
+  useEffect(() => {
+    if (askAgainInS === undefined) return;
+    const timer = setTimeout(() => setRound((r) => r + 1), askAgainInS * 1000);
+    return () => clearTimeout(timer);
+  }, [askAgainInS, answer]);
 
   useEffect(() => {
     if (key === null) return;
@@ -34,7 +43,7 @@ export function useRunEstimate(settings: RunSettings | null): EstimateState {
       live = false;
       clearTimeout(timer);
     };
-  }, [key]);
+  }, [key, round]);
 
   if (key === null) return { estimate: null, error: null, pending: false };
   // Keep showing the last estimate while a new one is on its way: less flicker while typing.

@@ -11,9 +11,10 @@ const facts = (over: Partial<WarningFacts>): WarningFacts => ({
   ],
   emptyClasses: [],
   unknownValClasses: [],
-  skipped: { count: 0, byCode: [], examples: [] },
+  skipped: { count: 0, total: 0, byCode: [], examples: [] },
   smallImages: { count: 0, examples: [] },
   duplicates: { acrossClasses: [], acrossSplit: [] },
+  nested: [],
   ...over,
 });
 const codes = (f: WarningFacts) => datasetWarnings(f).map((w) => w.code);
@@ -105,11 +106,12 @@ describe('datasetWarnings', () => {
     });
   });
 
-  it('skipped files: counted by reason, without hidden files and empty class folders', () => {
+  it('skipped files: one count of every left-out entry (as skipped.json), raised by those that are not hidden files or empty class folders', () => {
     const [w] = datasetWarnings(
       facts({
         skipped: {
           count: 3,
+          total: 44,
           byCode: [
             { code: 'hidden', count: 40 },
             { code: 'corrupt', count: 2 },
@@ -120,8 +122,25 @@ describe('datasetWarnings', () => {
         },
       }),
     );
-    expect(w).toMatchObject({ code: 'skipped_files', count: 3, examples: ['a/x.jpg'] });
-    expect(w!.message).toBe('3 files are left out: 2 damaged, 1 not an image.');
+    expect(w).toMatchObject({ code: 'skipped_files', count: 44, examples: ['a/x.jpg'] });
+    expect(w!.message).toBe(
+      '44 files are left out: 40 hidden or system files, 2 damaged, 1 not an image, 1 class folder without usable images.',
+    );
+    // Only hidden files: left out without a warning (the list is still offered).
+    const hiddenOnly = { count: 0, total: 5, byCode: [{ code: 'hidden' as const, count: 5 }], examples: [] };
+    expect(codes(facts({ skipped: hiddenOnly }))).toEqual([]);
+  });
+
+  it('sub-folders merged into a class: listed with their class and image count', () => {
+    const nested = [
+      { folder: 'cats/indoor/', className: 'cats', images: 12 },
+      { folder: 'cats/outdoor/', className: 'cats', images: 1 },
+    ];
+    const [w] = datasetWarnings(facts({ nested }));
+    expect(w).toMatchObject({ code: 'nested_folders', count: 2, examples: ['cats/indoor/', 'cats/outdoor/'] });
+    expect(w!.message).toBe(
+      'Images in sub-folders count in the class folder above them: cats/indoor/ (12 images in “cats”), cats/outdoor/ (1 image in “cats”).',
+    );
   });
 
   it('duplicates in a split dataset point at the validation folder', () => {

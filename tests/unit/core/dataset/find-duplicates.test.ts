@@ -61,6 +61,7 @@ const record = (
   absolute: `/nowhere/${path}`,
   classIndex,
   part,
+  format: 'png',
   width: 100,
   height: 100,
   size,

@@ -81,9 +81,14 @@ describe('scanDataset on a class-folders dataset with every bad kind of file', (
     const byCode = Object.fromEntries(scan.warnings.map((w) => [w.code, w]));
     expect(byCode.empty_class).toMatchObject({ count: 1, examples: ['empty-class'] });
     expect(byCode.tiny_class).toMatchObject({ count: 1, examples: ['one'] });
-    // hidden files are expected, and the empty class folder has its own warning
-    expect(byCode.skipped_files?.count).toBe(EXPECTED_SKIPS.length - HIDDEN - 1);
+    // One left-out count everywhere: the facts line, this warning and the trainer's skipped.json count all.
+    expect(byCode.skipped_files?.count).toBe(scan.skippedTotal);
+    expect(byCode.skipped_files?.message).toMatch(new RegExp(`^${scan.skippedTotal} files are left out: `));
+    expect(byCode.skipped_files?.message).toContain(`${HIDDEN} hidden or system files`);
     expect(byCode.skipped_files?.message).toContain('1 damaged');
+    // The nested folder of cats/ is counted in cats, and said so.
+    expect(byCode.nested_folders).toMatchObject({ count: 1, examples: ['cats/sub dir/'] });
+    expect(byCode.nested_folders?.message).toContain('cats/sub dir/ (2 images in “cats”)');
     expect(byCode.small_images?.count).toBe(8); // the fixtures under 64 px on the shorter side
     expect(byCode.few_images?.count).toBe(35);
     // the link inside the folder and its target are the same picture twice in one class

@@ -32,6 +32,7 @@ import json, os, sys
 sys.path.insert(0, sys.argv[1])
 from deit_trainer.dataset import finish_dataset, scan_dataset
 from deit_trainer.decode import BadImage, load_rgb
+from deit_trainer.narrate import Narrator
 root, ratio = sys.argv[2], float(sys.argv[3])
 scan = scan_dataset(root)
 bad = {}
@@ -41,7 +42,9 @@ for rel in scan.candidates():
     except BadImage as e:
         bad[rel] = str(e)
 data = finish_dataset(scan, bad, ratio, 0, lambda code, message: None)
-print(json.dumps({"layout": data.layout, "classes": data.classes, "train": data.per_class(data.train),
+# What the trainer tells the user (train.log, the dashboard's files_skipped total, report.md count len(data.skipped))
+said = Narrator().line({"type": "files_skipped", "files": [], "total": len(data.skipped)})
+print(json.dumps({"said": said, "layout": data.layout, "classes": data.classes, "train": data.per_class(data.train),
                   "val": data.per_class(data.val), "test": data.per_class(data.test),
                   "skipped": sorted(p for p, _ in data.skipped)}))
 `;
@@ -59,8 +62,14 @@ async function compare(root: string, ratio: number) {
     val: number[];
     test: number[];
     skipped: string[];
+    said: string;
   };
   const scan = await scanDataset(root, { valRatio: ratio });
+  // One left-out count: the scan's facts line, its warning and the trainer's log say the same number.
+  expect(scan.skippedTotal).toBe(trainer.skipped.length);
+  expect(trainer.said).toMatch(new RegExp(`^${scan.skippedTotal} files? (is|are) left out`));
+  const warning = scan.warnings.find((w) => w.code === 'skipped_files');
+  if (warning) expect(warning.message).toMatch(new RegExp(`^${scan.skippedTotal} files? (is|are) left out`));
   expect(scan.layout).toBe(trainer.layout);
   expect(scan.classes.map((c) => [c.name, c.train, c.val, c.test ?? 0])).toEqual(
     trainer.classes.map((name, i) => [name, trainer.train[i], trainer.val[i], trainer.test[i]]),
