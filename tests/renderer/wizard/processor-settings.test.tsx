@@ -46,6 +46,9 @@ describe('Settings on the processor', () => {
         .closest('label'),
     ).toBe(tiny.closest('label'));
     expect(screen.getByRole('textbox', { name: 'Epochs' })).toHaveValue('5');
+    expect(screen.getByRole('textbox', { name: 'Epochs' })).toHaveAccessibleDescription(
+      /On the processor, a few show whether the model learns/,
+    );
     // The image size is under Training, not hidden in Advanced.
     const size = within(training()).getByRole('textbox', { name: 'Image size (pixels)' });
     expect(size).toHaveValue('32');

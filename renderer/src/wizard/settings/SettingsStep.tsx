@@ -73,7 +73,7 @@ export function SettingsStep() {
 
       <section className="panel" aria-labelledby="training-title">
         <h2 id="training-title">Training</h2>
-        <TrainingFields draft={state.draft} errors={check.fieldErrors} onChange={updateDraft} />
+        <TrainingFields draft={state.draft} errors={check.fieldErrors} onChange={updateDraft} cpuMode={cpuMode} />
         {cpuMode && (
           <ImageSizeField
             value={state.draft.imgSize}

@@ -6,10 +6,13 @@ export function TrainingFields({
   draft,
   errors,
   onChange,
+  cpuMode = false,
 }: {
   draft: SettingsDraft;
   errors: Partial<Record<DraftField, string>>;
   onChange: (patch: Partial<SettingsDraft>) => void;
+  /** On the processor: few epochs first (processor-defaults.ts). */
+  cpuMode?: boolean;
 }) {
   return (
     <div className="field-row">
@@ -20,7 +23,11 @@ export function TrainingFields({
         value={draft.epochs}
         error={errors.epochs}
         onChange={(epochs) => onChange({ epochs })}
-        hint="How many times training goes through all your images. 10 suits most fine-tunes."
+        hint={
+          cpuMode
+            ? 'How many times training goes through all your images. On the processor, a few show whether the model learns; more help, at the time the estimate below says.'
+            : 'How many times training goes through all your images. 10 suits most fine-tunes.'
+        }
       />
       <fieldset className="field batch-size" aria-describedby="batch-hint">
         <legend>Batch size</legend>
