@@ -152,7 +152,7 @@ describe('Review and start', () => {
     expect(screen.getByRole('region', { name: 'Settings' })).toHaveTextContent(
       'auto: 16, the smallest automatic batch (216 training images) — 14 steps per epoch, 70 in all',
     );
-    expect(screen.getByRole('region', { name: 'Settings' })).toHaveTextContent('DeiT-Ti');
+    await waitFor(() => expect(screen.getByRole('region', { name: 'Settings' })).toHaveTextContent('DeiT-Ti'));
     await user.click(start());
     await waitFor(() => expect(api.inputsOf('runs.create')[0]?.settings.device).toBe('cpu'));
   });
