@@ -184,8 +184,8 @@ test('a new user goes from the environment check to a trained model and its resu
     .poll(async () => (await chartPoints(page, 'Training loss'))[0] ?? 0, { timeout: 180_000 })
     .toBeGreaterThan(early);
 
-  // The corrupt image and the text file are reported as skipped.
-  const skipped = page.getByRole('region', { name: /files? (was|were) skipped/ });
+  // The corrupt image and the text file are reported as left out (one count everywhere).
+  const skipped = page.getByRole('region', { name: /files? (was|were) left out/ });
   await expect(skipped).toBeVisible({ timeout: 60_000 });
   await skipped.getByText('Show the files').click();
   await expect(skipped).toContainText('finch/broken.png');
