@@ -55,6 +55,8 @@ export const RunStartedEvent = z.looseObject({
   run_id: z.string(),
   resumed: z.boolean(),
   start_epoch: z.number().int(),
+  /** The global step this attempt continues after: 0 on a fresh start, the checkpoint's on a resume (older trainers: absent). */
+  start_global_step: z.number().int().nonnegative().optional(),
   epochs: z.number().int(),
   steps_per_epoch: z.number().int(),
   total_steps: z.number().int(),

@@ -6,7 +6,7 @@ import os
 from conftest import PROTOCOL_DIR, assert_valid_stream
 
 EXPECTED = {"finished-run.jsonl": "finished", "stopped-resumed.jsonl": "finished", "dataset-error.jsonl": "error",
-            "oom-stepdown.jsonl": "finished", "skipped-files.jsonl": None}
+            "oom-stepdown.jsonl": "finished", "skipped-files.jsonl": None, "killed-resumed.jsonl": "finished"}
 
 
 def test_fixtures_exist_and_validate(event_validator):
