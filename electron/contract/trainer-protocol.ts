@@ -240,6 +240,30 @@ export type TrainerEvent = z.infer<typeof TrainerEvent>;
 export type TrainerEventType = TrainerEvent['type'];
 export type TrainerEventOf<T extends TrainerEventType> = Extract<TrainerEvent, { type: T }>;
 
+/**
+ * Where an attempt stands as it starts (its `run_started`), in the shape of a run's progress: after
+ * `start_global_step`, in `start_epoch`. The core's snapshot and the renderer's live store both use it,
+ * so an open dashboard and a reloaded one agree. Older trainers send no `start_global_step`: a resumed
+ * attempt is then placed after the last step seen (`lastGlobalStep`), else at the start of its epoch.
+ */
+export function attemptStartProgress(event: TrainerEventOf<'run_started'>, lastGlobalStep: number | null) {
+  const perEpoch = event.steps_per_epoch;
+  const before = (event.start_epoch - 1) * perEpoch;
+  const globalStep = event.start_global_step ?? (event.resumed ? (lastGlobalStep ?? before) : 0);
+  return {
+    epoch: event.start_epoch,
+    epochs: event.epochs,
+    // Steps already done in this epoch (a mid-epoch checkpoint); clamped: an out-of-memory step-down
+    // earlier in the run changed the steps per epoch, so the global step no longer maps exactly.
+    step: Math.min(perEpoch, Math.max(0, globalStep - before)),
+    stepsPerEpoch: perEpoch,
+    globalStep,
+    totalSteps: event.total_steps,
+    imgPerS: null,
+    etaS: null,
+  };
+}
+
 /** Exit codes of `python -m deit_trainer train`. */
 export const TRAINER_EXIT = {
   ok: 0, // finished, or stopped and resumable

@@ -1,4 +1,5 @@
 import {
+  attemptStartProgress,
   epochPoint,
   stepProgress,
   type EpochPoint,
@@ -89,19 +90,9 @@ export function applyEvent(metrics: RunMetrics, event: TrainerEvent): 'none' | '
       metrics.finished = null;
       metrics.batchSize = event.batch_size;
       metrics.phase = null;
-      metrics.progress = {
-        epoch: event.start_epoch,
-        epochs: event.epochs,
-        step: 0,
-        stepsPerEpoch: event.steps_per_epoch,
-        // Epochs count from 1; a resumed attempt continues mid-epoch from its checkpoint.
-        globalStep: event.resumed
-          ? (metrics.steps[metrics.steps.length - 1]?.globalStep ?? (event.start_epoch - 1) * event.steps_per_epoch)
-          : 0,
-        totalSteps: event.total_steps,
-        imgPerS: null,
-        etaS: null,
-      };
+      // Epochs count from 1; a resumed attempt continues (maybe mid-epoch) from its checkpoint.
+      metrics.progress = attemptStartProgress(event, metrics.steps[metrics.steps.length - 1]?.globalStep ?? null);
+      if (event.start_global_step !== undefined) rewind(metrics, event.start_global_step, event.start_epoch);
       return 'status';
     case 'progress':
       metrics.phase = { phase: event.phase, done: event.done, total: event.total, message: event.message };
@@ -159,7 +150,21 @@ export function epochsDone(metrics: RunMetrics): number {
   return metrics.finished?.epochs_done ?? metrics.epochs.length;
 }
 
-// A resumed attempt repeats the steps after its checkpoint: the later values replace the earlier ones.
+/**
+ * A new attempt trains again what came after its checkpoint (`start_global_step`, `start_epoch`): those
+ * steps and epochs go now, not only when the attempt reaches them again (a kill leaves no `stopped`).
+ */
+function rewind(metrics: RunMetrics, globalStep: number, startEpoch: number): void {
+  const steps = metrics.steps;
+  while (steps.length > 0 && (steps[steps.length - 1] as StepPoint).globalStep > globalStep) steps.pop();
+  const epochs = metrics.epochs;
+  while (epochs.length > 0 && (epochs[epochs.length - 1] as EpochPoint).epoch >= startEpoch) epochs.pop();
+  const kept = epochs.flatMap((e) => (e.valTop1 === null ? [] : [e.valTop1]));
+  metrics.bestValTop1 = kept.length > 0 ? Math.max(...kept) : null;
+}
+
+// A resumed attempt repeats the steps after its checkpoint: the later values replace the earlier ones
+// (older trainers send no start_global_step, so `rewind` cannot do it at their run_started).
 function addStep(metrics: RunMetrics, point: StepPoint): void {
   const steps = metrics.steps;
   while (steps.length > 0 && (steps[steps.length - 1] as StepPoint).globalStep >= point.globalStep) steps.pop();

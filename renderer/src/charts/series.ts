@@ -41,6 +41,32 @@ export class LiveSeries {
     this.version += 1;
   }
 
+  /**
+   * Removes the points with x above `maxX` (a resumed run trains them again); returns whether any went.
+   * O(n), but only at a resume.
+   */
+  dropBeyond(maxX: number): boolean {
+    let kept = 0;
+    let minY = Infinity;
+    let maxY = -Infinity;
+    for (let i = 0; i < this.length; i++) {
+      const x = this.xs[i]!;
+      const y = this.ys[i]!;
+      if (x > maxX) continue;
+      this.xs[kept] = x;
+      this.ys[kept] = y;
+      kept += 1;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+    if (kept === this.length) return false;
+    this.length = kept;
+    this.minY = minY;
+    this.maxY = maxY;
+    this.version += 1;
+    return true;
+  }
+
   /** Removes every point (a reloaded snapshot replaces them). */
   clear(): void {
     this.length = 0;

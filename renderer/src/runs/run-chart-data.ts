@@ -52,6 +52,22 @@ export class RunChartData {
     this.gpuVersion += 1;
   }
 
+  /**
+   * Goes back to where a new attempt starts (its run_started): the steps after `globalStep` and the
+   * epochs from `startEpoch` on are trained again, so their points go (the attempt sends them anew).
+   */
+  rewind(globalStep: number, startEpoch: number): void {
+    let steps = false;
+    for (const s of [this.stepLoss, this.stepLr, this.stepImgPerS]) steps = s.dropBeyond(globalStep) || steps;
+    let epochs = false;
+    for (const s of [this.epochTrainLoss, this.epochValLoss, this.epochTop1, this.epochTop5, this.epochTrainTop1]) {
+      epochs = s.dropBeyond(startEpoch - 1) || epochs;
+    }
+    this.lastEpoch = Math.min(this.lastEpoch, startEpoch - 1);
+    if (steps) this.stepsVersion += 1;
+    if (epochs) this.epochsVersion += 1;
+  }
+
   /** Adds one logged training step. */
   addStep(point: Pick<StepPoint, 'globalStep' | 'loss' | 'lr' | 'imgPerS'>): void {
     this.stepLoss.push(point.globalStep, point.loss);

@@ -1,4 +1,5 @@
 import {
+  attemptStartProgress,
   epochPoint,
   stepProgress,
   type AppErrorShape,
@@ -10,6 +11,7 @@ import {
   type RunSummary,
   type SkippedFile,
   type TrainerEvent,
+  type TrainerEventOf,
 } from '../../../electron/contract';
 import { chartTuning } from '../charts/chart-tuning';
 import { createCoalescer, type Coalescer, type CoalescerClock } from './coalescer';
@@ -213,6 +215,7 @@ export class RunLiveStore {
     switch (event.type) {
       case 'run_started':
         this.update({ started: event, batchSize: event.batch_size });
+        if (event.start_global_step !== undefined) this.rewind(event);
         return;
       case 'progress':
         this.update({ phase: { phase: event.phase, message: event.message, done: event.done, total: event.total } });
@@ -250,6 +253,24 @@ export class RunLiveStore {
         // checkpoint, artifact, error, stopped, finished: the run's summary (run.updated) carries their effect.
         return;
     }
+  }
+
+  /**
+   * A new attempt starts after `start_global_step` (0 fresh, the checkpoint's on a resume): what an
+   * earlier attempt drew beyond it is trained again, so it goes, and the progress goes back to it —
+   * the same as a reload (runs.get) shows. Without it a resume after a kill drew those steps twice.
+   */
+  private rewind(event: TrainerEventOf<'run_started'>): void {
+    const progress = attemptStartProgress(event, null);
+    this.charts.rewind(progress.globalStep, event.start_epoch);
+    const summary = this.state.summary;
+    this.update({
+      progress,
+      epochs: this.state.epochs.filter((e) => e.epoch < event.start_epoch),
+      // A summary from before (the killed attempt's last step) must not hold later ones back (setSummary).
+      summary:
+        summary?.progress && summary.progress.globalStep > progress.globalStep ? { ...summary, progress } : summary,
+    });
   }
 
   private update(patch: Partial<RunView>): void {
