@@ -203,7 +203,8 @@ class Trainer:
         v = versions()
         self.events.emit(
             "run_started", run_id=os.path.basename(os.path.abspath(self.run_dir)), resumed=resumed,
-            start_epoch=self.pos["epoch"], start_global_step=self.pos["global_step"], epochs=t["epochs"], steps_per_epoch=steps, total_steps=self.total_steps(),
+            start_epoch=self.pos["epoch"], start_global_step=self.pos["global_step"],  # where this attempt continues
+            epochs=t["epochs"], steps_per_epoch=steps, total_steps=self.total_steps(),
             batch_size=self.batch_size, batch=self.batch_choice, model=cfg["model"]["name"],
             img_size=cfg["model"]["img_size"],
             precision=self.precision, compile=self.use_compile,
