@@ -22,6 +22,7 @@ describe('renderer CSP', () => {
   it('allows scripts from our own origin only, without eval or inline code', () => {
     expect(csp.get('script-src')).toEqual(["'self'"]);
     expect(csp.get('default-src')).toEqual(["'none'"]);
+    expect(csp.get('worker-src')).toEqual(["'self'"]); // serve mode's service worker (dist/renderer/sw.js)
     expect(RENDERER_CSP).not.toMatch(/unsafe-eval|unsafe-inline|wasm-unsafe-eval|\*/);
   });
 

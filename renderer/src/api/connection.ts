@@ -8,6 +8,7 @@ import { useSyncExternalStore } from 'react';
  *   connection.lost();            // a call or the event stream could not reach the server
  *   connection.restored();        // it answers again: recoveries + 1
  *   connection.tokenRejected();   // it answers 401: the server restarted with a new token
+ *   connection.reachedBefore();   // this tab reached the server before a reload
  */
 export type ConnectionState = 'connected' | 'reconnecting' | 'token_rejected';
 
@@ -41,6 +42,11 @@ export class ConnectionStatus {
       return;
     }
     this.set({ state: 'connected', recoveries: recoveries + 1, everConnected: true });
+  }
+
+  /** This tab reached the server before this load (remembered across a reload; app/offline-shell.ts). */
+  reachedBefore(): void {
+    if (!this.snapshot.everConnected) this.set({ ...this.snapshot, everConnected: true });
   }
 
   tokenRejected(): void {
