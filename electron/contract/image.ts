@@ -2,7 +2,17 @@ import { z } from 'zod';
 import { AppErrorShape } from './errors';
 import { call, event } from './define';
 
-export const ImageState = z.enum(['missing', 'loading', 'pulling', 'building', 'ready', 'error', 'cancelled']);
+/** `unknown`: Docker is not answering, so whether the image is there cannot be known (`error` says why). */
+export const ImageState = z.enum([
+  'missing',
+  'loading',
+  'pulling',
+  'building',
+  'ready',
+  'error',
+  'cancelled',
+  'unknown',
+]);
 export type ImageState = z.infer<typeof ImageState>;
 
 /**

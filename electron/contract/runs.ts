@@ -108,6 +108,13 @@ export function stepProgress(event: TrainerEventOf<'step'>, epochs: number): Run
   };
 }
 
+/** Who stopped a run: 'user' (Stop in the app), 'docker' (a SIGTERM the app did not send: daemon shutdown or restart, `docker stop`). */
+export const StopCause = z.enum(['user', 'docker']);
+export type StopCause = z.infer<typeof StopCause>;
+
+/** What the app says about a run Docker stopped (dashboard and runs list). */
+export const DOCKER_STOPPED_MESSAGE = 'Docker stopped the training container — it was shut down or restarted.';
+
 /** One line of the runs list. */
 export const RunSummary = z.object({
   id: z.string(),
@@ -125,6 +132,8 @@ export const RunSummary = z.object({
   progress: RunProgress.nullable(),
   resumable: z.boolean(),
   failure: RunFailure.nullable(),
+  /** Who stopped a `stopped` run: the user's Stop, or Docker (shut down or restarted, `docker stop`); absent from older runs. */
+  stopCause: StopCause.optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

@@ -1,4 +1,5 @@
 import type Dockerode from 'dockerode';
+import { AppError, type AppErrorShape } from '../../contract';
 import { classifyDockerError } from '../docker/classify-docker-error';
 import { dockerProblemError } from '../docker/docker-problem-fixes';
 import { engineFixContext } from '../docker/fix-context';
@@ -30,4 +31,36 @@ export function isConnectionProblem(error: unknown): boolean {
     problem === 'daemon_unresponsive' ||
     problem === 'permission_denied'
   );
+}
+
+/**
+ * When `error` means the engine cannot be reached, that fact as the error `image.status` carries
+ * with state `unknown` (kind docker_unreachable or docker_permission, with the fix); else null.
+ *
+ *   const down = await engineDownError(error); if (!down) throw error;
+ */
+export async function engineDownError(error: unknown): Promise<AppErrorShape | null> {
+  let appError: AppError;
+  if (error instanceof AppError) appError = error;
+  else if (isConnectionProblem(error)) {
+    appError = dockerProblemError(classifyDockerError(error), await engineFixContext(null));
+  } else return null;
+  if (appError.kind === 'docker_permission') return appError.toShape();
+  if (appError.kind !== 'docker_unreachable') return null;
+  // The engine's own words (stopped, not installed, stuck) stay in the detail; the fix is theirs.
+  const detail = appError.detail ? `${appError.message} (${appError.detail})` : appError.message;
+  return {
+    kind: 'docker_unreachable',
+    message: 'Docker is not answering, so DeiT Studio cannot tell whether the training image is there.',
+    ...(appError.fix ? { fix: appError.fix } : {}),
+    detail,
+  };
+}
+
+/** An error shape (e.g. `ImageStatus.error`) thrown again as the typed error. */
+export function appErrorFrom(shape: AppErrorShape): AppError {
+  return new AppError(shape.kind, shape.message, {
+    ...(shape.fix !== undefined ? { fix: shape.fix } : {}),
+    ...(shape.detail !== undefined ? { detail: shape.detail } : {}),
+  });
 }

@@ -21,7 +21,7 @@ import { BaseImageChoice, describeLoadProgress } from './base-image-choice';
 import { buildImage } from './build-image';
 import { formatBytes } from './format-bytes';
 import { describeBuildProgress, describePullProgress, progress } from './image-progress';
-import { imagePresent } from './image-presence';
+import { appErrorFrom, engineDownError, imagePresent } from './image-presence';
 import { loadImageArchive } from './load-image-archive';
 import { pullImage } from './pull-image';
 import { DEFAULT_BASE_IMAGE, listContextFiles, trainerContentHash, TRAINER_REPOSITORY } from './trainer-image-tag';
@@ -94,11 +94,31 @@ export class ImageService {
     return `${this.options.repository ?? TRAINER_REPOSITORY}:${hash}`;
   }
 
-  /** Whether the image is ready, and what getting it would take. */
+  /**
+   * Whether the image is ready, and what getting it would take. While Docker does not answer the
+   * state is `unknown` with that error (never `missing`: a download would not help).
+   */
   async status(): Promise<ImageStatus> {
-    const docker = await this.options.docker();
     const tag = await this.tag();
-    const [present, basePresent] = await Promise.all([imagePresent(docker, tag), imagePresent(docker, this.baseImage)]);
+    let present: boolean;
+    let basePresent: boolean;
+    try {
+      const docker = await this.options.docker();
+      [present, basePresent] = await Promise.all([imagePresent(docker, tag), imagePresent(docker, this.baseImage)]);
+    } catch (error) {
+      const down = await engineDownError(error);
+      if (!down) throw error;
+      return {
+        tag,
+        baseImage: this.baseImage,
+        basePresent: false,
+        state: 'unknown',
+        downloadBytes: null,
+        needsConsent: false,
+        error: down,
+        ...this.base.describe(),
+      };
+    }
     const size = this.baseSize();
     const downloadBytes = present || basePresent ? 0 : (size?.downloadBytes ?? null);
     let state: ImageState = this.state;
@@ -127,9 +147,10 @@ export class ImageService {
 
   private async start(input: { consent: boolean }): Promise<ImageStatus> {
     if (this.task) return this.status();
-    const docker = await this.options.docker();
     const status = await this.status();
     if (status.state === 'ready') return status;
+    if (status.state === 'unknown' && status.error) throw appErrorFrom(status.error);
+    const docker = await this.options.docker();
     if (status.needsConsent && !input.consent) {
       const size = status.downloadBytes === null ? 'several GB' : `about ${formatBytes(status.downloadBytes)}`;
       throw new AppError(

@@ -133,8 +133,11 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
     await live.follow(env.pollMs, logOffset);
     if (live.state.stopRequested) await sendStop(env, live);
   } catch (error) {
+    const failure = classifyStartError(error);
     await live.setStatus('failed', {
-      failure: classifyStartError(error),
+      failure,
+      // A start refused because Docker does not answer never reached a container: not an attempt.
+      ...(failure.cause === 'docker_gone' ? { attempts: attempt - 1 } : {}),
       endedAt: env.now().toISOString(),
       // No container ran this time: "resume" tries again (from last.pt when an earlier attempt left one).
       resumable: true,
@@ -195,6 +198,7 @@ export async function watchUntilExit(env: AttemptEnv, live: LiveRun, abort: Abor
     {
       status: outcome.status,
       failure: outcome.failure,
+      stopCause: outcome.stopCause,
       resumable: outcome.resumable,
       resumeNext: outcome.resumable,
       exitCode: info?.exitCode ?? waitedCode,
@@ -227,7 +231,7 @@ export async function sendStop(env: AttemptEnv, live: LiveRun): Promise<void> {
 
 async function endWithoutContainer(env: AttemptEnv, live: LiveRun): Promise<void> {
   const resumable = true; // nothing ran, or the earlier checkpoint is still there: starting again loses nothing
-  await live.setStatus('stopped', { endedAt: env.now().toISOString(), resumable });
+  await live.setStatus('stopped', { endedAt: env.now().toISOString(), resumable, stopCause: 'user' });
 }
 
 async function requireFolder(folder: string): Promise<void> {

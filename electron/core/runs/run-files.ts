@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RunFailure, RunSettings, RunStatus } from '../../contract';
+import { RunFailure, RunSettings, RunStatus, StopCause } from '../../contract';
 
 /** `run.json`: what the run is (written at creation; the image is added when it first starts). */
 export const RunRecordFile = z.object({
@@ -27,6 +27,8 @@ export const RunStateFile = z.object({
   attempts: z.number().int(),
   /** The user asked to stop: a SIGKILL exit is then "stopped", not "killed". */
   stopRequested: z.boolean(),
+  /** Who stopped a `stopped` run (the user, or Docker shutting down); absent in older state files. */
+  stopCause: StopCause.optional(),
   resumable: z.boolean(),
   /** The next start continues from checkpoints/last.pt. */
   resumeNext: z.boolean(),

@@ -1,5 +1,6 @@
 import { AppError, type Handlers, type ImageStatus } from '../../contract';
 import type { CoreContext } from '../context';
+import { appErrorFrom } from '../images/image-presence';
 import { cpuBatch, estimateCpuRun } from './cpu-estimate';
 import { CpuSpeedProbe, ProbeUnavailable } from './cpu-speed-probe';
 import { readDatasetImage } from './dataset-image';
@@ -24,9 +25,13 @@ type RunCallName =
   | 'runs.image'
   | 'runs.openFolder';
 
-/** The tag of the training image once it is ready; a typed error asking to get it first otherwise. */
+/**
+ * The tag of the training image once it is ready; a typed error asking to get it first otherwise, or,
+ * while Docker does not answer, that error (the run then fails as `docker_gone`, not "image missing").
+ */
 export async function readyTrainerImage(images: { status(): Promise<ImageStatus> }): Promise<string> {
   const status = await images.status();
+  if (status.state === 'unknown' && status.error) throw appErrorFrom(status.error);
   if (status.state !== 'ready') {
     throw new AppError('not_available', 'The training image is not ready yet.', {
       fix: 'Open the environment page and get the training image (it downloads once), then start the run again.',
@@ -48,6 +53,7 @@ export function createRunHandlers(ctx: CoreContext, service: RunService): Pick<H
     'models.list': async () => modelCards(service.gpuNames),
     'runs.list': async () => service.list(),
     'runs.get': async ({ id, maxPoints }) => {
+      await service.noticeEngineBack([id]);
       const run = folder(id);
       const { record, state } = await readRun(run);
       return runDetail(run, record, state, service.liveRun(id), maxPoints, ctx.now());

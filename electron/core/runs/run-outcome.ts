@@ -1,4 +1,11 @@
-import { AppError, TRAINER_EXIT, type RunFailure, type RunSettings, type TrainerEventOf } from '../../contract';
+import {
+  AppError,
+  TRAINER_EXIT,
+  type RunFailure,
+  type RunSettings,
+  type StopCause,
+  type TrainerEventOf,
+} from '../../contract';
 
 /** How a run's container ended, as far as the app could see. */
 export interface AttemptEnd {
@@ -28,6 +35,8 @@ export interface RunOutcome {
   status: 'finished' | 'stopped' | 'failed';
   resumable: boolean;
   failure: RunFailure | null;
+  /** Who stopped a `stopped` run: the user's Stop, or a SIGTERM the app did not send (Docker shutting down). */
+  stopCause?: StopCause;
 }
 
 const SIGKILL_EXIT = 137;
@@ -40,6 +49,14 @@ const SIGTERM_EXIT = 143;
  */
 export function classifyAttemptEnd(end: AttemptEnd, settings: RunSettings): RunOutcome {
   const resumable = end.lastCheckpointExists;
+  if (end.exitCode === 0 && end.finished) return { status: 'finished', resumable: false, failure: null };
+  // The trainer saved and stopped on a SIGTERM: the user's Stop, or else Docker's (a daemon shutting
+  // down stops its containers gracefully, as does `docker stop`). It may have said so just before the
+  // engine went away; then it is a stop, not a failure.
+  const stopCause: StopCause = end.stopRequested ? 'user' : 'docker';
+  if (end.stopped && (end.exitCode === 0 || (end.dockerGone && end.exitCode === null))) {
+    return { status: 'stopped', resumable: end.stopped.resumable || resumable, failure: null, stopCause };
+  }
   if (end.dockerGone) {
     return failed(resumable, {
       cause: 'docker_gone',
@@ -49,12 +66,13 @@ export function classifyAttemptEnd(end: AttemptEnd, settings: RunSettings): RunO
         : 'Start Docker again, then start the run again.',
     });
   }
-  if (end.exitCode === 0 && end.finished) return { status: 'finished', resumable: false, failure: null };
-  if (end.exitCode === 0 && end.stopped) {
-    return { status: 'stopped', resumable: end.stopped.resumable || resumable, failure: null };
-  }
   if (end.stopRequested && (end.exitCode === 0 || end.exitCode === SIGKILL_EXIT || end.exitCode === SIGTERM_EXIT)) {
-    return { status: 'stopped', resumable, failure: null };
+    return { status: 'stopped', resumable, failure: null, stopCause };
+  }
+  // Ended by a SIGTERM nobody in the app sent, before the trainer could say `stopped`: still a stop,
+  // not a crash; resuming continues from the last checkpoint (or starts again without one).
+  if (end.exitCode === SIGTERM_EXIT && !end.error) {
+    return { status: 'stopped', resumable: true, failure: null, stopCause: 'docker' };
   }
   if (end.error?.kind === 'out_of_memory' || end.exitCode === TRAINER_EXIT.out_of_memory) {
     return failed(resumable, outOfGpuMemory(end, settings));
@@ -74,7 +92,6 @@ export function classifyAttemptEnd(end: AttemptEnd, settings: RunSettings): RunO
     case TRAINER_EXIT.config_invalid:
       return failed(resumable, configInvalid('The trainer rejected the run settings.'));
     case SIGKILL_EXIT:
-    case SIGTERM_EXIT:
       return failed(resumable, {
         cause: 'killed',
         message: 'The training was stopped from outside DeiT Studio (its container was killed).',
@@ -96,9 +113,14 @@ export function classifyAttemptEnd(end: AttemptEnd, settings: RunSettings): RunO
 /** Maps an error from creating or starting a container into why the run could not start. */
 export function classifyStartError(error: unknown): RunFailure {
   if (error instanceof AppError) {
-    if (error.kind === 'docker_unreachable' || error.kind === 'docker_permission') {
+    if (error.kind === 'docker_unreachable') return dockerNotAnswering(`${error.message} ${error.fix ?? ''}`.trim());
+    if (error.kind === 'docker_permission') {
       return withDetail(
-        { cause: 'docker_gone', message: error.message, fix: error.fix ?? 'Start Docker.' },
+        {
+          cause: 'docker_gone',
+          message: error.message,
+          fix: `${error.fix ?? 'Allow your user to use Docker.'} Then resume the run.`,
+        },
         error.detail,
       );
     }
@@ -129,16 +151,7 @@ export function classifyStartError(error: unknown): RunFailure {
       fix: 'Update the NVIDIA driver to version 550 or newer, restart, and try again.',
     };
   }
-  if (isConnectionError(error)) {
-    return withDetail(
-      {
-        cause: 'docker_gone',
-        message: 'DeiT Studio lost its connection to Docker.',
-        fix: 'Start Docker again, then start the run again.',
-      },
-      text,
-    );
-  }
+  if (isConnectionError(error)) return dockerNotAnswering(text);
   if (/no such image/i.test(text)) {
     return withDetail(
       {
@@ -162,6 +175,18 @@ export function isConnectionError(error: unknown): boolean {
     return true;
   }
   return /socket hang up|ECONNREFUSED|ECONNRESET|connect ENOENT/i.test(errorText(error));
+}
+
+/** A start refused because the engine does not answer: nothing ran, so resuming later loses nothing. */
+function dockerNotAnswering(detail: string): RunFailure {
+  return withDetail(
+    {
+      cause: 'docker_gone',
+      message: 'Docker is not answering, so the training could not start.',
+      fix: 'Start Docker, then resume the run: nothing was lost, and it continues from its last checkpoint if it has one.',
+    },
+    detail,
+  );
 }
 
 function gpuToolkitMissing(detail?: string): RunFailure {

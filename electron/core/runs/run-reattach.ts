@@ -87,6 +87,7 @@ async function endVanished(env: AttemptEnv, live: LiveRun): Promise<void> {
   );
   await live.setStatus(outcome.status, {
     failure: outcome.failure,
+    stopCause: outcome.stopCause,
     resumable: outcome.resumable,
     resumeNext: outcome.resumable,
     endedAt: env.now().toISOString(),

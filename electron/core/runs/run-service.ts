@@ -12,6 +12,7 @@ import { modelFacts } from './model-catalog';
 import { sendStop, startAttempt, watchUntilExit, type AttemptEnv } from './run-attempt';
 import { initialRunState, type RunRecordFile, type RunStateFile } from './run-files';
 import { deleteRunFolder } from './run-delete';
+import { noticeEngineBack } from './engine-back';
 import { listRunIds, readRun, RunFolder } from './run-folder';
 import { makeRunId } from './run-id';
 import { runsToStart } from './run-queue';
@@ -57,6 +58,7 @@ export class RunService {
   /** The task driving each active run; a run that just ended is cleaned up before it counts as idle. */
   private readonly driving = new Map<string, Promise<void>>();
   private ready: Promise<void> = Promise.resolve();
+  private stateLock: Promise<unknown> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   /** GPU names from the latest telemetry sample (for speed estimates). */
   gpuNames: string[] = [];
@@ -143,7 +145,7 @@ export class RunService {
     if (status === 'queued') {
       this.queue.splice(this.queue.indexOf(id), 1);
       this.live.delete(id);
-      await live.setStatus('stopped', { endedAt: this.env.now().toISOString(), resumable: true });
+      await live.setStatus('stopped', { endedAt: this.env.now().toISOString(), resumable: true, stopCause: 'user' });
       await live.detach();
     } else if (status === 'preparing') {
       await live.update({ stopRequested: true });
@@ -163,24 +165,46 @@ export class RunService {
       throw new AppError('busy', 'This run is already running or waiting to run.', { fix: 'Wait for it.' });
     }
     const folder = new RunFolder(this.env.paths.runsDir, id);
-    const { record, state } = await readRun(folder);
-    if (!((state.status === 'stopped' || state.status === 'failed') && state.resumable)) {
-      throw new AppError('validation', 'This run cannot be resumed.', {
-        fix: 'Start a new run with the same settings instead.',
-      });
-    }
-    const { stream, offset } = await loadMetrics(folder.metrics);
-    const next: RunStateFile = {
-      ...state,
-      status: 'queued',
-      stopRequested: false,
-      failure: null,
-      resumeNext: await folder.exists(folder.lastCheckpoint),
-    };
-    await folder.writeState(next);
-    const live = new LiveRun(folder, record, next, stream, offset, this.publisher(), this.env.now);
-    this.enqueue(live);
-    return live.summary();
+    // Exclusive with noticeEngineBack, which may rewrite this run's state.json meanwhile.
+    return this.exclusive(async () => {
+      const { record, state } = await readRun(folder);
+      if (!((state.status === 'stopped' || state.status === 'failed') && state.resumable)) {
+        throw new AppError('validation', 'This run cannot be resumed.', {
+          fix: 'Start a new run with the same settings instead.',
+        });
+      }
+      const { stream, offset } = await loadMetrics(folder.metrics);
+      const next: RunStateFile = {
+        ...state,
+        status: 'queued',
+        stopRequested: false,
+        stopCause: undefined,
+        failure: null,
+        resumeNext: await folder.exists(folder.lastCheckpoint),
+      };
+      await folder.writeState(next);
+      const live = new LiveRun(folder, record, next, stream, offset, this.publisher(), this.env.now);
+      this.enqueue(live);
+      return live.summary();
+    });
+  }
+
+  /**
+   * Runs that failed only because Docker did not answer learn that it answers again: their message
+   * then says so and offers Resume (engine-back.ts). One ping, and only when such a run exists;
+   * called by runs.list (all runs) and runs.get (`ids`: that run).
+   */
+  async noticeEngineBack(ids?: string[]): Promise<void> {
+    await noticeEngineBack(
+      {
+        docker: this.env.docker,
+        isLive: (id) => this.live.has(id),
+        exclusive: (task) => this.exclusive(task),
+        updated: (summary) => this.bus.emit('run.updated', summary),
+        now: this.env.now,
+      },
+      (ids ?? (await listRunIds(this.env.paths.runsDir))).map((id) => new RunFolder(this.env.paths.runsDir, id)),
+    );
   }
 
   /** Deletes a run's folder (after `confirm`); refuses while the run is active or another starts from it. */
@@ -201,6 +225,7 @@ export class RunService {
 
   /** All runs, newest first. */
   async list(): Promise<RunSummary[]> {
+    await this.noticeEngineBack();
     const summaries: RunSummary[] = [];
     for (const id of await listRunIds(this.env.paths.runsDir)) {
       const summary = await this.summary(id).catch(() => null);
@@ -256,6 +281,13 @@ export class RunService {
     const live = this.live.get(id);
     const ended = live && ['stopped', 'failed', 'finished'].includes(live.state.status);
     if (ended) await this.driving.get(id);
+  }
+
+  /** Runs `task` after every earlier exclusive task (read-modify-write of a stopped or failed run's state). */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.stateLock.then(task);
+    this.stateLock = next.catch(() => undefined);
+    return next;
   }
 
   private enqueue(live: LiveRun): void {

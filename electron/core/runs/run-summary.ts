@@ -33,6 +33,7 @@ export function buildRunSummary(
     progress: state.status === 'queued' ? null : (metrics?.progress ?? null),
     resumable: (state.status === 'stopped' || state.status === 'failed') && state.resumable,
     failure: state.status === 'failed' ? state.failure : null,
+    ...(state.status === 'stopped' && state.stopCause ? { stopCause: state.stopCause } : {}),
   };
 }
 

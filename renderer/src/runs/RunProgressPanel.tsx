@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { RunProgress, RunSummary } from '../../../electron/contract';
+import { DOCKER_STOPPED_MESSAGE, type RunProgress, type RunSummary } from '../../../electron/contract';
 import { formatDuration } from '../components/format';
 import type { RunPhase } from './run-live-store';
 import { STATUS_LABELS, formatCount, runDurationS } from './run-labels';
@@ -20,6 +20,11 @@ function statusNote(summary: RunSummary, phase: RunPhase | null): string {
     case 'stopping':
       return 'Stopping: finishing the current step and saving a checkpoint…';
     case 'stopped':
+      if (summary.stopCause === 'docker') {
+        return summary.resumable
+          ? `${DOCKER_STOPPED_MESSAGE} “Resume training” continues from the last checkpoint.`
+          : `${DOCKER_STOPPED_MESSAGE} Start a new run to train this model.`;
+      }
       return summary.resumable
         ? 'Stopped. “Resume training” continues from the last checkpoint.'
         : 'Stopped before the first checkpoint: start a new run to train this model.';

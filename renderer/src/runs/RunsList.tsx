@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { RunSummary } from '../../../electron/contract';
+import { DOCKER_STOPPED_MESSAGE, type RunSummary } from '../../../electron/contract';
 import { api } from '../api/api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { formatDuration } from '../components/format';
@@ -124,6 +124,9 @@ function RunRow({ run, onDelete }: { run: RunSummary; onDelete: () => void }) {
           </div>
         )}
         {run.failure && <RunFailurePanel runId={run.id} failure={run.failure} compact />}
+        {run.status === 'stopped' && run.stopCause === 'docker' && (
+          <div className="run-muted runs-stop-cause">{DOCKER_STOPPED_MESSAGE}</div>
+        )}
       </td>
       <td className="runs-model" title={run.modelId}>
         {modelName(run.modelId)}

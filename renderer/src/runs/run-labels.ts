@@ -30,7 +30,7 @@ export const FAILURE_CAUSES: Record<RunFailure['cause'], string> = {
   dataset_invalid: 'The dataset cannot be used',
   weights_missing: 'The pretrained weights are missing',
   gpu_toolkit_missing: 'Docker cannot use the GPU',
-  docker_gone: 'Docker stopped during the run',
+  docker_gone: 'Docker was not answering',
   killed: 'The training was stopped from outside DeiT Studio',
   config_invalid: 'The training settings are invalid',
   crashed: 'The training program crashed',

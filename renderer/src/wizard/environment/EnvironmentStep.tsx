@@ -30,6 +30,8 @@ export function environmentHint(
   }
   const state = image.status?.state;
   if (state === 'ready') return { canGoNext: true, hint: 'This machine is ready. Next: choose your images.' };
+  if (state === 'unknown')
+    return { canGoNext: false, hint: 'Docker is not answering: start it, then press “Check again”.' };
   if (state === 'loading' || state === 'pulling' || state === 'building' || image.pending === 'ensure')
     return { canGoNext: false, hint: 'Wait for the training image to be ready.' };
   return { canGoNext: false, hint: 'Prepare the training image below.' };

@@ -18,6 +18,8 @@ export function TrainingImagePanel({ image, dockerWorks }: { image: TrainingImag
     status?.state === 'pulling' ||
     status?.state === 'building' ||
     pending === 'cancel';
+  // Docker does not answer: whether the image is there cannot be known, and a download would not help.
+  const unknown = status?.state === 'unknown';
 
   return (
     // Busy only while the status loads: during a pull, aria-busy would mute the progress announcements.
@@ -42,7 +44,16 @@ export function TrainingImagePanel({ image, dockerWorks }: { image: TrainingImag
           </button>
         </>
       )}
-      {status && !working && status.state !== 'ready' && (
+      {status && unknown && (
+        <div className="image-unknown">
+          <p>
+            <StatusBadge tone="warning" label="Unknown" /> Docker is not answering, so DeiT Studio cannot tell whether
+            the training image is there. Nothing needs to be downloaded for that: start Docker, then check again.
+          </p>
+          {status.error && <ErrorNotice error={status.error} onRetry={image.refresh} />}
+        </div>
+      )}
+      {status && !working && !unknown && status.state !== 'ready' && (
         <div className="image-missing">
           {status.state === 'cancelled' && <p>Getting the image was cancelled. You can start again at any time.</p>}
           {status.error && <ErrorNotice error={status.error} />}
@@ -74,7 +85,7 @@ export function TrainingImagePanel({ image, dockerWorks }: { image: TrainingImag
           </button>
         </div>
       )}
-      {status && !working && dockerWorks && <BaseImageChooser image={image} status={status} />}
+      {status && !working && !unknown && dockerWorks && <BaseImageChooser image={image} status={status} />}
     </section>
   );
 }

@@ -55,7 +55,12 @@ describe('classifyAttemptEnd', () => {
   });
 
   it('stopped and resumable: exit 0 with a stopped event', () => {
-    expect(classify({ stopped, stopRequested: true })).toEqual({ status: 'stopped', resumable: true, failure: null });
+    expect(classify({ stopped, stopRequested: true })).toEqual({
+      status: 'stopped',
+      resumable: true,
+      failure: null,
+      stopCause: 'user',
+    });
   });
 
   it('stopped: killed after the stop timeout (137) when the user asked to stop', () => {
