@@ -265,8 +265,9 @@ export class ImageService {
 
   /** Free space where Docker keeps images against what getting the image needs. */
   async diskNeed(): Promise<ImageDiskNeed> {
-    const docker = await this.options.docker();
     const status = await this.status();
+    if (status.state === 'unknown' && status.error) throw appErrorFrom(status.error);
+    const docker = await this.options.docker();
     const info = (await docker.info()) as { DockerRootDir?: string; OperatingSystem?: string };
     // Docker Desktop keeps images inside its VM's disk, which the host cannot measure.
     const dir = /docker desktop/i.test(info.OperatingSystem ?? '') ? null : (info.DockerRootDir ?? null);
