@@ -17,6 +17,14 @@ export interface ServeProcess {
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
+ * The journeys play a machine without internet for the weights (the newcomer's offline path), whatever
+ * the test machine can reach: the Hugging Face address is one that never resolves (`.invalid`), so the
+ * app's look before a run finds no hub — directly, or through a proxy of the environment, which
+ * refuses the tunnel. The image build keeps the environment's proxy for pip.
+ */
+const OFFLINE_HUB = { HF_ENDPOINT: 'https://huggingface.invalid' };
+
+/**
  * Starts dist/serve/serve.cjs and waits for the printed address: on a free port with a random token,
  * unless told (a restart on the same port, with the same token or a new one).
  */
@@ -29,7 +37,12 @@ export async function startServe(
   const args = [bundle, '--port', String(options.port ?? 0), '--data-dir', dataDir];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, ...options.env, ...(options.token ? { DEIT_STUDIO_TOKEN: options.token } : {}) },
+    env: {
+      ...process.env,
+      ...OFFLINE_HUB,
+      ...options.env,
+      ...(options.token ? { DEIT_STUDIO_TOKEN: options.token } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
