@@ -66,6 +66,10 @@ test('a reload while the server is down shows the app with the connection-lost b
   serve = await startServe({ env: ENV, token: TOKEN, port, dataDir });
   await expect(lost).toHaveCount(0, { timeout: 30_000 });
   await expectEnvironmentLoaded(page);
+  // Nothing said while the server was away stays (the training image panel asks again).
+  await expect(page.getByRole('region', { name: 'Training image' })).not.toContainText('does not answer', {
+    timeout: 30_000,
+  });
 
   // Down and reloaded again, then back with a new token: the page says the server restarted.
   await serve.stop();

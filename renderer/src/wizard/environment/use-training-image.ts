@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AppErrorShape, ImageProgress, ImageStatus, Result } from '../../../../electron/contract';
 import { api } from '../../api/api';
+import { useConnection } from '../../api/connection';
 import { useEvent } from '../../api/hooks';
 
 /** The training image as the environment step sees it, with the actions a user can take. */
@@ -29,6 +30,8 @@ export function useTrainingImage(): TrainingImage {
   const [progress, setProgress] = useState<ImageProgress | null>(null);
   const [error, setError] = useState<AppErrorShape | null>(null);
   const [pending, setPending] = useState<TrainingImage['pending']>('status');
+  // Asked again after the connection to the core came back: an error from while it was away is stale.
+  const { recoveries } = useConnection();
 
   const apply = useCallback((kind: NonNullable<TrainingImage['pending']>, result: Result<ImageStatus>) => {
     setPending((current) => (current === kind ? null : current));
@@ -70,7 +73,7 @@ export function useTrainingImage(): TrainingImage {
     return () => {
       live = false;
     };
-  }, [apply]);
+  }, [apply, recoveries]);
 
   useEvent('image.progress', (event) => {
     setProgress(event);
