@@ -34,7 +34,7 @@ export function TrainStep() {
   // Asked again here: the image may have finished (or been removed) since the Environment step.
   const image = useCall('image.status', {});
   const imageReady = image.data ? image.data.state === 'ready' : null;
-  const missing = missingBeforeStart(state, imageReady, check, state.scan);
+  const missing = missingBeforeStart(state, imageReady, check, state.scan, image.data?.state === 'unknown');
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<AppErrorShape | null>(null);
   const canStart = missing.length === 0 && check.settings !== null && !starting;

@@ -15,6 +15,8 @@ export function missingBeforeStart(
   imageReady: boolean | null,
   check: DraftCheck,
   scan: DatasetScan | null,
+  /** The image status said Docker is not answering (state 'unknown'): that, not the image, is what to fix. */
+  dockerSilent = false,
 ): MissingStep[] {
   const missing: MissingStep[] = [];
   const machine = state.machine;
@@ -26,7 +28,12 @@ export function missingBeforeStart(
         ? 'No GPU can be used: fix it or choose CPU mode (slow) on the Environment step.'
         : 'This machine cannot train yet: see the Environment step.',
     });
-  if (machine && !(imageReady ?? machine.imageReady))
+  if (machine && dockerSilent)
+    missing.push({
+      step: 'environment',
+      text: 'Docker is not answering: start Docker, then check again on the Environment step.',
+    });
+  else if (machine && !(imageReady ?? machine.imageReady))
     missing.push({ step: 'environment', text: 'Prepare the training image on the Environment step.' });
   if (!scan) missing.push({ step: 'dataset', text: 'Choose and scan your image folder on the Dataset step.' });
   else {
