@@ -64,11 +64,3 @@ export function toErrorShape(error: unknown): AppErrorShape {
 
 /** What every call returns: a value, or a typed error. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape };
-
-/** Schema of a `Result` with the given value schema, for validating responses. */
-export function resultSchema<T extends z.ZodType>(value: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: AppErrorShape }),
-  ]);
-}

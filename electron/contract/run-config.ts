@@ -79,4 +79,3 @@ export const TrainerConfig = z.strictObject({
   }),
 });
 export type TrainerConfig = z.infer<typeof TrainerConfig>;
-export type TrainerConfigInput = z.input<typeof TrainerConfig>;

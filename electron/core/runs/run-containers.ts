@@ -107,23 +107,6 @@ export function demuxFrames(raw: Buffer): string {
   return Buffer.concat(parts).toString('utf8');
 }
 
-/** Runs a short container to its end: create, start, wait, read its output from its log, remove. */
-export async function runToEnd(
-  docker: Dockerode,
-  spec: Dockerode.ContainerCreateOptions,
-  onContainer?: (container: Dockerode.Container) => void,
-): Promise<{ exitCode: number; output: string[] }> {
-  const container = await docker.createContainer(spec);
-  onContainer?.(container);
-  try {
-    await container.start();
-    const { StatusCode } = (await container.wait()) as { StatusCode: number };
-    return { exitCode: StatusCode, output: await containerLogTail(container, 200) };
-  } finally {
-    await removeContainer(container).catch(() => undefined);
-  }
-}
-
 /** The HTTP status of a Docker API error, if any. */
 export function statusCode(error: unknown): number | undefined {
   const code = (error as { statusCode?: unknown } | null)?.statusCode;
