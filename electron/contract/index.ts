@@ -79,3 +79,4 @@ export * from './trainer-protocol';
 export * from './batch-rule';
 export * from './downsample';
 export * from './processor-defaults';
+export type * from './desktop-bridge';

@@ -1,15 +1,6 @@
 import type { IpcRenderer, IpcRendererEvent, WebUtils } from 'electron';
-import type { AppErrorShape, Result, StudioApi } from '../contract';
+import type { AppErrorShape, DesktopBridge, Result } from '../contract';
 import { callChannel, eventChannel, type ContractNames } from '../main/ipc-channels';
-
-/**
- * What the desktop window exposes as `window.deitStudio`: the contract (`StudioApi`) plus
- * `pathForFile`, which only the desktop has (a dropped folder's path; `File.path` no longer exists).
- */
-export interface DesktopBridge extends StudioApi {
-  /** The path on disk of a dropped file or folder; '' when it has none. */
-  pathForFile(file: File): string;
-}
 
 function refusal(kind: AppErrorShape['kind'], message: string, fix?: string): Result<never> {
   return { ok: false, error: fix === undefined ? { kind, message } : { kind, message, fix } };

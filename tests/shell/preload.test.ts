@@ -7,7 +7,7 @@ vi.mock('electron', async () => (await import('./fake-electron')).electronModule
 import { CALL_NAMES, EVENT_NAMES, type StudioApi } from '../../electron/contract';
 import { registerIpcHandlers } from '../../electron/main/ipc';
 import { callChannel, contractNamesArgument, eventChannel } from '../../electron/main/ipc-channels';
-import type { DesktopBridge } from '../../electron/preload/desktop-bridge';
+import type { DesktopBridge } from '../../electron/contract';
 import { createTestCore } from './core-fixture';
 import { FakeBrowserWindow, fake, resetFakeElectron } from './fake-electron';
 

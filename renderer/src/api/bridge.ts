@@ -1,13 +1,8 @@
-import type { StudioApi } from '../../../electron/contract';
-
-/** What the desktop app's preload exposes on `window.deitStudio`. */
-export interface DesktopBridge extends StudioApi {
-  /** The real path of a dropped file or folder (desktop only). */
-  pathForFile?(file: File): string;
-}
+import type { DesktopBridge } from '../../../electron/contract';
 
 declare global {
   interface Window {
+    /** Present in the desktop app only (the preload's bridge); serve mode talks HTTP instead. */
     deitStudio?: DesktopBridge;
   }
 }

@@ -104,7 +104,7 @@ describe('RunResultsView', () => {
   it('says where the exported files are; on the desktop "open folder" opens it', async () => {
     const user = userEvent.setup();
     api.handle('runs.openFolder', () => ok({ path: '/srv/deit/runs/run-1', opened: true }));
-    window.deitStudio = { call: api.call.bind(api), on: api.on.bind(api) }; // the desktop app's bridge
+    window.deitStudio = { call: api.call.bind(api), on: api.on.bind(api), pathForFile: () => '' }; // the desktop app's bridge
     try {
       await renderResults();
       expect(screen.getByText('/runs/run-1/export/model.onnx')).toBeInTheDocument();
