@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { DatasetExtras, Preprocessing, RecipeExtras } from './run-started-extras';
 
 /**
  * The trainer's event stream, version 1: one JSON object per line on stdout and in `metrics.jsonl`.
- * Documented in docs/trainer-protocol.md; the Python side validates against
- * docker/protocol/events.schema.json and both sides' tests read docker/protocol/fixtures/.
+ * Documented in docs/trainer-protocol.md. The source of truth for docker/protocol/events.schema.json,
+ * which the trainer's tests validate against: after changing an event run `node scripts/gen-events-schema.mjs`
+ * (events-json-schema.ts). Both sides' tests read docker/protocol/fixtures/.
  * Unknown fields are allowed (newer trainers may add some); unknown `type`s are kept as `unknown`.
  */
 export const PROTOCOL_VERSION = 1;
@@ -84,7 +86,11 @@ export const RunStartedEvent = z.looseObject({
     test_count: z.number().int().optional(),
     /** The earlier run's checkpoint whose split this run kept (model.init_checkpoint), else null. */
     split_from: z.string().nullable().optional(),
+    ...DatasetExtras,
   }),
+  preprocessing: Preprocessing.optional(),
+  /** The image tag and digest from DEIT_STUDIO_IMAGE (not read by the app). */
+  image: z.string().nullable().optional(),
   /** The val metric that picks best.pt and drives early stopping (absent in older runs: top-1). */
   selection_metric: SelectionMetric.optional(),
   selection_reason: z.string().optional(),
@@ -94,6 +100,7 @@ export const RunStartedEvent = z.looseObject({
       /** Layer-wise lr decay in effect (1 = off: from scratch, frozen backbone, or turned off). */
       layer_decay: z.number().optional(),
       class_balance: z.enum(['none', 'weights']).optional(),
+      ...RecipeExtras,
     })
     .optional(),
 });
@@ -105,6 +112,7 @@ export const ProgressEvent = z.looseObject({
   done: num,
   total: nullableNum,
   message: z.string(),
+  eta_s: nullableNum.optional(), // not read by the app
 });
 
 export const FilesSkippedEvent = z.looseObject({
@@ -162,6 +170,7 @@ export const EpochEvent = z.looseObject({
   /** Mean F1 over the classes with val images (absent in older runs). */
   val_macro_f1: nullableNum.optional(),
   selection_metric: SelectionMetric.optional(),
+  ema: z.boolean().optional(), // val used the EMA weights (not read by the app)
 });
 
 export const CheckpointEvent = z.looseObject({
@@ -170,6 +179,7 @@ export const CheckpointEvent = z.looseObject({
   kind: z.enum(['last', 'best']),
   path: z.string(),
   epoch: z.number().int(),
+  global_step: z.number().int().optional(), // not read by the app
 });
 
 export const ArtifactEvent = z.looseObject({
