@@ -8,11 +8,12 @@ import { createEngineServices, type EngineServices } from './environment/engine-
 import { createEnvironmentHandlers } from './environment/environment-handlers';
 import { EventBus } from './event-bus';
 import { createImageHandlers } from './images/image-handlers';
+import { readyTrainerImage } from './images/ready-trainer-image';
 import { studioPaths } from './paths';
 import { createDownloadHandlers } from './runs/download-handlers';
 import { createPredictionHandlers } from './runs/prediction-handlers';
 import { PredictionJobs } from './runs/prediction-jobs';
-import { createRunHandlers, readyTrainerImage } from './runs/run-handlers';
+import { createRunHandlers } from './runs/run-handlers';
 import { RunService } from './runs/run-service';
 import { createWeightsHandlers } from './weights/weights-handlers';
 

@@ -1,9 +1,8 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { AppError, type Handlers } from '../../contract';
 import type { CoreContext } from '../context';
 import { readThumbnail } from './dataset-thumbnail';
+import { resolveDatasetRoot } from './dataset-root';
 import { ensureSampleDataset } from './sample-dataset';
 import { scanDataset } from './scan-dataset';
 import { rootError } from './scan-errors';
@@ -11,20 +10,6 @@ import { SimilarChecks } from './similar-checks';
 
 type DatasetCallName =
   'dataset.scan' | 'dataset.cancelScan' | 'dataset.thumbnail' | 'dataset.sample' | 'dataset.similar';
-
-/**
- * Turns the folder path a user gave into an absolute path ("~" is the home folder), or a typed
- * validation error. Pure apart from reading the home folder's path.
- */
-export function resolveDatasetRoot(input: string): string {
-  const expanded = input === '~' || input.startsWith('~/') ? path.join(os.homedir(), input.slice(1)) : input;
-  if (expanded.includes('\0') || !path.isAbsolute(expanded)) {
-    throw new AppError('validation', `“${input}” is not a full folder path.`, {
-      fix: 'Choose the folder with the folder picker, or type its full path (starting with / or ~).',
-    });
-  }
-  return path.resolve(expanded);
-}
 
 /**
  * Dataset scan and thumbnails. The dataset folder is only ever read. A newer scan of a folder cancels

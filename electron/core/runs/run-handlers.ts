@@ -1,6 +1,5 @@
-import { AppError, type Handlers, type ImageStatus } from '../../contract';
+import { AppError, type Handlers } from '../../contract';
 import type { CoreContext } from '../context';
-import { appErrorFrom } from '../images/image-presence';
 import { cpuBatch, estimateCpuRun } from './cpu-estimate';
 import { CpuSpeedProbe, ProbeUnavailable } from './cpu-speed-probe';
 import { readDatasetImage } from './dataset-image';
@@ -24,21 +23,6 @@ type RunCallName =
   | 'runs.log'
   | 'runs.image'
   | 'runs.openFolder';
-
-/**
- * The tag of the training image once it is ready; a typed error asking to get it first otherwise, or,
- * while Docker does not answer, that error (the run then fails as `docker_gone`, not "image missing").
- */
-export async function readyTrainerImage(images: { status(): Promise<ImageStatus> }): Promise<string> {
-  const status = await images.status();
-  if (status.state === 'unknown' && status.error) throw appErrorFrom(status.error);
-  if (status.state !== 'ready') {
-    throw new AppError('not_available', 'The training image is not ready yet.', {
-      fix: 'Open the environment page and get the training image (it downloads once), then start the run again.',
-    });
-  }
-  return status.tag;
-}
 
 /** Models, run lifecycle and run history, carried by `service`. */
 export function createRunHandlers(ctx: CoreContext, service: RunService): Pick<Handlers, RunCallName> {

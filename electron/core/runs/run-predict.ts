@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, type Prediction, type Predictions, type TrainerEvent } from '../../contract';
-import { resolveDatasetRoot } from '../dataset/dataset-handlers';
+import { resolveDatasetRoot } from '../dataset/dataset-root';
 import { rootError } from '../dataset/scan-errors';
 import { classifyDockerError } from '../docker/classify-docker-error';
 import { dockerProblemError } from '../docker/docker-problem-fixes';

@@ -10,7 +10,7 @@ import { studioPaths } from '../../../../electron/core/paths';
 import { ENGINE_BACK_PREFIX, engineBackFailure, waitsForEngine } from '../../../../electron/core/runs/engine-back';
 import { RunFolder } from '../../../../electron/core/runs/run-folder';
 import { initialRunState } from '../../../../electron/core/runs/run-files';
-import { readyTrainerImage } from '../../../../electron/core/runs/run-handlers';
+import { readyTrainerImage } from '../../../../electron/core/images/ready-trainer-image';
 import { RunService } from '../../../../electron/core/runs/run-service';
 import { tempDir, waitFor } from '../../../helpers/runs-temp';
 
