@@ -3,8 +3,8 @@ import type { RunSettings, RunSummary } from '../../../electron/contract';
 import { api } from '../api/api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ConfirmDialog } from './ConfirmDialog';
-import { folderName, formatDateTime, isActive, modelLabel } from './run-labels';
-import { RunStatusBadge } from './RunStatusBadge';
+import { folderName, formatDateTime, isActive, modelLabel, runStatusBadge } from './run-labels';
+import { StatusBadge } from '../components/StatusBadge';
 import { useAsyncAction } from './use-async-action';
 
 /** The run's name, status, model and dataset, with the actions its status allows (stop, resume, results). */
@@ -45,7 +45,7 @@ export function RunHeader({
     <header className="run-header">
       <div className="run-header-title">
         <h1 id="run-title">{summary.name}</h1>
-        <RunStatusBadge status={status} />
+        <StatusBadge {...runStatusBadge(status)} />
       </div>
       <dl className="run-header-facts">
         <dt>Model</dt>

@@ -8,8 +8,8 @@ import { HeadlineMetrics } from './results/HeadlineMetrics';
 import { MethodsReport } from './results/MethodsReport';
 import { MistakesGallery } from './results/MistakesGallery';
 import { TryModelPanel } from './results/TryModelPanel';
-import { folderName, formatDateTime, modelLabel } from './run-labels';
-import { RunStatusBadge } from './RunStatusBadge';
+import { folderName, formatDateTime, modelLabel, runStatusBadge } from './run-labels';
+import { StatusBadge } from '../components/StatusBadge';
 import './runs.css';
 
 /** Results of a finished run. Without `runId`: the most recent finished run. */
@@ -81,7 +81,7 @@ function ResultsOfRun({ runId }: { runId: string }) {
       <header className="run-header">
         <div className="run-header-title">
           <h1 id="results-title">{title}</h1>
-          {summary && <RunStatusBadge status={summary.status} />}
+          {summary && <StatusBadge {...runStatusBadge(summary.status)} />}
         </div>
         {summary && (
           <dl className="run-header-facts">

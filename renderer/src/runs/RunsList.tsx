@@ -12,9 +12,10 @@ import {
   isActive,
   modelName,
   runDurationS,
+  runStatusBadge,
 } from './run-labels';
 import { RunFailurePanel } from './RunFailurePanel';
-import { RunStatusBadge } from './RunStatusBadge';
+import { StatusBadge } from '../components/StatusBadge';
 import { useAsyncAction } from './use-async-action';
 import { useRunsList } from './use-runs-list';
 import './runs.css';
@@ -117,7 +118,7 @@ function RunRow({ run, onDelete }: { run: RunSummary; onDelete: () => void }) {
         <div className="run-muted runs-created">{formatShortDate(run.createdAt)}</div>
       </th>
       <td>
-        <RunStatusBadge status={run.status} />
+        <StatusBadge {...runStatusBadge(run.status)} />
         {run.progress && active && (
           <div className="run-muted">
             epoch {run.progress.epoch} of {run.progress.epochs}

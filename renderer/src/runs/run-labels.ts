@@ -1,12 +1,10 @@
 import type { RunFailure, RunStatus } from '../../../electron/contract';
+import type { StatusBadgeProps, Tone } from '../components/StatusBadge';
 
 /** How each status reads, with an icon so colour is never the only cue. */
-export const STATUS_LABELS: Record<
-  RunStatus,
-  { label: string; icon: string; tone: 'ok' | 'warn' | 'error' | 'busy' | 'idle' }
-> = {
+export const STATUS_LABELS: Record<RunStatus, { label: string; icon: string; tone: Tone }> = {
   // Glyphs from the basic shape blocks, which every UI font has (⏸/⏹ are missing from many).
-  queued: { label: 'Queued', icon: '○', tone: 'idle' },
+  queued: { label: 'Queued', icon: '○', tone: 'neutral' },
   preparing: { label: 'Preparing', icon: '◐', tone: 'busy' },
   running: { label: 'Training', icon: '▶', tone: 'busy' },
   stopping: { label: 'Stopping…', icon: '■', tone: 'warn' },
@@ -14,6 +12,11 @@ export const STATUS_LABELS: Record<
   finished: { label: 'Finished', icon: '✓', tone: 'ok' },
   failed: { label: 'Failed', icon: '✕', tone: 'error' },
 };
+
+/** A run's status badge (`.run-status` marks it for the end-to-end tests): icon and word, e.g. "▶ Training". */
+export function runStatusBadge(status: RunStatus): StatusBadgeProps {
+  return { ...STATUS_LABELS[status], className: 'run-status' };
+}
 
 /** Statuses in which a run's container may be working: it cannot be deleted then. */
 export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'preparing', 'running', 'stopping'];

@@ -1,5 +1,5 @@
 import type { DatasetScan, DatasetWarning } from '../../../../electron/contract';
-import { StatusBadge } from '../StatusBadge';
+import { StatusBadge } from '../../components/StatusBadge';
 import { SkippedFiles } from './SkippedFiles';
 
 // A short title per kind; the core's message says exactly what was found.
@@ -27,7 +27,7 @@ function WarningItem({ warning, scan, index }: { warning: DatasetWarning; scan: 
   return (
     <li className="dataset-warning" aria-labelledby={titleId}>
       <StatusBadge
-        tone={blocker ? 'blocking' : note ? 'info' : 'warning'}
+        tone={blocker ? 'error' : note ? 'info' : 'warn'}
         label={blocker ? 'Blocking' : note ? 'Note' : 'Warning'}
       />
       <div>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { DatasetScan, SimilarImages, SimilarPair } from '../../../../electron/contract';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressMeter } from '../ProgressMeter';
-import { StatusBadge } from '../StatusBadge';
+import { StatusBadge } from '../../components/StatusBadge';
 import { formatCount, plural } from '../wizard-format';
 import { DatasetThumbnail } from './DatasetThumbnail';
 import { useSimilarImages } from './use-similar-images';
@@ -58,7 +58,7 @@ function Pairs({ result }: { result: SimilarImages }) {
   const k = result.pairsTotal;
   return (
     <div className="dataset-warning similar-found">
-      <StatusBadge tone="warning" />
+      <StatusBadge tone="warn" />
       <div>
         <p>
           {k === 1

@@ -5,7 +5,7 @@ import { useCall } from '../../api/hooks';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../components/format';
-import { StatusBadge } from '../StatusBadge';
+import { StatusBadge } from '../../components/StatusBadge';
 import type { TrainingImage } from './use-training-image';
 
 /** How to make the archive on a machine with internet (the README and docs/engine-environment.md say the same). */
@@ -25,7 +25,7 @@ export function BaseCheckNotice({ check }: { check: BaseImageCheck }) {
   return (
     <div className="notice notice-warning base-check" role="status">
       <p className="notice-title">
-        <StatusBadge tone="warning" /> {check.image} is not a recognised PyTorch 2.6 image
+        <StatusBadge tone="warn" /> {check.image} is not a recognised PyTorch 2.6 image
       </p>
       <p>{check.message}</p>
     </div>

@@ -1,8 +1,14 @@
 import type { CheckStatus, EnvironmentCheck, EnvironmentReport } from '../../../../electron/contract';
 import { CopyButton } from '../../components/CopyButton';
-import { StatusBadge, type BadgeTone } from '../StatusBadge';
+import { StatusBadge, type StatusBadgeProps } from '../../components/StatusBadge';
 
-const TONE: Record<CheckStatus, BadgeTone> = { ok: 'ok', warning: 'warning', blocking: 'blocking', skipped: 'skipped' };
+/** How a check's status reads: "✓ OK", "! Warning", "✕ Blocking", "– Skipped". */
+const BADGE: Record<CheckStatus, StatusBadgeProps> = {
+  ok: { tone: 'ok' },
+  warning: { tone: 'warn' },
+  blocking: { tone: 'error', label: 'Blocking' },
+  skipped: { tone: 'neutral', label: 'Skipped' },
+};
 
 /** The checks only GPU training needs: while CPU mode is on offer, their failure blocks nothing. */
 const GPU_ONLY = new Set<EnvironmentCheck['id']>(['driver', 'gpu-container']);
@@ -16,7 +22,7 @@ function CheckItem({ check, cpuOffered }: { check: EnvironmentCheck; cpuOffered:
   const gpuOnly = cpuOffered && check.status === 'blocking' && GPU_ONLY.has(check.id);
   return (
     <li className={`check check-${gpuOnly ? 'warning' : check.status}`} aria-labelledby={titleId}>
-      {gpuOnly ? <StatusBadge tone="info" label="Needed for GPU" /> : <StatusBadge tone={TONE[check.status]} />}
+      {gpuOnly ? <StatusBadge tone="info" label="Needed for GPU" /> : <StatusBadge {...BADGE[check.status]} />}
       <div className="check-body">
         <h3 id={titleId} className="check-title">
           {check.title}

@@ -1,6 +1,6 @@
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../components/format';
-import { StatusBadge } from '../StatusBadge';
+import { StatusBadge } from '../../components/StatusBadge';
 import { BaseImageChooser } from './BaseImageChooser';
 import { ImageProgressView } from './ImageProgressView';
 import type { TrainingImage } from './use-training-image';
@@ -47,8 +47,8 @@ export function TrainingImagePanel({ image, dockerWorks }: { image: TrainingImag
       {status && unknown && (
         <div className="image-unknown">
           <p>
-            <StatusBadge tone="warning" label="Unknown" /> Docker is not answering, so DeiT Studio cannot tell whether
-            the training image is there. Nothing needs to be downloaded for that: start Docker, then check again.
+            <StatusBadge tone="warn" label="Unknown" /> Docker is not answering, so DeiT Studio cannot tell whether the
+            training image is there. Nothing needs to be downloaded for that: start Docker, then check again.
           </p>
           {status.error && <ErrorNotice error={status.error} onRetry={image.refresh} />}
         </div>
