@@ -1,5 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { RunSettings } from '../../contract';
+import { gpuDeviceRequests } from '../docker/gpu-device-request';
 import { CONTAINER_CA_FILE, type ContainerNetwork } from '../network/container-network';
 import { CONTAINER_PATHS } from './trainer-config';
 
@@ -68,16 +69,6 @@ export function trainCommand(resume: boolean): string[] {
   return ['python', '-m', 'deit_trainer', 'train', '--config', CONTAINER_PATHS.config, ...(resume ? ['--resume'] : [])];
 }
 
-/**
- * GPU access as `docker run --gpus` would ask for it: all GPUs (`Count: -1`) or the chosen ones
- * (`DeviceIDs`), never both; none for a CPU run.
- */
-export function gpuDeviceRequests(settings: Pick<RunSettings, 'device' | 'gpuIds'>): Dockerode.DeviceRequest[] {
-  if (settings.device === 'cpu') return [];
-  if (settings.gpuIds.length === 0) return [{ Driver: '', Count: -1, Capabilities: [['gpu']] }];
-  return [{ Driver: '', DeviceIDs: [...settings.gpuIds], Capabilities: [['gpu']] }];
-}
-
 /** Shared memory for DataLoader workers: half the RAM, at most 8 GiB, at least Docker's 64 MiB. */
 export function shmSizeBytes(totalMemoryBytes: number): number {
   return Math.max(64 * 1024 ** 2, Math.min(8 * GIB, Math.floor(totalMemoryBytes / 2)));
@@ -120,7 +111,8 @@ export function trainContainerSpec(input: TrainContainerInput): Dockerode.Contai
       NetworkMode: 'none',
       ...LOCKED_DOWN,
       ShmSize: shmSizeBytes(input.totalMemoryBytes),
-      DeviceRequests: gpuDeviceRequests(input.settings),
+      // `--gpus all` or the chosen GPUs; none for a CPU run.
+      DeviceRequests: input.settings.device === 'cpu' ? [] : gpuDeviceRequests(input.settings.gpuIds),
     },
   };
 }

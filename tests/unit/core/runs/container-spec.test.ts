@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   fetchWeightsContainerSpec,
-  gpuDeviceRequests,
   predictContainerSpec,
   shmSizeBytes,
   trainContainerSpec,
@@ -21,22 +20,6 @@ const input: TrainContainerInput = {
   dataDir: '/d',
   namePrefix: 'deit-studio',
 };
-
-describe('gpuDeviceRequests', () => {
-  it('asks for all GPUs like --gpus all', () => {
-    expect(gpuDeviceRequests({ device: 'gpu', gpuIds: [] })).toEqual([
-      { Driver: '', Count: -1, Capabilities: [['gpu']] },
-    ]);
-  });
-  it('asks for chosen GPUs by id, never together with a count', () => {
-    const [request] = gpuDeviceRequests({ device: 'gpu', gpuIds: ['0', '2'] });
-    expect(request).toEqual({ Driver: '', DeviceIDs: ['0', '2'], Capabilities: [['gpu']] });
-    expect(request).not.toHaveProperty('Count');
-  });
-  it('asks for nothing on the CPU', () => {
-    expect(gpuDeviceRequests({ device: 'cpu', gpuIds: ['0'] })).toEqual([]);
-  });
-});
 
 describe('shmSizeBytes', () => {
   it('is half the RAM, at most 8 GiB, never below Docker’s default', () => {
@@ -100,8 +83,10 @@ describe('trainContainerSpec', () => {
 
   it('sizes shared memory and asks for GPUs; a CPU run asks for none; Windows sets no user', () => {
     expect(host.ShmSize).toBe(8 * GIB);
-    expect(host.DeviceRequests).toHaveLength(1);
-    const cpu = trainContainerSpec({ ...input, settings: { device: 'cpu', gpuIds: [] }, user: null });
+    expect(host.DeviceRequests).toEqual([{ Driver: '', Count: -1, Capabilities: [['gpu']] }]);
+    const chosen = trainContainerSpec({ ...input, settings: { device: 'gpu', gpuIds: ['0', '2'] } });
+    expect(chosen.HostConfig!.DeviceRequests).toEqual([{ Driver: '', DeviceIDs: ['0', '2'], Capabilities: [['gpu']] }]);
+    const cpu = trainContainerSpec({ ...input, settings: { device: 'cpu', gpuIds: ['0'] }, user: null });
     expect(cpu.HostConfig!.DeviceRequests).toEqual([]);
     expect(cpu).not.toHaveProperty('User');
   });
