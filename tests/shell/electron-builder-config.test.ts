@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { APP_ID } from '../../electron/main/app-id';
+import { mainBundle } from '../../scripts/esbuild-options.mjs';
 
 const root = path.resolve(__dirname, '../..');
 const require = createRequire(import.meta.url);
@@ -100,17 +101,8 @@ describe('electron-builder.yml', () => {
 
 describe('main bundle', () => {
   it('bundles every dependency, so the package needs no node_modules', async () => {
-    const result = await build({
-      entryPoints: [path.join(root, 'electron/main/main.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node22',
-      external: ['electron', 'cpu-features', '*.node', 'sharp'],
-      supported: { 'dynamic-import': false }, // as scripts/build.mjs: import('sharp') becomes require('sharp')
-      write: false,
-      logLevel: 'silent',
-    });
+    // The build's own options (scripts/esbuild-options.mjs): import('sharp') becomes require('sharp').
+    const result = await build({ ...mainBundle, write: false, logLevel: 'silent' });
     const code = result.outputFiles[0]!.text;
     const requires = new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!));
     const builtins = new Set(require('node:module').builtinModules as string[]);

@@ -1,5 +1,4 @@
 import { build } from 'esbuild';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule);
@@ -9,6 +8,7 @@ import { registerIpcHandlers } from '../../electron/main/ipc';
 import { callChannel, contractNamesArgument, eventChannel } from '../../electron/main/ipc-channels';
 import type { DesktopBridge } from '../../electron/contract';
 import { createTestCore } from './core-fixture';
+import { preloadBundle } from '../../scripts/esbuild-options.mjs';
 import { FakeBrowserWindow, fake, resetFakeElectron } from './fake-electron';
 
 const contractArg = contractNamesArgument({ calls: [...CALL_NAMES], events: [...EVENT_NAMES] });
@@ -103,15 +103,7 @@ describe('preload', () => {
 
 describe('preload bundle', () => {
   it('bundles to one small CommonJS file that requires only electron (sandboxed preloads can load nothing else)', async () => {
-    const result = await build({
-      entryPoints: [path.resolve(__dirname, '../../electron/preload/preload.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      external: ['electron'],
-      write: false,
-      logLevel: 'silent',
-    });
+    const result = await build({ ...preloadBundle, write: false, logLevel: 'silent' }); // as scripts/build.mjs
     const code = result.outputFiles[0]!.text;
     const requires = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
     expect(new Set(requires)).toEqual(new Set(['electron']));
