@@ -1,31 +1,9 @@
+import { LineSplitter } from '../line-splitter';
+
 /** One line of a Docker progress stream: parsed JSON, or the raw text when it was not JSON. */
 export type JsonLine = { ok: true; value: unknown } | { ok: false; text: string };
 
-/**
- * Splits the chunks of a Docker JSON-lines stream (pull, build, import) into parsed objects. Chunks
- * may end mid-line and lines may be CRLF-terminated; a malformed line is returned as text instead of
- * throwing inside a stream handler (dockerode's followProgress throws there).
- */
-export class JsonLineSplitter {
-  private rest = '';
-  private readonly decoder = new TextDecoder();
-
-  /** Feeds one chunk; returns the complete lines it finished. */
-  push(chunk: Uint8Array | string): JsonLine[] {
-    this.rest += typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
-    const lines = this.rest.split('\n');
-    this.rest = lines.pop() ?? '';
-    return lines.flatMap(parseLine);
-  }
-
-  /** The last line when the stream ends without a newline. */
-  end(): JsonLine[] {
-    const last = this.rest + this.decoder.decode();
-    this.rest = '';
-    return parseLine(last);
-  }
-}
-
+/** A line's JSON, or its text when it is not JSON; nothing for a blank line. */
 function parseLine(raw: string): JsonLine[] {
   const text = raw.trim();
   if (!text) return [];
@@ -36,11 +14,22 @@ function parseLine(raw: string): JsonLine[] {
   }
 }
 
-/** Reads a whole Docker JSON-lines stream, calling `onLine` for each line, until it ends or errors. */
+/**
+ * Reads a whole Docker JSON-lines stream (pull, build, load), calling `onLine` for each line, until it
+ * ends or errors. Chunks may end mid-line or mid-character and lines may be CRLF-terminated; a
+ * malformed line is passed on as text instead of throwing inside a stream handler (dockerode's
+ * followProgress throws there); blank lines are skipped.
+ *
+ *   await readJsonLines(stream, (line) => (line.ok ? onEvent(line.value) : onText(line.text)));
+ */
 export async function readJsonLines(stream: AsyncIterable<Uint8Array | string>, onLine: (line: JsonLine) => void): Promise<void> {
-  const splitter = new JsonLineSplitter();
-  for await (const chunk of stream) for (const line of splitter.push(chunk)) onLine(line);
-  for (const line of splitter.end()) onLine(line);
+  // No length bound: these lines come from the engine itself and none may be dropped.
+  const splitter = new LineSplitter(Number.POSITIVE_INFINITY);
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (const line of splitter.push(bytes)) for (const parsed of parseLine(line)) onLine(parsed);
+  }
+  for (const line of splitter.flush()) for (const parsed of parseLine(line)) onLine(parsed);
 }
 
 /** The error message of a stream event (`{error}` or `{errorDetail:{message}}`), or null. */

@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import type { RunStatus, RunSummary, TrainerEvent } from '../../contract';
 import { FileFollower } from './file-follower';
-import { LineSplitter } from './line-splitter';
+import { LineSplitter } from '../line-splitter';
 import type { MetricsStream } from './metrics-stream';
 import type { RunFolder } from './run-folder';
 import type { RunRecordFile, RunStateFile } from './run-files';

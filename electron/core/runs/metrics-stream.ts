@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { TrainerEvent } from '../../contract';
 import { parseEventLine } from './event-line';
-import { LineSplitter } from './line-splitter';
+import { LineSplitter } from '../line-splitter';
 import { applyLine, emptyRunMetrics, type RunMetrics } from './run-metrics';
 
 /** Receives each event as it is read, with its line number in metrics.jsonl. */

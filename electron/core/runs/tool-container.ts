@@ -2,7 +2,7 @@ import type Dockerode from 'dockerode';
 import { PassThrough } from 'node:stream';
 import type { TrainerEvent, TrainerEventOf } from '../../contract';
 import { parseEventLine } from './event-line';
-import { LineSplitter } from './line-splitter';
+import { LineSplitter } from '../line-splitter';
 import { removeContainer } from './run-containers';
 
 /** How a one-off trainer command (fetch weights, classify a folder) ended. */

@@ -7,7 +7,12 @@ const CR = 0x0d;
 /**
  * Splits a byte stream into text lines, whatever the chunk boundaries: keeps a partial last line
  * until its newline arrives, accepts `\n` and `\r\n`, decodes UTF-8 per complete line (so a
- * character split across chunks survives), and drops over-long lines, reporting how many.
+ * character split across chunks survives), and drops over-long lines, reporting how many. The core's
+ * one line splitter: `metrics.jsonl` and `train.log` (runs/), a tool container's output, and Docker's
+ * JSON-lines streams (docker/json-lines.ts).
+ *
+ *   const splitter = new LineSplitter();
+ *   for (const line of splitter.push(chunk)) handle(line); // at the end: splitter.flush()
  */
 export class LineSplitter {
   private pending: Buffer[] = [];

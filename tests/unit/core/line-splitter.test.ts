@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../../../electron/core/runs/line-splitter';
+import { LineSplitter } from '../../../electron/core/line-splitter';
 
 const b = (text: string) => Buffer.from(text, 'utf8');
 
