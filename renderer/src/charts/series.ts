@@ -1,5 +1,5 @@
+import { lttbIndices } from '../../../electron/contract';
 import { chartTuning } from './chart-tuning';
-import { lttbIndices } from './lttb';
 
 /** One point as a chart draws it. */
 export interface ChartPoint {

@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { LiveLineChart, type AxisRange, type ChartLine } from '../charts/LiveLineChart';
 import type { RunChartData } from './run-chart-data';
-import { formatCount, formatMetric, formatRateTick } from './run-labels';
+import { formatCount, formatMetric, formatRateTick } from '../components/format';
 
 /** Colours readable on both themes; each line also has its own dash, so colour is not the only cue. */
 const COLORS = ['#2f81f7', '#e0691a', '#1f9d55', '#a855f7', '#d4387f', '#0e9aa7', '#8a6d00', '#6e7781'];

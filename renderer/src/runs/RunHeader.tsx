@@ -3,7 +3,8 @@ import type { RunSettings, RunSummary } from '../../../electron/contract';
 import { api } from '../api/api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ConfirmDialog } from './ConfirmDialog';
-import { folderName, formatDateTime, isActive, modelLabel, runStatusBadge } from './run-labels';
+import { isActive, modelLabel, runStatusBadge } from './run-labels';
+import { folderName, formatDateTime } from '../components/format';
 import { StatusBadge } from '../components/StatusBadge';
 import { useAsyncAction } from './use-async-action';
 

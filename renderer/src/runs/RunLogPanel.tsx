@@ -3,7 +3,7 @@ import type { AppErrorShape } from '../../../electron/contract';
 import { api } from '../api/api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { logSeverity, parseLogLine, splitMatches, type LogSeverity } from './log-lines';
-import { formatCount } from './run-labels';
+import { formatCount } from '../components/format';
 import { useAsyncAction } from './use-async-action';
 
 /** Lines drawn at once; the panel keeps more, and the whole log is searchable on request. */

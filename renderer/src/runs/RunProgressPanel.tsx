@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { DOCKER_STOPPED_MESSAGE, type RunProgress, type RunSummary } from '../../../electron/contract';
-import { formatDuration } from '../components/format';
+import { formatCount, formatDuration } from '../components/format';
 import type { RunPhase } from './run-live-store';
-import { STATUS_LABELS, formatCount, runDurationS } from './run-labels';
+import { STATUS_LABELS, runDurationS } from './run-labels';
 
 /** What is happening now and what the user can do, by status (never just a spinner). */
 function statusNote(summary: RunSummary, phase: RunPhase | null): string {

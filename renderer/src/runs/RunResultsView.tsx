@@ -8,7 +8,8 @@ import { HeadlineMetrics } from './results/HeadlineMetrics';
 import { MethodsReport } from './results/MethodsReport';
 import { MistakesGallery } from './results/MistakesGallery';
 import { TryModelPanel } from './results/TryModelPanel';
-import { folderName, formatDateTime, modelLabel, runStatusBadge } from './run-labels';
+import { modelLabel, runStatusBadge } from './run-labels';
+import { folderName, formatDateTime } from '../components/format';
 import { StatusBadge } from '../components/StatusBadge';
 import './runs.css';
 

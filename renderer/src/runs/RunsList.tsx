@@ -2,18 +2,9 @@ import { useState } from 'react';
 import { DOCKER_STOPPED_MESSAGE, type RunSummary } from '../../../electron/contract';
 import { api } from '../api/api';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { formatDuration } from '../components/format';
+import { folderName, formatCount, formatDuration, formatPercent, formatShortDate } from '../components/format';
 import { ConfirmDialog } from './ConfirmDialog';
-import {
-  folderName,
-  formatCount,
-  formatPercent,
-  formatShortDate,
-  isActive,
-  modelName,
-  runDurationS,
-  runStatusBadge,
-} from './run-labels';
+import { isActive, modelName, runDurationS, runStatusBadge } from './run-labels';
 import { RunFailurePanel } from './RunFailurePanel';
 import { StatusBadge } from '../components/StatusBadge';
 import { useAsyncAction } from './use-async-action';

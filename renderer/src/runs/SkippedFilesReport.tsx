@@ -1,6 +1,6 @@
 import { memo, useMemo } from 'react';
 import type { SkippedFile } from '../../../electron/contract';
-import { formatCount } from './run-labels';
+import { formatCount } from '../components/format';
 
 /** Rows listed before "show all": a folder of 10,000 bad files should not freeze the page. */
 const FIRST_ROWS = 200;

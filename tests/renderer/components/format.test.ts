@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatMemory } from '../../../renderer/src/components/format';
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatMemory,
+  formatPercent,
+  plural,
+} from '../../../renderer/src/components/format';
 
 describe('sizes: disk and downloads decimal, memory binary', () => {
   it('formats disk space and downloads in decimal units, as Docker and the environment checks do', () => {
@@ -21,5 +28,21 @@ describe('sizes: disk and downloads decimal, memory binary', () => {
       expect(format(undefined)).toBe('unknown');
       expect(format(Number.NaN)).toBe('unknown');
     }
+  });
+});
+
+describe('counts and shares: one way in the wizard and in the runs', () => {
+  it('writes counts with thousands separators, whole, and "—" for a missing one', () => {
+    expect(formatCount(12345)).toBe('12,345');
+    expect(formatCount(12345.6)).toBe('12,346');
+    expect(formatCount(null)).toBe('—');
+    expect(plural(1, 'class', 'classes')).toBe('1 class');
+    expect(plural(1200, 'image')).toBe('1,200 images');
+  });
+
+  it('writes shares as percentages: metrics with one decimal, the validation share whole', () => {
+    expect(formatPercent(0.8734)).toBe('87.3 %');
+    expect(formatPercent(0.2, 0)).toBe('20 %');
+    expect(formatPercent(undefined)).toBe('—');
   });
 });

@@ -1,5 +1,6 @@
 import { MODEL_IDS } from '../../../electron/contract';
-import { formatMetric, formatRateTick, modelLabel, runDurationS } from '../../../renderer/src/runs/run-labels';
+import { modelLabel, runDurationS } from '../../../renderer/src/runs/run-labels';
+import { formatMetric, formatRateTick } from '../../../renderer/src/components/format';
 import { niceTicks } from '../../../renderer/src/charts/nice-domain';
 
 describe('run labels', () => {

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { RunResults } from '../../../../electron/contract';
-import { formatCount, formatPercent } from '../run-labels';
+import { formatCount, formatPercent } from '../../components/format';
 
 type ClassRow = RunResults['perClass'][number];
 type SortKey = keyof ClassRow;

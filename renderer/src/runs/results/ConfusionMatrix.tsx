@@ -1,6 +1,6 @@
 import type { CSSProperties } from 'react';
 import type { RunResults } from '../../../../electron/contract';
-import { formatCount } from '../run-labels';
+import { formatCount } from '../../components/format';
 
 /** Past this many classes a full matrix is unreadable; the most confused pairs are listed instead. */
 const MAX_MATRIX_CLASSES = 30;

@@ -1,5 +1,5 @@
 import type { RunResults, SelectionMetric, SplitScores } from '../../../../electron/contract';
-import { formatCount, formatPercent } from '../run-labels';
+import { formatCount, formatPercent } from '../../components/format';
 
 const METRIC_NAMES: Record<SelectionMetric, string> = {
   top1: 'top-1 accuracy',

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { RunResults } from '../../../../electron/contract';
 import { useCall } from '../../api/hooks';
-import { formatPercent } from '../run-labels';
+import { formatPercent } from '../../components/format';
 
 type Mistake = RunResults['misclassified'][number];
 

@@ -1,5 +1,5 @@
 import type { PredictionRecord } from '../../../../electron/contract';
-import { folderName, formatCount, formatDateTime } from '../run-labels';
+import { folderName, formatCount, formatDateTime } from '../../components/format';
 
 /**
  * The run's earlier classifications (the CSVs of its predictions/ folder), newest first; each opens

@@ -1,7 +1,6 @@
 import type { PredictionProgress } from '../../../../electron/contract';
-import { formatDuration } from '../../components/format';
+import { formatCount, formatDuration } from '../../components/format';
 import { ProgressMeter } from '../../wizard/ProgressMeter';
-import { formatCount } from '../run-labels';
 
 /**
  * A classification in progress: how many images are done of how many, how fast, how long is left,

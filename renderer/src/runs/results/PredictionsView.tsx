@@ -1,7 +1,7 @@
 import type { Prediction, Predictions } from '../../../../electron/contract';
 import { isDesktop } from '../../api/api';
 import { DatasetThumbnail } from '../../wizard/dataset/DatasetThumbnail';
-import { formatCount, formatPercent } from '../run-labels';
+import { formatCount, formatPercent } from '../../components/format';
 import { DownloadLink } from './RunDownloads';
 
 /**

@@ -4,7 +4,7 @@ import { api } from '../../api/api';
 import { useCall, useEvent } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FolderChooser, type FolderChooserWords } from '../../wizard/dataset/FolderChooser';
-import { folderName, formatCount } from '../run-labels';
+import { folderName, formatCount } from '../../components/format';
 import { useAsyncAction } from '../use-async-action';
 import { PredictionHistory } from './PredictionHistory';
 import { PredictionProgressView } from './PredictionProgressView';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DatasetClass } from '../../../../electron/contract';
-import { formatCount } from '../wizard-format';
+import { formatCount } from '../../components/format';
 
 const CHART_CLASSES = 30;
 const TABLE_PAGE = 50;

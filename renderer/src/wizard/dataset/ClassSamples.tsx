@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { DatasetScan } from '../../../../electron/contract';
-import { formatCount } from '../wizard-format';
+import { formatCount } from '../../components/format';
 import { DatasetThumbnail } from './DatasetThumbnail';
 
 const CLASSES_SHOWN = 12;

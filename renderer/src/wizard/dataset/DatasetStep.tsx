@@ -1,9 +1,8 @@
 import { useCallback, useEffect } from 'react';
 import type { DatasetScan } from '../../../../electron/contract';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatDuration } from '../../components/format';
+import { formatCount, formatDuration, plural } from '../../components/format';
 import { StepHeading } from '../StepHeading';
-import { formatCount, plural } from '../wizard-format';
 import { useWizard } from '../wizard-state';
 import { WizardNav } from '../WizardNav';
 import { ClassCounts } from './ClassCounts';

@@ -1,5 +1,5 @@
 import { ProgressMeter } from '../ProgressMeter';
-import { formatCount } from '../wizard-format';
+import { formatCount } from '../../components/format';
 import type { ScanProgress } from './use-dataset-scan';
 
 /** What the scan is doing, in words. */

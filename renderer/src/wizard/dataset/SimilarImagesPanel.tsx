@@ -3,7 +3,7 @@ import type { DatasetScan, SimilarImages, SimilarPair } from '../../../../electr
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressMeter } from '../ProgressMeter';
 import { StatusBadge } from '../../components/StatusBadge';
-import { formatCount, plural } from '../wizard-format';
+import { formatCount, plural } from '../../components/format';
 import { DatasetThumbnail } from './DatasetThumbnail';
 import { useSimilarImages } from './use-similar-images';
 

@@ -1,5 +1,5 @@
 import type { DatasetScan, SkipCode } from '../../../../electron/contract';
-import { formatCount } from '../wizard-format';
+import { formatCount } from '../../components/format';
 
 // Why files were left out, in a few words (each file also carries the core's full reason).
 const REASON: Record<SkipCode, string> = {

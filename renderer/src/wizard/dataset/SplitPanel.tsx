@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { DatasetScan } from '../../../../electron/contract';
-import { formatCount, formatPercent } from '../wizard-format';
+import { formatCount, formatPercent } from '../../components/format';
 import { resplit } from './resplit';
 
 const COMMIT_DELAY_MS = 250;
@@ -49,7 +49,7 @@ export function SplitPanel({ scan, onRatioChange }: { scan: DatasetScan; onRatio
             depends only on its own name, so images added later move no other image.
           </p>
           <div className="field split-slider">
-            <label htmlFor="val-ratio">Validation share: {formatPercent(ratio)}</label>
+            <label htmlFor="val-ratio">Validation share: {formatPercent(ratio, 0)}</label>
             <input
               id="val-ratio"
               type="range"

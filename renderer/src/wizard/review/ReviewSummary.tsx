@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { describeBatch, type DatasetScan, type ModelCard, type RunSettings } from '../../../../electron/contract';
 import { changedAdvancedCount } from '../settings/AdvancedPanel';
 import { DEFAULT_DRAFT, type SettingsDraft } from '../settings/settings-draft';
-import { formatCount, formatPercent, plural } from '../wizard-format';
+import { formatCount, formatPercent, plural } from '../../components/format';
 import type { WizardState } from '../wizard-state';
 
 /** A summary block with a link back to the step where it is changed. */
@@ -95,7 +95,7 @@ export function ReviewSummary({
             <dd>
               {scan.split.kind === 'existing'
                 ? 'the folder’s own val/ images'
-                : `${formatPercent(scan.split.valRatio ?? state.valRatio)} of each class, chosen automatically`}
+                : `${formatPercent(scan.split.valRatio ?? state.valRatio, 0)} of each class, chosen automatically`}
             </dd>
             <dt>Warnings</dt>
             <dd>{scan.warnings.length === 0 ? 'none' : plural(scan.warnings.length, 'warning')}</dd>

@@ -1,9 +1,10 @@
 import { MIN_SUGGESTED_IMG_SIZE, PATCH_SIZE, suggestedImgSize } from '../../../../electron/contract';
+import { formatCount } from '../../components/format';
 import { TextField } from './FormFields';
 
 /** "8×8 pixels". */
 function sizeText(size: { width: number; height: number }): string {
-  return `${size.width.toLocaleString('en-US')}×${size.height.toLocaleString('en-US')} pixels`;
+  return `${formatCount(size.width)}×${formatCount(size.height)} pixels`;
 }
 
 /**

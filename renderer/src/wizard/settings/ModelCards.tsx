@@ -1,5 +1,5 @@
 import type { ModelCard, ModelId } from '../../../../electron/contract';
-import { formatCount } from '../wizard-format';
+import { formatCount } from '../../components/format';
 
 /** "≈ 7,750 images/s on the H100" — or why it is unknown. */
 function speedText(card: ModelCard, gpuName: string | null, cpuMode: boolean): string {
