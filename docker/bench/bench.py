@@ -13,7 +13,6 @@ Prints img/s, time to first step, peak GPU memory and MFU; writes a JSON summary
 """
 import argparse
 import json
-import math
 import os
 import platform
 import shutil

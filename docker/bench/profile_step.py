@@ -59,7 +59,8 @@ def main():
     model_step(ready)
     torch.cuda.synchronize()
     print(f"compile (first step)         {time.perf_counter() - t:6.1f} s")
-    print(f"model step alone       {timed(lambda: model_step(ready), a.steps, a.batch):9.0f} img/s  (bf16, fused AdamW, compiled, batch {a.batch})")
+    print(f"model step alone       {timed(lambda: model_step(ready), a.steps, a.batch):9.0f} img/s  "
+          f"(bf16, fused AdamW, compiled, batch {a.batch})")
     for preset in ("light", "standard"):
         print(f"augment {preset:8s} + step {timed(lambda: model_step(train_batch(x_u8, 224, preset, gen)), a.steps, a.batch):9.0f} img/s")
     if a.compiled_augment:

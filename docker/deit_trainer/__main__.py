@@ -4,7 +4,8 @@ Usage:
     python -m deit_trainer train --config /run/config.json [--resume] [--set train.epochs=3 ...]
     python -m deit_trainer health
     python -m deit_trainer fetch-weights --model deit_small_patch16_224 [--weights-dir /weights]
-    python -m deit_trainer import-weights --model deit_tiny_patch16_224 --file /in/x.safetensors [--weights-dir /weights] [--name x.safetensors]
+    python -m deit_trainer import-weights --model deit_tiny_patch16_224 --file /in/x.safetensors \
+        [--weights-dir /weights] [--name x.safetensors]
     python -m deit_trainer predict --run /run --input /data/new [--output out.csv] [--top-k 5]
     python -m deit_trainer probe-speed --model deit_tiny_patch16_224 --img-size 32 --batch 32 [--budget-s 4]
     python -m deit_trainer schema [config|events]

@@ -15,7 +15,8 @@ test_ratio, train otherwise. A file's part depends on nothing else, so adding or
 moves another file. The one exception, in small classes only: where the rule leaves a class of 2 or
 more images without a val image, one of 3 or more (with a test share) without a test image, or any
 class without a train image, one file moves there from a part that can spare it — the file whose
-draw lies nearest the part it joins. So a single image trains, and a class of two gives one to val. A run started from an earlier run's checkpoint passes that run's parts as `earlier` and they
+draw lies nearest the part it joins. So a single image trains, and a class of two gives one to val.
+A run started from an earlier run's checkpoint passes that run's parts as `earlier` and they
 are kept for files that still exist (new files follow the rule; guards never move a kept file).
 Test split: a test/ (or testing/) folder beside train/ and val/, or in the class-folders layout a
 test/ folder beside the class folders holding folders named like them; else `test_ratio`.
@@ -218,7 +219,8 @@ def scan_dataset(root):
                 val[c] = _walk_files(root, os.path.join(val_dir, c), skipped)
             else:
                 skipped.append((os.path.join(val_dir, c), "class folder not in train/ (its images are not used)"))
-                warnings.append(("val_class_unknown", f"The folder {val_dir}/{c} has no matching {train_dir}/{c}; its images are not used."))
+                warnings.append(("val_class_unknown",
+                                 f"The folder {val_dir}/{c} has no matching {train_dir}/{c}; its images are not used."))
         test = _test_part(root, test_dir, classes, skipped, warnings) if test_dir else {}
         scan = ScanResult(root, "split", classes, train, val, skipped, warnings, test, test_dir)
     else:

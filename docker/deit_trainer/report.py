@@ -123,7 +123,8 @@ def write_report(tr, m, best, parity, test=None):
         f"none on position embedding / class token / norms / biases{', fused' if tr.fused else ''})",
         f"- {tr.steps_per_epoch()} optimizer steps per epoch (every training image in every epoch), "
         f"{tr.pos['global_step']} in all. {tr.batch_choice['why']}",
-        f"- Warmup {tr.schedule.warmup:.2f} epochs ({round(tr.schedule.warmup * tr.steps_per_epoch())} steps) then cosine to {tr.schedule.min_lr:.3g}; label smoothing "
+        f"- Warmup {tr.schedule.warmup:.2f} epochs ({round(tr.schedule.warmup * tr.steps_per_epoch())} steps) "
+        f"then cosine to {tr.schedule.min_lr:.3g}; label smoothing "
         f"{t['label_smoothing']}; augmentation `{t['augment']}`"
         + (" (RandAugment as timm's rand-m9-mstd0.5-inc1)" if t["augment"] != "light" else "") + "; "
         + (f"EMA decay {recipe.get('ema_decay'):.5f}" if t["ema"] and recipe.get("ema_decay") else "no EMA"),
@@ -131,7 +132,7 @@ def write_report(tr, m, best, parity, test=None):
         "- Class balance: " + ("loss weights N/(C·n_c), inverse to each class's share of the training images"
                                if t["class_balance"] == "weights" else "none (every image weighs the same in the loss)"),
         f"- Seed {t['seed']}; early stopping patience {t['early_stopping_patience'] or 'off'}",
-        f"- Full settings: `resolved-config.json`",
+        "- Full settings: `resolved-config.json`",
         "", "## Results", "",
     ]
     top5 = m["val_top5"] is not None  # only with more than 5 classes

@@ -75,7 +75,6 @@ def run_cli(*argv):
     handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     try:
         with contextlib.redirect_stdout(out):
-            from deit_trainer import events as ev_module
             code = main(list(argv))
     finally:
         signal.signal(signal.SIGINT, handlers[0])

@@ -102,7 +102,7 @@ def add_messy_files(root, cls="class_0", seed=1):
     fates["empty_class"] = "skip"
     put("one_image_class/only.jpg", encode(learnable_image(1, rng), "JPEG"), "use")
     inside = os.path.join(d, "link_inside.jpg")
-    os.symlink(f"unicode été 猫 photo.jpg", inside)
+    os.symlink("unicode été 猫 photo.jpg", inside)
     fates[f"{cls}/link_inside.jpg"] = "use"
     outside = os.path.join(d, "link_outside.jpg")
     os.symlink("/etc/hostname", outside)

@@ -9,7 +9,6 @@ from conftest import run_cli, write_config
 from deit_trainer.cache import build_cache
 from deit_trainer.dataset import finish_dataset, scan_dataset, stratified_split
 from deit_trainer.decode import BadImage, decode_row, read_header
-from deit_trainer.errors import TrainerError
 from make_dataset import add_messy_files, make_learnable
 
 
