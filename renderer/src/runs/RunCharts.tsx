@@ -73,7 +73,7 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
   const byEpoch = { version: epochsVersion, xLabel: 'epoch', formatX: formatEpoch, xRange: epochRange };
 
   return (
-    <section className="run-panel" aria-labelledby="run-training-charts">
+    <section className="panel" aria-labelledby="run-training-charts">
       <h2 id="run-training-charts">Training</h2>
       <div className="run-chart-grid">
         <LiveLineChart
@@ -157,16 +157,16 @@ export const RunGpuCharts = memo(function RunGpuCharts({
   const empty = 'No GPU readings yet: they appear once the run uses the GPU.';
   if (onCpu && charts.gpus.size === 0) {
     return (
-      <section className="run-panel" aria-labelledby="run-gpu-charts">
+      <section className="panel" aria-labelledby="run-gpu-charts">
         <h2 id="run-gpu-charts">GPU</h2>
-        <p className="run-muted">This run trains on the CPU, so there are no GPU readings to show.</p>
+        <p className="muted">This run trains on the CPU, so there are no GPU readings to show.</p>
       </section>
     );
   }
 
   return (
-    <section className="run-panel" aria-labelledby="run-gpu-charts">
-      <h2 id="run-gpu-charts">GPU{names && <span className="run-muted"> · {names}</span>}</h2>
+    <section className="panel" aria-labelledby="run-gpu-charts">
+      <h2 id="run-gpu-charts">GPU{names && <span className="muted"> · {names}</span>}</h2>
       <div className="run-chart-grid">
         <LiveLineChart
           title="Utilisation (how busy the GPU is)"

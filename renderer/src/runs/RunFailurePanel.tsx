@@ -68,7 +68,7 @@ export function RunFailurePanel({
       )}
       {action && (
         <p className="run-failure-action">
-          {button} <span className="run-muted">Starts a new run with this change; this run stays as it is.</span>
+          {button} <span className="muted">Starts a new run with this change; this run stays as it is.</span>
         </p>
       )}
       {retry.error && <ErrorNotice error={retry.error} />}

@@ -51,11 +51,11 @@ export function RunHeader({
       <dl className="run-header-facts">
         <dt>Model</dt>
         <dd>
-          {modelLabel(summary.modelId, settings?.imgSize)} <code className="run-muted">{summary.modelId}</code>
+          {modelLabel(summary.modelId, settings?.imgSize)} <code className="muted">{summary.modelId}</code>
         </dd>
         <dt>Dataset</dt>
         <dd title={summary.datasetPath}>
-          {folderName(summary.datasetPath)} <span className="run-muted run-path">({summary.datasetPath})</span>
+          {folderName(summary.datasetPath)} <span className="muted run-path">({summary.datasetPath})</span>
         </dd>
         <dt>Started</dt>
         <dd>{formatDateTime(summary.startedAt ?? summary.createdAt)}</dd>

@@ -63,7 +63,7 @@ export const RunLogPanel = memo(function RunLogPanel({
   }
 
   return (
-    <section className="run-panel run-log" aria-labelledby="run-log-title">
+    <section className="panel run-log" aria-labelledby="run-log-title">
       <h2 id="run-log-title">Log</h2>
       <div className="run-log-tools">
         <label htmlFor={searchId}>Search the log</label>
@@ -79,7 +79,7 @@ export const RunLogPanel = memo(function RunLogPanel({
           warnings and errors
         </label>
       </div>
-      <p className="run-muted run-log-count" aria-live="polite">
+      <p className="muted run-log-count" aria-live="polite">
         {filtered
           ? `${formatCount(shown.length)} matching line${shown.length === 1 ? '' : 's'}${
               wholeLog
@@ -127,7 +127,7 @@ function LogLines({ lines, query, follow }: { lines: readonly NumberedLine[]; qu
         tabIndex={0}
         onScroll={onScroll}
       >
-        {lines.length === 0 && <p className="run-muted">{query ? 'No line matches.' : 'No log lines yet.'}</p>}
+        {lines.length === 0 && <p className="muted">{query ? 'No line matches.' : 'No log lines yet.'}</p>}
         {lines.map(({ n, line }) => (
           <LogLine key={n} line={line} query={query} />
         ))}

@@ -60,8 +60,8 @@ export function RunProgressPanel({
   const announcement = `${STATUS_LABELS[summary.status].label}${epochs ? `, epoch ${epoch} of ${epochs}` : ''}.`;
 
   return (
-    <section className="run-panel run-progress" aria-labelledby="run-progress-title">
-      <h2 id="run-progress-title" className="run-visually-hidden">
+    <section className="panel run-progress" aria-labelledby="run-progress-title">
+      <h2 id="run-progress-title" className="visually-hidden">
         Progress
       </h2>
       <p className="run-status-note">{statusNote(summary, phase)}</p>
@@ -72,7 +72,7 @@ export function RunProgressPanel({
         <label htmlFor="run-progress-bar" className="run-progress-label">
           Epoch {formatCount(epoch)} of {formatCount(epochs)}
           {progress && progress.stepsPerEpoch > 0 && (
-            <span className="run-muted">
+            <span className="muted">
               {' '}
               · step {formatCount(progress.step)} of {formatCount(progress.stepsPerEpoch)}
             </span>
@@ -90,7 +90,7 @@ export function RunProgressPanel({
         <dd>{runDurationS(summary) === null ? '—' : formatDuration(runDurationS(summary))}</dd>
       </dl>
       {children}
-      <p className="run-visually-hidden" aria-live="polite" aria-atomic="true">
+      <p className="visually-hidden" aria-live="polite" aria-atomic="true">
         {announcement}
       </p>
     </section>

@@ -89,7 +89,7 @@ function ResultsOfRun({ runId }: { runId: string }) {
             <dt>Model</dt>
             <dd>
               {modelLabel(summary.modelId, detail.data?.settings.imgSize)}{' '}
-              <code className="run-muted">{summary.modelId}</code>
+              <code className="muted">{summary.modelId}</code>
             </dd>
             <dt>Dataset</dt>
             <dd title={summary.datasetPath}>{folderName(summary.datasetPath)}</dd>

@@ -13,7 +13,7 @@ export const RunWarnings = memo(function RunWarnings({ warnings }: { warnings: r
       <ul>
         {warnings.map((w) => (
           <li key={`${w.code}:${w.message}`}>
-            {w.message} <span className="run-muted">({w.code})</span>
+            {w.message} <span className="muted">({w.code})</span>
           </li>
         ))}
       </ul>

@@ -36,7 +36,7 @@ export function RunsList() {
       {error && <ErrorNotice error={error} onRetry={reload} />}
       {!runs && !error && <p>Loading your runs…</p>}
       {runs && runs.length === 0 && (
-        <div className="run-panel">
+        <div className="panel">
           <p>No runs yet. A run trains a model on a folder of your images; it appears here as soon as it starts.</p>
           <p>
             <a className="run-button-link primary" href="#/new/environment">
@@ -48,7 +48,7 @@ export function RunsList() {
       {runs && runs.length > 0 && (
         <div className="run-table-scroll runs-table-wrap">
           <table className="run-table runs-table">
-            <caption className="run-visually-hidden">Your training runs</caption>
+            <caption className="visually-hidden">Your training runs</caption>
             <thead>
               <tr>
                 <th scope="col">Run</th>
@@ -62,7 +62,7 @@ export function RunsList() {
                   Duration
                 </th>
                 <th scope="col">
-                  <span className="run-visually-hidden">Actions</span>
+                  <span className="visually-hidden">Actions</span>
                 </th>
               </tr>
             </thead>
@@ -106,18 +106,18 @@ function RunRow({ run, onDelete }: { run: RunSummary; onDelete: () => void }) {
     <tr>
       <th scope="row">
         <a href={href}>{run.name}</a>
-        <div className="run-muted runs-created">{formatShortDate(run.createdAt)}</div>
+        <div className="muted runs-created">{formatShortDate(run.createdAt)}</div>
       </th>
       <td>
         <StatusBadge {...runStatusBadge(run.status)} />
         {run.progress && active && (
-          <div className="run-muted">
+          <div className="muted">
             epoch {run.progress.epoch} of {run.progress.epochs}
           </div>
         )}
         {run.failure && <RunFailurePanel runId={run.id} failure={run.failure} compact />}
         {run.status === 'stopped' && run.stopCause === 'docker' && (
-          <div className="run-muted runs-stop-cause">{DOCKER_STOPPED_MESSAGE}</div>
+          <div className="muted runs-stop-cause">{DOCKER_STOPPED_MESSAGE}</div>
         )}
       </td>
       <td className="runs-model" title={run.modelId}>
@@ -127,7 +127,7 @@ function RunRow({ run, onDelete }: { run: RunSummary; onDelete: () => void }) {
       <td className="run-num runs-nowrap">{formatPercent(run.bestValTop1)}</td>
       <td className="run-num runs-nowrap">
         {runDurationS(run) === null ? '—' : formatDuration(runDurationS(run))}
-        {run.epochs > 0 && <div className="run-muted">{formatCount(run.epochsDone)} epochs</div>}
+        {run.epochs > 0 && <div className="muted">{formatCount(run.epochsDone)} epochs</div>}
       </td>
       <td>
         <div className="runs-actions">
@@ -142,7 +142,7 @@ function RunRow({ run, onDelete }: { run: RunSummary; onDelete: () => void }) {
             Delete
           </button>
           {active && (
-            <span id={noteId} className="run-visually-hidden">
+            <span id={noteId} className="visually-hidden">
               A run cannot be deleted while it is going; stop it first.
             </span>
           )}

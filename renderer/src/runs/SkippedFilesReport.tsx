@@ -25,12 +25,12 @@ export const SkippedFilesReport = memo(function SkippedFilesReport({
   const count = Math.max(total, files.length);
   if (count === 0) return null;
   return (
-    <section className="run-panel" aria-labelledby="run-skipped-title">
+    <section className="panel" aria-labelledby="run-skipped-title">
       <h2 id="run-skipped-title">
         <span aria-hidden="true">⚠ </span>
         {formatCount(count)} file{count === 1 ? ' was' : 's were'} left out
       </h2>
-      <p className="run-muted">
+      <p className="muted">
         Training goes on without them. To use them, fix or remove them in the dataset folder and start a new run.
       </p>
       <ul className="run-skipped-reasons">
@@ -44,7 +44,7 @@ export const SkippedFilesReport = memo(function SkippedFilesReport({
         <summary>Show the files</summary>
         <div className="run-table-scroll">
           <table className="run-table">
-            <caption className="run-visually-hidden">Skipped files and the reason for each</caption>
+            <caption className="visually-hidden">Skipped files and the reason for each</caption>
             <thead>
               <tr>
                 <th scope="col">File (in the dataset folder)</th>
@@ -64,7 +64,7 @@ export const SkippedFilesReport = memo(function SkippedFilesReport({
           </table>
         </div>
         {count > Math.min(FIRST_ROWS, files.length) && (
-          <p className="run-muted">
+          <p className="muted">
             The first {formatCount(Math.min(FIRST_ROWS, files.length))} are listed; the run folder’s skipped.json has
             all {formatCount(count)}.
           </p>

@@ -38,16 +38,16 @@ export function ClassMetricsTable({ rows }: { rows: RunResults['perClass'] }) {
   }
 
   return (
-    <section className="run-panel" aria-labelledby="run-classes-title">
+    <section className="panel" aria-labelledby="run-classes-title">
       <h2 id="run-classes-title">Per class</h2>
-      <p className="run-muted">
+      <p className="muted">
         Precision: of the images predicted as a class, the share that were. Recall: of a class’s images, the share
         found. F1 balances both. Weakest classes first; click a column to sort. A class without validation images is not
         scored.
       </p>
       <div className="run-table-scroll">
         <table className="run-table">
-          <caption className="run-visually-hidden">Metrics per class on the validation images</caption>
+          <caption className="visually-hidden">Metrics per class on the validation images</caption>
           <thead>
             <tr>
               {COLUMNS.map((col) => {

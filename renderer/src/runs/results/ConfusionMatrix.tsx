@@ -16,7 +16,7 @@ export function ConfusionMatrix({ confusion }: { confusion: Confusion }) {
   const { labels, matrix } = confusion;
   if (labels.length === 0) return null;
   return (
-    <section className="run-panel" aria-labelledby="run-confusion-title">
+    <section className="panel" aria-labelledby="run-confusion-title">
       <h2 id="run-confusion-title">Confusion matrix</h2>
       {labels.length > MAX_MATRIX_CLASSES ? (
         <ConfusedPairs confusion={confusion} />
@@ -30,13 +30,13 @@ export function ConfusionMatrix({ confusion }: { confusion: Confusion }) {
 function Matrix({ labels, matrix }: Confusion) {
   return (
     <>
-      <p className="run-muted" id="run-confusion-help">
+      <p className="muted" id="run-confusion-help">
         Each row is the true class, each column what the model predicted. The diagonal (bold, outlined) counts correct
         predictions; a darker cell holds a larger share of its row.
       </p>
       <div className="run-table-scroll">
         <table className="run-table run-confusion" aria-describedby="run-confusion-help">
-          <caption className="run-visually-hidden">
+          <caption className="visually-hidden">
             Confusion matrix: rows true class, columns predicted class, cells image counts
           </caption>
           <thead>
@@ -44,7 +44,7 @@ function Matrix({ labels, matrix }: Confusion) {
               <td />
               {labels.map((label) => (
                 <th key={label} scope="col" className="run-num">
-                  <span className="run-visually-hidden">predicted </span>
+                  <span className="visually-hidden">predicted </span>
                   {label}
                 </th>
               ))}
@@ -57,7 +57,7 @@ function Matrix({ labels, matrix }: Confusion) {
               return (
                 <tr key={label}>
                   <th scope="row">
-                    <span className="run-visually-hidden">true </span>
+                    <span className="visually-hidden">true </span>
                     {label}
                   </th>
                   {labels.map((_, c) => {
@@ -100,7 +100,7 @@ function ConfusedPairs({ confusion }: { confusion: Confusion }) {
   pairs.sort((a, b) => b.count - a.count);
   return (
     <>
-      <p className="run-muted">
+      <p className="muted">
         With {confusion.labels.length} classes the full matrix is too large to read here (it is in the run folder’s
         eval/metrics.json). These are the pairs the model mixed up most.
       </p>

@@ -19,7 +19,7 @@ export function ExportsPanel({ runId, results }: { runId: string; results: RunRe
   }
 
   return (
-    <section className="run-panel" aria-labelledby="run-exports-title">
+    <section className="panel" aria-labelledby="run-exports-title">
       <h2 id="run-exports-title">Exported model and files</h2>
       <p>
         Everything about this run is in its folder: <code className="run-path">{results.folder}</code>
@@ -41,10 +41,10 @@ export function ExportsPanel({ runId, results }: { runId: string; results: RunRe
       )}
       {open.error && <ErrorNotice error={open.error} />}
       {results.exports.length === 0 ? (
-        <p className="run-muted">No exported model: the export step did not write any file (see the log).</p>
+        <p className="muted">No exported model: the export step did not write any file (see the log).</p>
       ) : (
         <table className="run-table">
-          <caption className="run-visually-hidden">Exported files</caption>
+          <caption className="visually-hidden">Exported files</caption>
           <thead>
             <tr>
               <th scope="col">Format</th>

@@ -18,13 +18,13 @@ export function HeadlineMetrics({ results }: { results: RunResults }) {
   const onTest = headline.split === 'test';
   const splitWord = onTest ? 'test' : 'validation';
   return (
-    <section className="run-panel" aria-labelledby="run-final-title">
+    <section className="panel" aria-labelledby="run-final-title">
       <h2 id="run-final-title">Final accuracy on the {splitWord} images</h2>
       <dl className="run-final-metrics">
         <div>
           <dt>Top-1 accuracy</dt>
           <dd>{formatPercent(headline.top1)}</dd>
-          <dd className="run-muted">
+          <dd className="muted">
             {headline.top1Interval
               ? `95 % interval ${formatInterval(headline.top1Interval)} (Wilson)`
               : 'the model’s first guess is right'}
@@ -34,25 +34,25 @@ export function HeadlineMetrics({ results }: { results: RunResults }) {
           <div>
             <dt>Balanced accuracy</dt>
             <dd>{formatPercent(headline.balancedAccuracy)}</dd>
-            <dd className="run-muted">mean recall: every class counts the same</dd>
+            <dd className="muted">mean recall: every class counts the same</dd>
           </div>
         )}
         <div>
           <dt>Macro-F1</dt>
           <dd>{formatPercent(headline.macroF1)}</dd>
-          <dd className="run-muted">average F1 over classes with {splitWord} images</dd>
+          <dd className="muted">average F1 over classes with {splitWord} images</dd>
         </div>
         {headline.top5 !== null && (
           <div>
             <dt>Top-5 accuracy</dt>
             <dd>{formatPercent(headline.top5)}</dd>
-            <dd className="run-muted">the right class is among its 5 best guesses</dd>
+            <dd className="muted">the right class is among its 5 best guesses</dd>
           </div>
         )}
         <div>
           <dt>{onTest ? 'Test images' : 'Validation images'}</dt>
           <dd>{formatCount(headline.count)}</dd>
-          <dd className="run-muted">never trained on</dd>
+          <dd className="muted">never trained on</dd>
         </div>
       </dl>
       <p className="run-headline-source">

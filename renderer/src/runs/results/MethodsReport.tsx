@@ -78,9 +78,9 @@ function ReportBlock({ block }: { block: Block }) {
 export function MethodsReport({ markdown }: { markdown: string }) {
   const blocks = useMemo(() => parseMarkdownLite(markdown), [markdown]);
   return (
-    <section className="run-panel run-report" aria-labelledby="run-report-title">
+    <section className="panel run-report" aria-labelledby="run-report-title">
       <h2 id="run-report-title">Methods report</h2>
-      <p className="run-muted">
+      <p className="muted">
         How this model was trained (image, versions, seed, data split, recipe), for a paper or a lab notebook. It is the
         run folder’s report.md.
       </p>

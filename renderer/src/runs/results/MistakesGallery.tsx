@@ -14,13 +14,13 @@ const PAGE = 12;
 export function MistakesGallery({ runId, mistakes }: { runId: string; mistakes: RunResults['misclassified'] }) {
   const [shown, setShown] = useState(PAGE);
   return (
-    <section className="run-panel" aria-labelledby="run-mistakes-title">
+    <section className="panel" aria-labelledby="run-mistakes-title">
       <h2 id="run-mistakes-title">Most confident mistakes</h2>
       {mistakes.length === 0 ? (
         <p>The model got every validation image right.</p>
       ) : (
         <>
-          <p className="run-muted">
+          <p className="muted">
             Validation images the model was most sure about and still got wrong. Look for mislabelled images (move them
             to the right class folder) or classes that look alike (add more varied examples).
           </p>
@@ -49,7 +49,7 @@ function MistakeCard({ runId, mistake }: { runId: string; mistake: Mistake }) {
         {image.data ? (
           <img src={`data:${image.data.mime};base64,${image.data.dataBase64}`} alt={description} />
         ) : (
-          <span className="run-muted">{image.error ? 'Image not available' : 'Loading…'}</span>
+          <span className="muted">{image.error ? 'Image not available' : 'Loading…'}</span>
         )}
       </div>
       <dl>
@@ -60,7 +60,7 @@ function MistakeCard({ runId, mistake }: { runId: string; mistake: Mistake }) {
         <dt>Confidence</dt>
         <dd>{formatPercent(mistake.confidence, 0)}</dd>
       </dl>
-      <p className="run-path run-muted" title={image.error?.message}>
+      <p className="run-path muted" title={image.error?.message}>
         {mistake.path}
       </p>
     </li>

@@ -36,7 +36,7 @@ export function PredictionHistory({
               >
                 {where}, {formatDateTime(item.createdAt)}
               </button>{' '}
-              <span className="run-muted">
+              <span className="muted">
                 {formatCount(item.classified)} of {formatCount(item.total)} images classified
                 {item.durationS !== null && ` in ${item.durationS} s`}
                 {shown === item.file && ' (shown below)'}

@@ -44,7 +44,7 @@ export function PredictionsView({ runId, result }: { runId: string; result: Pred
       </ul>
       <div className="run-table-scroll">
         <table className="run-table">
-          <caption className="run-visually-hidden">What the model says about each image</caption>
+          <caption className="visually-hidden">What the model says about each image</caption>
           <thead>
             <tr>
               <th scope="col">Image</th>
@@ -63,7 +63,7 @@ export function PredictionsView({ runId, result }: { runId: string; result: Pred
         </table>
       </div>
       {result.truncated && (
-        <p className="run-muted">
+        <p className="muted">
           The first {formatCount(result.rows.length)} images are shown; all {formatCount(result.total)} are in the CSV
           file.
         </p>

@@ -40,7 +40,7 @@ export function RunDownloads({ runId }: { runId: string }) {
         <a href={runZipDownloadUrl(runId)} download={`${runId}.zip`} className="run-button-link primary">
           Download the run folder (zip{files.data ? `, ${formatBytes(files.data.zipBytes)}` : ''})
         </a>{' '}
-        <span className="run-muted">
+        <span className="muted">
           everything except the resume checkpoint <code>checkpoints/last.pt</code>
         </span>
       </p>
@@ -57,7 +57,7 @@ export function RunDownloads({ runId }: { runId: string }) {
                   <span key={f.path}>
                     {i > 0 && ', '}
                     <DownloadLink runId={runId} file={f.path} label={f.path.split('/').pop()} />{' '}
-                    <span className="run-muted">({formatBytes(f.sizeBytes)})</span>
+                    <span className="muted">({formatBytes(f.sizeBytes)})</span>
                   </span>
                 ))}
               </li>

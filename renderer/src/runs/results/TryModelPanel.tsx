@@ -83,7 +83,7 @@ export function TryModelPanel({ runId }: { runId: string }) {
 
   const failed = classify.error && classify.error.kind !== 'cancelled' ? classify.error : null;
   return (
-    <section className="run-panel" aria-labelledby="run-try-title" aria-busy={working}>
+    <section className="panel" aria-labelledby="run-try-title" aria-busy={working}>
       <h2 id="run-try-title">Try the model on new images</h2>
       <p>
         Classify a folder of images the model has never seen (sub-folders are included). It runs on the processor in the
