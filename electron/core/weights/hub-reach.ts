@@ -60,12 +60,6 @@ export function hubRoute(effective: NetworkInfo['effective']): HubRoute {
   return { hub, proxy: { ...hostPort(url), authorization } };
 }
 
-/** Host and port the weights download connects to first: the proxy when it goes through one, else the hub. */
-export function firstHop(effective: NetworkInfo['effective']): HostPort {
-  const { hub, proxy } = hubRoute(effective);
-  return proxy ? { host: proxy.host, port: proxy.port } : hub;
-}
-
 /**
  * Opens (and closes) one TCP connection: null when it succeeded, else the error code. With `connect`,
  * it then asks the proxy for a tunnel to that host and succeeds only on a 2xx answer.

@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bypassesProxy, firstHop, hubReach, tryConnect } from '../../../../electron/core/weights/hub-reach';
+import { bypassesProxy, hubReach, hubRoute, tryConnect } from '../../../../electron/core/weights/hub-reach';
 import { effectiveNetwork } from '../../../../electron/core/network/network-settings';
 
 const servers: net.Server[] = [];
@@ -64,7 +64,13 @@ function dataDir(): string {
 
 const none = { dataDir: '', env: {} };
 
-describe('firstHop (where the weights download connects first)', () => {
+/** Where the weights download connects first (hubRoute): the proxy when it goes through one, else the hub. */
+function firstHop(effective: Parameters<typeof hubRoute>[0]): { host: string; port: number } {
+  const { hub, proxy } = hubRoute(effective);
+  return proxy ? { host: proxy.host, port: proxy.port } : hub;
+}
+
+describe('hubRoute: where the weights download connects first', () => {
   const saved = { httpsProxy: null, httpProxy: null, noProxy: null, hfEndpoint: null };
   it('is huggingface.co:443 by default, the mirror when set, the HTTPS proxy before either', () => {
     expect(firstHop(effectiveNetwork(saved, none.env))).toEqual({ host: 'huggingface.co', port: 443 });
