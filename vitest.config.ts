@@ -5,10 +5,32 @@ import { defineConfig } from 'vitest/config';
  * Three projects: fast Node unit tests (core, contract, shells), integration tests against the real
  * Docker Engine and trainer image (serial, slow), and renderer component tests in jsdom.
  * `npm test` (scripts/test.mjs) runs them all; `npx vitest run --project unit` runs one.
+ * A fourth, `faults` (tests/faults/: it stops, kills and restarts the private Docker Engine), exists
+ * only when asked for by name — `npx vitest run --project faults` — so a plain `vitest run` never runs it.
  */
+const argv = process.argv;
+const faultsAsked = argv.some(
+  (arg, i) => arg === '--project=faults' || (arg === '--project' && argv[i + 1] === 'faults'),
+);
+
 export default defineConfig({
   test: {
     projects: [
+      ...(faultsAsked
+        ? [
+            {
+              test: {
+                name: 'faults',
+                environment: 'node',
+                include: ['tests/faults/**/*.test.ts'],
+                globalSetup: ['tests/faults/global-setup.ts'],
+                fileParallelism: false,
+                testTimeout: 900_000,
+                hookTimeout: 900_000,
+              },
+            },
+          ]
+        : []),
       {
         test: {
           name: 'unit',

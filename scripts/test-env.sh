@@ -33,15 +33,8 @@ if [ -n "${DOCKER_HOST:-}" ] && docker version >/dev/null 2>&1; then
 else
   export DOCKER_HOST="unix://$SOCK"
   if ! docker version >/dev/null 2>&1; then
-    [ "$(id -u)" = 0 ] || fail "no Docker Engine is running. Start one as root with: sudo bash scripts/test-env.sh"
-    say "starting a private Docker daemon at $SOCK"
-    rm -f "$SOCK" "$STATE_DIR/pid"
-    # Private daemon: no iptables, no bridge (tests use --network none, builds use host networking).
-    setsid dockerd --data-root "$STATE_DIR/data" --exec-root "$STATE_DIR/exec" --pidfile "$STATE_DIR/pid" \
-      -H "unix://$SOCK" --iptables=false --bridge=none --storage-driver=overlay2 \
-      >"$STATE_DIR/dockerd.log" 2>&1 < /dev/null &
-    for _ in $(seq 1 60); do docker version >/dev/null 2>&1 && break; sleep 0.5; done
-    docker version >/dev/null 2>&1 || fail "the private Docker daemon did not start; see $STATE_DIR/dockerd.log"
+    # Its flags live in one place, shared with the fault-injection tests (tests/faults/).
+    DEIT_TEST_STATE="$STATE_DIR" bash "$here/private-dockerd.sh" start
   fi
 fi
 

@@ -2,10 +2,12 @@
 //   1. scripts/test-env.sh: Debian packages (installed when run as root), a private Docker Engine, the CPU twin image
 //   2. type checks and lint          3. build dist/ (renderer, Electron bundles, serve mode)
 //   4. Vitest: unit + shell tests, integration tests against the real Docker Engine, renderer component tests
-//   5. the trainer's pytest suite inside the CPU twin image (scripts/test-trainer.sh)
-//   6. Playwright: serve mode in Debian's Chromium
+//   5. fault injection (tests/faults): real runs while the container, the Docker Engine or the disk fails
+//      (it stops, kills and restarts the private engine, and leaves it running)
+//   6. the trainer's pytest suite inside the CPU twin image (scripts/test-trainer.sh)
+//   7. Playwright: serve mode in Debian's Chromium
 // A missing prerequisite fails loudly with how to get it; nothing is skipped.
-// Run some stages only: npm test -- --only unit,e2e   (stages: env, static, build, vitest, trainer, e2e)
+// Run some stages only: npm test -- --only vitest,faults   (stages: env, static, build, vitest, faults, trainer, e2e)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -63,10 +65,17 @@ if (want('static')) {
 
 if (want('build') || want('e2e')) run('build', 'npm', ['run', '--silent', 'build']);
 
-if (want('vitest')) {
-  const report = 'test-results/vitest.json';
+/** Runs Vitest (all default projects, or the named one) and adds its JSON report to the counts. */
+function vitest(stage, report, extraArgs = []) {
   fs.rmSync(report, { force: true });
-  run('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  run(stage, 'npx', [
+    'vitest',
+    'run',
+    ...extraArgs,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ]);
   const json = readJson(report);
   if (json) {
     counts.passed += json.numPassedTests ?? 0;
@@ -74,6 +83,12 @@ if (want('vitest')) {
     counts.skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
   } else counts.failed += 1;
 }
+
+if (want('vitest')) vitest('vitest', 'test-results/vitest.json');
+
+// Its own stage, after the integration tests: it takes the Docker Engine down and up again.
+if (want('faults'))
+  vitest('faults (Docker Engine, container and disk failures)', 'test-results/faults.json', ['--project', 'faults']);
 
 if (want('trainer')) {
   if (!fs.existsSync('scripts/test-trainer.sh')) {

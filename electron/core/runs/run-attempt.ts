@@ -3,8 +3,9 @@ import fs from 'node:fs/promises';
 import { AppError } from '../../contract';
 import { containerNetwork, type ContainerNetwork } from '../network/container-network';
 import type { StudioPaths } from '../paths';
-import { fetchWeightsContainerSpec, trainContainerSpec, type ContainerUser } from './container-spec';
+import { fetchWeightsContainerSpec, LABELS, trainContainerSpec, type ContainerUser } from './container-spec';
 import type { LiveRun } from './live-run';
+import { waitWhileEngineAnswers } from './engine-watch';
 import { endWithNewline } from './metrics-stream';
 import { RunFolder } from './run-folder';
 import { classifyAttemptEnd, classifyStartError, isConnectionError } from './run-outcome';
@@ -113,7 +114,7 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
       namePrefix: env.namePrefix,
       extraEnv: env.extraEnv,
     });
-    await removeStale(docker, spec.name as string);
+    await removeStale(docker, spec.name as string, live.id, env.paths.dataDir);
     const container = await docker.createContainer(spec);
     try {
       await container.start();
@@ -157,7 +158,8 @@ export async function watchUntilExit(env: AttemptEnv, live: LiveRun, abort: Abor
   let dockerGone = false;
   let waitedCode: number | null = null;
   try {
-    const result = (await container.wait({ abortSignal: abort })) as { StatusCode: number };
+    // Not a bare container.wait(): it never settles when the engine is killed mid-wait (engine-watch.ts).
+    const result = await waitWhileEngineAnswers(container, env.docker, abort);
     waitedCode = result.StatusCode;
   } catch (error) {
     if (abort.aborted) return false;
@@ -243,8 +245,17 @@ async function requireFolder(folder: string): Promise<void> {
   }
 }
 
-async function removeStale(docker: Dockerode, name: string): Promise<void> {
+/**
+ * Removes this run's leftover training containers: one with the same name, and exited ones of earlier
+ * attempts that ended while Docker was gone (they could not be removed then and would stay forever).
+ */
+async function removeStale(docker: Dockerode, name: string, runId: string, dataDir: string): Promise<void> {
   await removeContainer(docker.getContainer(name)).catch(() => undefined);
+  const label = [`${LABELS.run}=${runId}`, `${LABELS.dataDir}=${dataDir}`, `${LABELS.role}=train`];
+  const ended = await docker
+    .listContainers({ all: true, filters: { label, status: ['exited', 'dead', 'created'] } })
+    .catch(() => []);
+  for (const info of ended) await removeContainer(docker.getContainer(info.Id)).catch(() => undefined);
 }
 
 async function crashTail(container: Dockerode.Container, live: LiveRun): Promise<string[]> {
