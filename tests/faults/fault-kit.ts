@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { RunDetail, RunSettingsInput, TrainerEvent } from '../../electron/contract';
-import { LABELS } from '../../electron/core/runs/container-spec';
+import { LABELS } from '../../electron/core/docker/container-spec';
 import { runDetail } from '../../electron/core/runs/run-history';
 import { readRun, RunFolder } from '../../electron/core/runs/run-folder';
 import { RunLiveStore } from '../../renderer/src/runs/run-live-store';

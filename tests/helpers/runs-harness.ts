@@ -5,7 +5,7 @@ import type { RunSettingsInput, RunSummary, TrainerEvent } from '../../electron/
 import { RunSettings } from '../../electron/contract';
 import { EventBus } from '../../electron/core/event-bus';
 import { studioPaths, type StudioPaths } from '../../electron/core/paths';
-import { LABELS } from '../../electron/core/runs/container-spec';
+import { LABELS } from '../../electron/core/docker/container-spec';
 import { RunService, type RunServiceOptions } from '../../electron/core/runs/run-service';
 import { waitFor } from './runs-temp';
 

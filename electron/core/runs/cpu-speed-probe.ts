@@ -5,8 +5,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ModelId } from '../../contract';
 import { writeJsonAtomic } from './atomic-file';
-import { LABELS, LOCKED_DOWN, type ContainerUser } from './container-spec';
-import { runToolContainer } from './tool-container';
+import { LABELS, LOCKED_DOWN, type ContainerUser } from '../docker/container-spec';
+import { runToolContainer } from '../docker/tool-container';
 
 /**
  * How fast this machine's processor trains a model: `deit_trainer probe-speed` (speed_probe.py) in a

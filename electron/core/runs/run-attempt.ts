@@ -3,15 +3,15 @@ import fs from 'node:fs/promises';
 import { AppError } from '../../contract';
 import { containerNetwork, type ContainerNetwork } from '../network/container-network';
 import type { StudioPaths } from '../paths';
-import { fetchWeightsContainerSpec, LABELS, trainContainerSpec, type ContainerUser } from './container-spec';
+import { fetchWeightsContainerSpec, LABELS, trainContainerSpec, type ContainerUser } from '../docker/container-spec';
 import type { LiveRun } from './live-run';
 import { waitWhileEngineAnswers } from './engine-watch';
 import { endWithNewline } from './metrics-stream';
 import { RunFolder } from './run-folder';
 import { classifyAttemptEnd, classifyStartError, isConnectionError } from './run-outcome';
-import { containerLogTail, inspectExit, removeContainer, signalContainer, statusCode } from './run-containers';
+import { containerLogTail, inspectExit, removeContainer, signalContainer, statusCode } from '../docker/run-containers';
 import { hasPretrainedWeights } from './weights-cache';
-import { runToolContainer } from './tool-container';
+import { runToolContainer } from '../docker/tool-container';
 import { weightsFetchFailure } from './weights-fetch';
 
 /** What running an attempt needs from the outside world (all injected, so tests use real ones). */

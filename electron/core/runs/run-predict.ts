@@ -7,11 +7,11 @@ import { rootError } from '../dataset/scan-errors';
 import { classifyDockerError } from '../docker/classify-docker-error';
 import { dockerProblemError } from '../docker/docker-problem-fixes';
 import { engineFixContext } from '../docker/fix-context';
-import { PREDICT_PATHS, predictContainerSpec } from './container-spec';
+import { PREDICT_PATHS, predictContainerSpec } from '../docker/container-spec';
 import { writeJsonAtomic } from './atomic-file';
 import type { AttemptEnv } from './run-attempt';
 import type { RunFolder } from './run-folder';
-import { runToolContainer } from './tool-container';
+import { runToolContainer } from '../docker/tool-container';
 
 /** Rows sent to the UI; the CSV in the run folder has all of them. */
 export const MAX_PREDICTION_ROWS = 1000;

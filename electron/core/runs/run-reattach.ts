@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import { LiveRun, type RunPublisher } from './live-run';
 import { endWithNewline, loadMetrics } from './metrics-stream';
 import type { AttemptEnv } from './run-attempt';
-import { listRunContainers, removeContainer, type RunContainer } from './run-containers';
+import { listRunContainers, removeContainer, type RunContainer } from '../docker/run-containers';
 import { listRunIds, RunFolder } from './run-folder';
 import { classifyAttemptEnd } from './run-outcome';
 

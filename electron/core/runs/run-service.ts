@@ -4,7 +4,7 @@ import os from 'node:os';
 import { AppError, type GpuSample, type RunSettings, type RunSummary } from '../../contract';
 import type { EventBus } from '../event-bus';
 import type { StudioPaths } from '../paths';
-import type { ContainerUser } from './container-spec';
+import type { ContainerUser } from '../docker/container-spec';
 import { runGpuSample } from './gpu-samples';
 import { LiveRun, type RunPublisher } from './live-run';
 import { MetricsStream, loadMetrics } from './metrics-stream';

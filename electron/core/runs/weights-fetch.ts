@@ -1,5 +1,5 @@
 import type { RunFailure } from '../../contract';
-import type { ToolResult } from './tool-container';
+import type { ToolResult } from '../docker/tool-container';
 
 /** The ways forward when the weights cannot be downloaded, in the order a user should try them. */
 export const WEIGHTS_FETCH_FIX = [

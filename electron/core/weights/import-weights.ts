@@ -5,9 +5,9 @@ import { AppError, ImportedWeights, WEIGHTS_FILE_EXTENSIONS, type ModelId, type 
 import { classifyDockerError } from '../docker/classify-docker-error';
 import { dockerProblemError } from '../docker/docker-problem-fixes';
 import { engineFixContext } from '../docker/fix-context';
-import { importWeightsContainerSpec } from '../runs/container-spec';
+import { importWeightsContainerSpec } from '../docker/container-spec';
 import type { AttemptEnv } from '../runs/run-attempt';
-import { runToolContainer } from '../runs/tool-container';
+import { runToolContainer } from '../docker/tool-container';
 import { hasHubWeights, importedWeightsFile } from '../runs/weights-cache';
 
 /** What importing needs from the run service's environment. */

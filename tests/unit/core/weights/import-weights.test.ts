@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { calls, RunSettings } from '../../../../electron/contract';
-import { importWeightsContainerSpec } from '../../../../electron/core/runs/container-spec';
+import { importWeightsContainerSpec } from '../../../../electron/core/docker/container-spec';
 import { toTrainerConfig } from '../../../../electron/core/runs/trainer-config';
 import { hasPretrainedWeights } from '../../../../electron/core/runs/weights-cache';
 import { weightsFetchFailure } from '../../../../electron/core/runs/weights-fetch';

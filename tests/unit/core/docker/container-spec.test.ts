@@ -5,7 +5,7 @@ import {
   shmSizeBytes,
   trainContainerSpec,
   type TrainContainerInput,
-} from '../../../../electron/core/runs/container-spec';
+} from '../../../../electron/core/docker/container-spec';
 
 const GIB = 1024 ** 3;
 const input: TrainContainerInput = {
