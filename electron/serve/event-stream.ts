@@ -10,7 +10,8 @@ interface BufferedEvent {
 
 /**
  * Server-sent events: every core event, numbered, in order. A ring buffer lets a client that
- * reconnects (EventSource sends Last-Event-ID) receive what it missed.
+ * reconnects (EventSource sends Last-Event-ID) receive what it missed. At most `maxClients` streams
+ * are open at once: each one is a socket and a share of every event's writes.
  */
 export class EventStream {
   private readonly clients = new Set<http.ServerResponse>();
@@ -21,6 +22,7 @@ export class EventStream {
 
   constructor(
     bus: EventBus,
+    private readonly maxClients = 32,
     private readonly bufferSize = 2000,
     heartbeatMs = 15_000,
   ) {
@@ -29,8 +31,12 @@ export class EventStream {
     this.heartbeat.unref();
   }
 
-  /** Attaches a client; replays buffered events after `lastEventId` when given. */
-  attach(req: http.IncomingMessage, res: http.ServerResponse, headers: Record<string, string>): void {
+  /**
+   * Attaches a client; replays buffered events after `lastEventId` when given. Returns false, having
+   * written nothing, when `maxClients` streams are open already.
+   */
+  attach(req: http.IncomingMessage, res: http.ServerResponse, headers: Record<string, string>): boolean {
+    if (this.clients.size >= this.maxClients) return false;
     res.writeHead(200, {
       ...headers,
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -44,7 +50,10 @@ export class EventStream {
       for (const event of this.buffer) if (event.id > lastId) res.write(format(event));
     }
     this.clients.add(res);
-    req.on('close', () => this.clients.delete(res));
+    // The response's close (the client went away), not the request's: that one may come as soon as
+    // the empty GET body is read.
+    res.once('close', () => this.clients.delete(res));
+    return true;
   }
 
   close(): void {

@@ -15,27 +15,50 @@ export function tokenMatches(expected: string, given: string | undefined | null)
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
-/** The cookie name carries the port: browsers share cookies across ports of one host. */
+/**
+ * The cookie name carries the port: browsers share cookies across the ports of one host, so a
+ * service on another port that sets its own token cookie does not overwrite ours by accident.
+ */
 export function cookieName(port: number): string {
   return `deit_studio_token_${port}`;
 }
 
-/** Reads one cookie from a request. */
-export function readCookie(req: http.IncomingMessage, name: string): string | undefined {
+/**
+ * Every value of one cookie in a request. There can be several: a service on another port of this
+ * host can set a cookie of the same name (a longer path is sent first), and the browser sends both.
+ * A value that is not valid %-encoding is skipped, never an error.
+ */
+export function readCookies(req: http.IncomingMessage, name: string): string[] {
   const header = req.headers.cookie;
-  if (!header) return undefined;
+  if (!header) return [];
+  const values: string[] = [];
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq <= 0 || part.slice(0, eq).trim() !== name) continue;
+    try {
+      values.push(decodeURIComponent(part.slice(eq + 1).trim()));
+    } catch {
+      // malformed: not ours (we write the token URI-encoded)
+    }
   }
-  return undefined;
+  return values;
 }
 
-/** The token a request carries: Authorization: Bearer, or the session cookie. */
-export function requestToken(req: http.IncomingMessage, port: number): string | undefined {
+/** The tokens a request carries: `Authorization: Bearer`, and every session cookie of this port. */
+export function requestTokens(req: http.IncomingMessage, port: number): string[] {
   const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length).trim();
-  return readCookie(req, cookieName(port));
+  const bearer = auth?.startsWith('Bearer ') ? [auth.slice('Bearer '.length).trim()] : [];
+  return [...bearer, ...readCookies(req, cookieName(port))];
+}
+
+/**
+ * True when any token the request carries is ours, so a cookie planted by another port cannot log
+ * the user out. Each is compared in constant time, and all are compared (no early exit).
+ */
+export function requestAuthorized(req: http.IncomingMessage, port: number, expected: string): boolean {
+  let ok = false;
+  for (const given of requestTokens(req, port)) ok = tokenMatches(expected, given) || ok;
+  return ok;
 }
 
 /**

@@ -5,18 +5,18 @@ import type { StudioCore } from '../core/app-core';
 import { dispatchCall } from '../core/dispatch';
 import { serveDownload } from './downloads';
 import { EventStream } from './event-stream';
+import { DEFAULT_LIMITS, limitConnections, type ServeLimits } from './limits';
+import { readBody } from './request-body';
 import {
   SECURITY_HEADERS,
   allowedHosts,
   cookieName,
   hostAllowed,
   originAllowed,
-  requestToken,
+  requestAuthorized,
   tokenMatches,
 } from './security';
 import { readStaticFile } from './static-files';
-
-const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface ServeOptions {
   core: StudioCore;
@@ -27,12 +27,17 @@ export interface ServeOptions {
   port: number;
   /** More names this server may be reached by (the machine's addresses when bound to all). */
   extraHostNames?: string[];
+  /** Caps on connections, event streams and request bodies (limits.ts has the defaults). */
+  limits?: Partial<ServeLimits>;
 }
 
 export interface RunningServer {
   server: http.Server;
   port: number;
+  /** The address to open, with the token (`/?token=…`): one click logs the browser in. */
   url: string;
+  /** The same address without the token, safe to print in logs. */
+  address: string;
   close(): Promise<void>;
 }
 
@@ -41,7 +46,8 @@ export interface RunningServer {
  * token; Host and Origin are checked on every request.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  const events = new EventStream(options.core.bus);
+  const limits: ServeLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const events = new EventStream(options.core.bus, limits.maxEventClients);
   let hosts = new Set<string>();
   let port = options.port;
 
@@ -52,19 +58,27 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       else res.end();
     });
   });
+  const overConnectionCap = limitConnections(server, limits.maxConnections);
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (overConnectionCap(req.socket)) return sendJson(res, 503, failure(tooManyConnections(limits)), CLOSE);
     if (!hostAllowed(req, hosts))
       return sendJson(res, 403, failure(forbidden('This address is not allowed (Host header).')));
     if (!originAllowed(req, hosts))
       return sendJson(res, 403, failure(forbidden('Requests from other sites are not allowed.')));
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return sendJson(res, 400, failure(new AppError('validation', 'The request address is malformed.')));
+    }
 
     if (url.pathname.startsWith('/api/')) {
-      if (!tokenMatches(options.token, requestToken(req, port))) return sendJson(res, 401, failure(unauthorized()));
+      if (!requestAuthorized(req, port, options.token)) return sendJson(res, 401, failure(unauthorized()));
       if (url.pathname === '/api/events') {
         if (req.method !== 'GET') return sendJson(res, 405, failure(badMethod()));
-        return events.attach(req, res, SECURITY_HEADERS);
+        if (!events.attach(req, res, SECURITY_HEADERS)) sendJson(res, 503, failure(tooManyStreams(limits)));
+        return;
       }
       // Files of a run folder (the addresses are defined in contract/downloads.ts).
       if (await serveDownload(req, res, options.core.context.paths.runsDir, url.pathname)) return;
@@ -78,11 +92,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           failure(new AppError('validation', 'Requests must be JSON (Content-Type: application/json).')),
         );
       }
-      const body = await readBody(req);
-      if (body === null) return sendJson(res, 413, failure(new AppError('validation', 'The request is too large.')));
+      const body = await readBody(req, limits.maxBodyBytes);
+      if (body.kind === 'aborted') return void res.destroy();
+      // Closing the connection after the answer throws the unread rest of the body away.
+      if (body.kind === 'too_large') return sendJson(res, 413, failure(tooLarge(limits)), CLOSE);
       let input: unknown;
       try {
-        input = body.length ? JSON.parse(body) : {};
+        input = body.text.length ? JSON.parse(body.text) : {};
       } catch {
         return sendJson(res, 400, failure(new AppError('validation', 'The request body is not valid JSON.')));
       }
@@ -125,6 +141,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     server,
     port,
     url: `http://${urlHost}:${port}/?token=${options.token}`,
+    address: `http://${urlHost}:${port}/`,
     async close() {
       events.close();
       server.closeAllConnections();
@@ -153,26 +170,39 @@ function badMethod(): AppError {
   return new AppError('validation', 'This HTTP method is not allowed here.');
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+function tooLarge(limits: ServeLimits): AppError {
+  return new AppError('validation', `The request is too large (over ${mib(limits.maxBodyBytes)}).`, {
+    fix: 'API calls carry settings, never files: send a smaller request.',
+  });
+}
+
+function tooManyConnections(limits: ServeLimits): AppError {
+  return new AppError('busy', `The server has too many open connections (${limits.maxConnections}).`, {
+    fix: 'Close DeiT Studio tabs or scripts you no longer use, then reload this page.',
+  });
+}
+
+function tooManyStreams(limits: ServeLimits): AppError {
+  return new AppError('busy', `Too many pages are following this server (${limits.maxEventClients} event streams).`, {
+    fix: 'Close DeiT Studio tabs you no longer use, then reload this page.',
+  });
+}
+
+function mib(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${bytes} bytes`;
+}
+
+/** Answers that end the connection (Node closes the socket once the answer is sent). */
+const CLOSE = { Connection: 'close' };
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
     'Cache-Control': 'no-store',
+    ...extra,
   });
-  res.end(JSON.stringify(body));
-}
-
-function readBody(req: http.IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      // Past the limit the rest is drained (so the 413 reaches the client) unless it is absurd.
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-      else if (size > 16 * MAX_BODY_BYTES) req.destroy();
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+  res.end(text);
 }
