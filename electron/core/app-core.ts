@@ -10,11 +10,11 @@ import { EventBus } from './event-bus';
 import { createImageHandlers } from './images/image-handlers';
 import { readyTrainerImage } from './images/ready-trainer-image';
 import { studioPaths } from './paths';
-import { createDownloadHandlers } from './runs/download-handlers';
-import { createPredictionHandlers } from './runs/prediction-handlers';
-import { PredictionJobs } from './runs/prediction-jobs';
+import { createDownloadHandlers } from './runs/downloads/download-handlers';
+import { createPredictionHandlers } from './runs/predictions/prediction-handlers';
+import { PredictionJobs } from './runs/predictions/prediction-jobs';
 import { createRunHandlers } from './runs/run-handlers';
-import { RunService } from './runs/run-service';
+import { RunService } from './runs/lifecycle/run-service';
 import { createWeightsHandlers } from './weights/weights-handlers';
 
 /** The whole core as the shells see it: handlers for every call, the event bus, and shutdown. */

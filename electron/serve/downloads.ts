@@ -2,8 +2,8 @@ import type http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { AppError, parseDownloadPath, type Result } from '../contract';
-import { openRunFile } from '../core/runs/run-downloads';
-import { runZip } from '../core/runs/run-zip';
+import { openRunFile } from '../core/runs/downloads/run-downloads';
+import { runZip } from '../core/runs/downloads/run-zip';
 import { SECURITY_HEADERS } from './security';
 
 const TYPES: Record<string, string> = {

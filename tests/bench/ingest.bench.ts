@@ -10,11 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { RunSettings } from '../../electron/contract';
 import { EventBus } from '../../electron/core/event-bus';
-import { LiveRun } from '../../electron/core/runs/live-run';
-import { MetricsStream } from '../../electron/core/runs/metrics-stream';
-import { RunFolder } from '../../electron/core/runs/run-folder';
-import { initialRunState } from '../../electron/core/runs/run-files';
-import { parseEventLine } from '../../electron/core/runs/event-line';
+import { LiveRun } from '../../electron/core/runs/lifecycle/live-run';
+import { MetricsStream } from '../../electron/core/runs/ingest/metrics-stream';
+import { RunFolder } from '../../electron/core/runs/folder/run-folder';
+import { initialRunState } from '../../electron/core/runs/folder/run-files';
+import { parseEventLine } from '../../electron/core/runs/ingest/event-line';
 
 const LINES = Number(process.env.INGEST_LINES ?? 200_000);
 const STEPS_PER_EPOCH = 200;

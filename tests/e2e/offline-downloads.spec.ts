@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import yauzl from 'yauzl';
 import { RunSettings } from '../../electron/contract';
-import { initialRunState } from '../../electron/core/runs/run-files';
+import { initialRunState } from '../../electron/core/runs/folder/run-files';
 import { makeTinyImage, saveImage } from '../helpers/save-archives';
 import { startServe, type ServeProcess } from './serve-process';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RunSettings } from '../../electron/contract';
-import { initialRunState } from '../../electron/core/runs/run-files';
+import { initialRunState } from '../../electron/core/runs/folder/run-files';
 import { startServe, type ServeProcess } from './serve-process';
 
 // The results view of a finished run fits a laptop's 1024 px without scrolling sideways (the methods

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import type { RunDetail, RunSettingsInput, TrainerEvent } from '../../electron/contract';
 import { LABELS } from '../../electron/core/docker/container-spec';
-import { runDetail } from '../../electron/core/runs/run-history';
-import { readRun, RunFolder } from '../../electron/core/runs/run-folder';
+import { runDetail } from '../../electron/core/runs/history/run-history';
+import { readRun, RunFolder } from '../../electron/core/runs/folder/run-folder';
 import { RunLiveStore } from '../../renderer/src/runs/run-live-store';
 import { RunsHarness, tinyCpuSettings } from '../helpers/runs-harness';
 

@@ -5,7 +5,7 @@ import Dockerode from 'dockerode';
 import { RunSettings } from '../../electron/contract';
 import { EventBus } from '../../electron/core/event-bus';
 import { studioPaths } from '../../electron/core/paths';
-import { RunService } from '../../electron/core/runs/run-service';
+import { RunService } from '../../electron/core/runs/lifecycle/run-service';
 
 const { dataDir, image, settings } = JSON.parse(process.argv[2] ?? '{}') as {
   dataDir: string;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseEventLine } from '../../electron/core/runs/event-line';
-import { applyLine, emptyRunMetrics, type RunMetrics } from '../../electron/core/runs/run-metrics';
+import { parseEventLine } from '../../electron/core/runs/ingest/event-line';
+import { applyLine, emptyRunMetrics, type RunMetrics } from '../../electron/core/runs/ingest/run-metrics';
 
 /** The trainer's protocol fixtures (docker/protocol/fixtures/), shared by the Python and TS tests. */
 export const FIXTURE_DIR = path.resolve(__dirname, '../../docker/protocol/fixtures');

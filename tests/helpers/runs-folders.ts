@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RunSettings, type RunSettingsInput } from '../../electron/contract';
-import { initialRunState, type RunStateFile } from '../../electron/core/runs/run-files';
+import { initialRunState, type RunStateFile } from '../../electron/core/runs/folder/run-files';
 import { fixtureBytes } from './runs-fixtures';
 
 /** Writes a run folder as the app and trainer would have left it, for history tests. */

@@ -6,7 +6,7 @@ import { RunSettings } from '../../electron/contract';
 import { EventBus } from '../../electron/core/event-bus';
 import { studioPaths, type StudioPaths } from '../../electron/core/paths';
 import { LABELS } from '../../electron/core/docker/container-spec';
-import { RunService, type RunServiceOptions } from '../../electron/core/runs/run-service';
+import { RunService, type RunServiceOptions } from '../../electron/core/runs/lifecycle/run-service';
 import { waitFor } from './runs-temp';
 
 /** Container names of the runs tests (other suites share the daemon). */

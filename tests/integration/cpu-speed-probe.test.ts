@@ -2,7 +2,7 @@ import type Dockerode from 'dockerode';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CpuSpeedProbe, ProbeUnavailable, type ProbeEnv } from '../../electron/core/runs/cpu-speed-probe';
+import { CpuSpeedProbe, ProbeUnavailable, type ProbeEnv } from '../../electron/core/runs/estimate/cpu-speed-probe';
 import { testDocker } from '../helpers/docker-env';
 import { tempDir } from '../helpers/runs-temp';
 import { testTrainerImage } from '../helpers/runs-trainer-image';

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { BaseImageCheck } from '../../contract';
-import { readJsonOrNull, writeJsonAtomic } from '../runs/atomic-file';
+import { readJsonOrNull, writeJsonAtomic } from '../atomic-file';
 
 /**
  * The app's own settings, `<data dir>/settings.json`: choices that outlive a session (today the

@@ -2,7 +2,7 @@ import type Dockerode from 'dockerode';
 import type { RunSettings } from '../../contract';
 import { gpuDeviceRequests } from './gpu-device-request';
 import { CONTAINER_CA_FILE, type ContainerNetwork } from '../network/container-network';
-import { CONTAINER_PATHS } from '../runs/trainer-config';
+import { CONTAINER_PATHS } from '../runs/folder/trainer-config';
 
 /** Labels that let the app find its containers again after a restart. */
 export const LABELS = {

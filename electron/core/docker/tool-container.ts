@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import { PassThrough } from 'node:stream';
 import type { TrainerEvent, TrainerEventOf } from '../../contract';
-import { parseEventLine } from '../runs/event-line';
+import { parseEventLine } from '../runs/ingest/event-line';
 import { LineSplitter } from '../line-splitter';
 import { removeContainer } from './run-containers';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { NetworkInfo } from '../../contract';
 import { readExtraCaPem } from '../images/extra-ca-certificates';
-import { writeFileAtomic } from '../runs/atomic-file';
+import { writeFileAtomic } from '../atomic-file';
 import {
   effectiveNetwork,
   networkEnv,

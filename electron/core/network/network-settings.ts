@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, NetworkSettings, type NetworkInfo } from '../../contract';
-import { writeJsonAtomic } from '../runs/atomic-file';
+import { writeJsonAtomic } from '../atomic-file';
 
 /** The settings file in the app's data folder (docs/engine-environment.md, "Proxy, mirror, certificates"). */
 export function networkSettingsFile(dataDir: string): string {

@@ -1,14 +1,14 @@
 import { AppError, type Handlers } from '../../contract';
 import type { CoreContext } from '../context';
-import { cpuBatch, estimateCpuRun } from './cpu-estimate';
-import { CpuSpeedProbe, ProbeUnavailable } from './cpu-speed-probe';
-import { readDatasetImage } from './dataset-image';
-import { modelCards } from './model-catalog';
-import { countDatasetImages, estimateRun } from './run-estimate';
-import { readRun, RunFolder } from './run-folder';
-import { readRunLog, runDetail } from './run-history';
-import { readRunResults } from './run-results';
-import type { RunService } from './run-service';
+import { cpuBatch, estimateCpuRun } from './estimate/cpu-estimate';
+import { CpuSpeedProbe, ProbeUnavailable } from './estimate/cpu-speed-probe';
+import { readDatasetImage } from './history/dataset-image';
+import { modelCards } from './estimate/model-catalog';
+import { countDatasetImages, estimateRun } from './estimate/run-estimate';
+import { readRun, RunFolder } from './folder/run-folder';
+import { readRunLog, runDetail } from './history/run-history';
+import { readRunResults } from './history/run-results';
+import type { RunService } from './lifecycle/run-service';
 
 type RunCallName =
   | 'models.list'

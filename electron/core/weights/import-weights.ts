@@ -6,9 +6,9 @@ import { classifyDockerError } from '../docker/classify-docker-error';
 import { dockerProblemError } from '../docker/docker-problem-fixes';
 import { engineFixContext } from '../docker/fix-context';
 import { importWeightsContainerSpec } from '../docker/container-spec';
-import type { AttemptEnv } from '../runs/run-attempt';
+import type { AttemptEnv } from '../runs/lifecycle/run-attempt';
 import { runToolContainer } from '../docker/tool-container';
-import { hasHubWeights, importedWeightsFile } from '../runs/weights-cache';
+import { hasHubWeights, importedWeightsFile } from './weights-cache';
 
 /** What importing needs from the run service's environment. */
 export type ImportEnv = Pick<AttemptEnv, 'docker' | 'paths' | 'trainerImage' | 'user' | 'namePrefix'>;

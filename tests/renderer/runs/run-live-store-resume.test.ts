@@ -1,6 +1,6 @@
 import { RunDetail, TrainerEvent, type TrainerEventOf } from '../../../electron/contract';
-import { parseEventLine } from '../../../electron/core/runs/event-line';
-import { applyLine, emptyRunMetrics, type RunMetrics } from '../../../electron/core/runs/run-metrics';
+import { parseEventLine } from '../../../electron/core/runs/ingest/event-line';
+import { applyLine, emptyRunMetrics, type RunMetrics } from '../../../electron/core/runs/ingest/run-metrics';
 import type { LiveSeries } from '../../../renderer/src/charts/series';
 import { RunLiveStore } from '../../../renderer/src/runs/run-live-store';
 import { fixtureLines } from '../../helpers/runs-fixtures';

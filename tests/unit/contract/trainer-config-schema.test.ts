@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MODEL_IDS, RunSettings, type RunSettingsInput } from '../../../electron/contract';
-import { toTrainerConfig } from '../../../electron/core/runs/trainer-config';
+import { toTrainerConfig } from '../../../electron/core/runs/folder/trainer-config';
 
 // The config file the app writes for a run, checked against the schema the trainer itself enforces:
 // docker/protocol/config.schema.json, generated from docker/deit_trainer/config.py. Unknown keys,

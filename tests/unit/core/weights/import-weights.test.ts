@@ -4,9 +4,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { calls, RunSettings } from '../../../../electron/contract';
 import { importWeightsContainerSpec } from '../../../../electron/core/docker/container-spec';
-import { toTrainerConfig } from '../../../../electron/core/runs/trainer-config';
-import { hasPretrainedWeights } from '../../../../electron/core/runs/weights-cache';
-import { weightsFetchFailure } from '../../../../electron/core/runs/weights-fetch';
+import { toTrainerConfig } from '../../../../electron/core/runs/folder/trainer-config';
+import { hasPretrainedWeights } from '../../../../electron/core/weights/weights-cache';
+import { weightsFetchFailure } from '../../../../electron/core/weights/weights-fetch';
 import {
   readImported,
   removeImported,

@@ -1,0 +1,203 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError, type Prediction, type Predictions, type TrainerEvent } from '../../../contract';
+import { resolveDatasetRoot } from '../../dataset/dataset-root';
+import { rootError } from '../../dataset/scan-errors';
+import { classifyDockerError } from '../../docker/classify-docker-error';
+import { dockerProblemError } from '../../docker/docker-problem-fixes';
+import { engineFixContext } from '../../docker/fix-context';
+import { PREDICT_PATHS, predictContainerSpec } from '../../docker/container-spec';
+import { writeJsonAtomic } from '../../atomic-file';
+import type { AttemptEnv } from '../lifecycle/run-attempt';
+import type { RunFolder } from '../folder/run-folder';
+import { runToolContainer } from '../../docker/tool-container';
+
+/** Rows sent to the UI; the CSV in the run folder has all of them. */
+export const MAX_PREDICTION_ROWS = 1000;
+
+/** What follows one classification (prediction-jobs.ts): its progress, and its Cancel. */
+export interface PredictTracker {
+  started(folder: string, file: string): void;
+  onEvent(event: TrainerEvent): void;
+  readonly abort: AbortController;
+}
+
+/** Kept beside each CSV as `predictions/.<name>.json`: what the CSV itself cannot say. */
+export const PredictionMeta = z.object({
+  folder: z.string(),
+  startedAt: z.string(),
+  durationS: z.number(),
+  total: z.number().int(),
+  classified: z.number().int(),
+});
+export type PredictionMeta = z.infer<typeof PredictionMeta>;
+
+export function metaPath(csvPath: string): string {
+  return path.join(path.dirname(csvPath), `.${path.basename(csvPath, '.csv')}.json`);
+}
+
+/**
+ * Classifies every image under `input` with the run's best model: `deit_trainer predict` in a
+ * locked-down container (no network, the images and the model read-only), writing
+ * `predictions/<time>.csv` into the run folder. Nothing in the images folder is changed. With a
+ * tracker, its progress events are followed and aborting it kills the container; the trainer writes
+ * `<name>.csv.tmp` and renames it only when complete, and a stopped or failed one's temp file is
+ * deleted here, so no partial CSV is ever left.
+ */
+export async function predictFolder(
+  env: AttemptEnv,
+  run: RunFolder,
+  input: string,
+  tracker?: PredictTracker,
+): Promise<Predictions> {
+  const folder = resolveDatasetRoot(input);
+  const stat = await fs.stat(folder).catch((error: unknown) => Promise.reject(rootError(folder, error)));
+  if (!stat.isDirectory()) {
+    throw new AppError('validation', `${folder} is a file, not a folder.`, {
+      fix: 'Choose the folder that holds the images to classify (sub-folders are included).',
+    });
+  }
+  if (!(await run.exists(run.bestCheckpoint))) {
+    throw new AppError('not_available', 'This run has no trained model yet.', {
+      fix: 'Wait until the run has finished its first epoch (it saves its best model then), then try again.',
+    });
+  }
+  const outputDir = path.join(run.dir, 'predictions');
+  await fs.mkdir(outputDir, { recursive: true });
+  const startedAt = env.now();
+  const outputName = `${timestamp(startedAt)}-${Math.random().toString(36).slice(2, 6).padEnd(4, '0')}.csv`;
+  const csvPath = path.join(outputDir, outputName);
+  const started = Date.now();
+  const spec = predictContainerSpec({
+    runId: run.id,
+    image: await env.trainerImage(),
+    checkpointsDir: run.checkpointsDir,
+    imagesDir: folder,
+    outputDir,
+    outputName,
+    user: env.user,
+    dataDir: env.paths.dataDir,
+    namePrefix: env.namePrefix,
+  });
+  tracker?.started(folder, outputName);
+  const docker = await env.docker();
+  let result;
+  try {
+    result = await runToolContainer(
+      docker,
+      spec,
+      () => undefined,
+      () => undefined,
+      {
+        onEvent: (event) => tracker?.onEvent(event),
+        signal: tracker?.abort.signal,
+      },
+    ).catch(async (error: unknown) => {
+      throw dockerProblemError(classifyDockerError(error), await engineFixContext(docker));
+    });
+  } finally {
+    await fs.rm(`${csvPath}.tmp`, { force: true }); // only there when it did not complete
+  }
+  if (tracker?.abort.signal.aborted) {
+    await fs.rm(csvPath, { force: true }); // cancelled in the very moment it completed: as asked, nothing kept
+    throw new AppError('cancelled', 'Classifying the images was cancelled; no CSV file was kept.');
+  }
+  if (result.exitCode !== 0) {
+    throw new AppError('internal', result.error?.message ?? 'Classifying the images failed.', {
+      fix: result.error?.fix ?? 'Check that the folder holds images (JPEG, PNG, …), then try again.',
+      detail: result.error?.detail ?? result.tail.join('\n'),
+    });
+  }
+  const rows = predictionRows(await fs.readFile(csvPath, 'utf8'));
+  const durationS = Math.round(((Date.now() - started) / 1000) * 10) / 10;
+  const summary = summarise(folder, csvPath, rows, durationS);
+  const meta: PredictionMeta = {
+    folder,
+    startedAt: startedAt.toISOString(),
+    durationS,
+    total: summary.total,
+    classified: summary.classified,
+  };
+  await writeJsonAtomic(metaPath(csvPath), meta);
+  return summary;
+}
+
+/** The trainer's predictions CSV (path, predicted, confidence, top_k, error) as rows. */
+export function predictionRows(csv: string): Prediction[] {
+  const [header, ...records] = parseCsv(csv);
+  if (header?.join(',') !== 'path,predicted,confidence,top_k,error') {
+    throw new AppError('internal', 'The predictions file has an unexpected layout.', {
+      fix: 'Get the training image again on the environment page (it may be from an older DeiT Studio).',
+    });
+  }
+  const prefix = `${PREDICT_PATHS.images}/`;
+  return records.map(([file = '', predicted = '', confidence = '', topK = '', error = '']) => ({
+    file: file.startsWith(prefix) ? file.slice(prefix.length) : file,
+    predicted: predicted || null,
+    confidence: confidence ? Number(confidence) : null,
+    topK: topK
+      ? topK.split(';').map((pair) => {
+          const at = pair.lastIndexOf(':');
+          return { label: pair.slice(0, at), probability: Number(pair.slice(at + 1)) };
+        })
+      : [],
+    error: error || null,
+  }));
+}
+
+/** The rows as the results view shows them: counts per class, the first rows. */
+export function summarise(folder: string, csvPath: string, rows: Prediction[], durationS: number | null): Predictions {
+  const counts = new Map<string, number>();
+  for (const row of rows) if (row.predicted) counts.set(row.predicted, (counts.get(row.predicted) ?? 0) + 1);
+  return {
+    folder,
+    csvPath,
+    total: rows.length,
+    classified: rows.filter((r) => r.predicted !== null).length,
+    byClass: [...counts].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count),
+    rows: rows.slice(0, MAX_PREDICTION_ROWS),
+    truncated: rows.length > MAX_PREDICTION_ROWS,
+    durationS,
+  };
+}
+
+/** RFC 4180 CSV (Python's csv module: quoted fields may hold commas, quotes and line breaks). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c !== '"') {
+        field += c;
+      } else if (text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else {
+        quoted = false;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      rows.push([...row, field]);
+      row = [];
+      field = '';
+    } else {
+      field += c;
+    }
+  }
+  if (field !== '' || row.length) rows.push([...row, field]);
+  return rows;
+}
+
+/** 2026-11-29T02:31:05.123Z → "20261129-023105" (UTC, like run ids). */
+function timestamp(date: Date): string {
+  return date.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+}

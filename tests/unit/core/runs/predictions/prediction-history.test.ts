@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../../../../electron/contract';
+import {
+  listPredictions,
+  openPrediction,
+  timeFromName,
+} from '../../../../../electron/core/runs/predictions/prediction-history';
+import { RunFolder } from '../../../../../electron/core/runs/folder/run-folder';
+import { metaPath } from '../../../../../electron/core/runs/predictions/run-predict';
+import { tempDir } from '../../../../helpers/runs-temp';
+
+// As deit_trainer predict writes it (Python's csv module, \r\n line ends).
+const CSV = [
+  'path,predicted,confidence,top_k,error',
+  '/images/a.jpg,cat,0.900000,cat:0.900000;dog:0.100000,',
+  '/images/b.jpg,dog,0.700000,dog:0.700000;cat:0.300000,',
+  '/images/broken.jpg,,,,not a readable image',
+  '',
+].join('\r\n');
+
+let dir: string;
+let cleanup: () => void;
+let run: RunFolder;
+let predictions: string;
+
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  run = new RunFolder(path.join(dir, 'runs'), 'run-1');
+  predictions = path.join(run.dir, 'predictions');
+  fs.mkdirSync(predictions, { recursive: true });
+});
+
+afterEach(() => cleanup());
+
+function write(name: string, meta?: object): string {
+  const file = path.join(predictions, name);
+  fs.writeFileSync(file, CSV);
+  if (meta) fs.writeFileSync(metaPath(file), JSON.stringify(meta));
+  return file;
+}
+
+describe('listPredictions', () => {
+  it('lists the CSVs newest first, with the folder and duration recorded beside them', async () => {
+    write('20261129-023105-ab12.csv', {
+      folder: '/data/new',
+      startedAt: '2026-11-29T02:31:05.120Z',
+      durationS: 12.5,
+      total: 3,
+      classified: 2,
+    });
+    write('20261130-080000-cd34.csv'); // from before the record beside it existed: counted from its rows
+    fs.writeFileSync(path.join(predictions, '20261201-090000-ef56.csv.tmp'), CSV); // cut short: never listed
+    fs.writeFileSync(path.join(predictions, 'notes.txt'), 'not a CSV');
+    fs.writeFileSync(path.join(predictions, '20261202-000000-zz99.csv'), 'file,label\nx,y\n'); // not the trainer's
+    expect(await listPredictions(run)).toEqual([
+      {
+        file: '20261130-080000-cd34.csv',
+        createdAt: '2026-11-30T08:00:00.000Z',
+        folder: null,
+        total: 3,
+        classified: 2,
+        durationS: null,
+      },
+      {
+        file: '20261129-023105-ab12.csv',
+        createdAt: '2026-11-29T02:31:05.120Z',
+        folder: '/data/new',
+        total: 3,
+        classified: 2,
+        durationS: 12.5,
+      },
+    ]);
+  });
+
+  it('is empty for a run that never classified anything', async () => {
+    fs.rmSync(predictions, { recursive: true });
+    expect(await listPredictions(run)).toEqual([]);
+  });
+});
+
+describe('openPrediction', () => {
+  it('answers as runs.predict did: counts per class, rows, folder and duration', async () => {
+    const csvPath = write('20261129-023105-ab12.csv', {
+      folder: '/data/new',
+      startedAt: '2026-11-29T02:31:05.120Z',
+      durationS: 12.5,
+      total: 3,
+      classified: 2,
+    });
+    const opened = await openPrediction(run, '20261129-023105-ab12.csv');
+    expect(opened).toMatchObject({
+      folder: '/data/new',
+      csvPath,
+      total: 3,
+      classified: 2,
+      byClass: [
+        { label: 'cat', count: 1 },
+        { label: 'dog', count: 1 },
+      ],
+      truncated: false,
+      durationS: 12.5,
+    });
+    expect(opened.rows.map((r) => r.file)).toEqual(['a.jpg', 'b.jpg', 'broken.jpg']);
+  });
+
+  it('opens an older CSV without its record (no folder to preview from, no duration)', async () => {
+    write('20261130-080000-cd34.csv');
+    expect(await openPrediction(run, '20261130-080000-cd34.csv')).toMatchObject({ folder: '', durationS: null });
+  });
+
+  it('refuses names that are not a CSV of the folder, and says when one is gone', async () => {
+    for (const name of ['../run.json', 'a/b.csv', '.hidden.csv', 'x.csv.tmp']) {
+      await expect(openPrediction(run, name)).rejects.toMatchObject({ kind: 'validation' });
+    }
+    const missing = openPrediction(run, '20261129-023105-gone.csv');
+    await expect(missing).rejects.toBeInstanceOf(AppError);
+    await expect(missing).rejects.toMatchObject({ kind: 'not_found' });
+  });
+});
+
+describe('timeFromName', () => {
+  it('reads the UTC time run-predict puts in the name', () => {
+    expect(timeFromName('20261129-023105-ab12.csv')).toBe('2026-11-29T02:31:05.000Z');
+    expect(timeFromName('mine.csv')).toBeNull();
+  });
+});
