@@ -2,6 +2,7 @@ import { memo, useMemo } from 'react';
 import { LiveLineChart, type AxisRange, type ChartLine } from '../charts/LiveLineChart';
 import type { RunChartData } from './run-chart-data';
 import { formatCount, formatMetric, formatRateTick } from '../components/format';
+import { Panel } from '../components/Panel';
 
 /** Colours readable on both themes; each line also has its own dash, so colour is not the only cue. */
 const COLORS = ['#2f81f7', '#e0691a', '#1f9d55', '#a855f7', '#d4387f', '#0e9aa7', '#8a6d00', '#6e7781'];
@@ -73,8 +74,7 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
   const byEpoch = { version: epochsVersion, xLabel: 'epoch', formatX: formatEpoch, xRange: epochRange };
 
   return (
-    <section className="panel" aria-labelledby="run-training-charts">
-      <h2 id="run-training-charts">Training</h2>
+    <Panel titleId="run-training-charts" title="Training">
       <div className="run-chart-grid">
         <LiveLineChart
           title="Training loss (lower is better)"
@@ -114,7 +114,7 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
           emptyText="Appears with the first training steps."
         />
       </div>
-    </section>
+    </Panel>
   );
 });
 
@@ -157,16 +157,16 @@ export const RunGpuCharts = memo(function RunGpuCharts({
   const empty = 'No GPU readings yet: they appear once the run uses the GPU.';
   if (onCpu && charts.gpus.size === 0) {
     return (
-      <section className="panel" aria-labelledby="run-gpu-charts">
-        <h2 id="run-gpu-charts">GPU</h2>
-        <p className="muted">This run trains on the CPU, so there are no GPU readings to show.</p>
-      </section>
+      <Panel
+        titleId="run-gpu-charts"
+        title="GPU"
+        description="This run trains on the CPU, so there are no GPU readings to show."
+      />
     );
   }
 
   return (
-    <section className="panel" aria-labelledby="run-gpu-charts">
-      <h2 id="run-gpu-charts">GPU{names && <span className="muted"> · {names}</span>}</h2>
+    <Panel titleId="run-gpu-charts" title={<>GPU{names && <span className="muted"> · {names}</span>}</>}>
       <div className="run-chart-grid">
         <LiveLineChart
           title="Utilisation (how busy the GPU is)"
@@ -213,6 +213,6 @@ export const RunGpuCharts = memo(function RunGpuCharts({
           emptyText={empty}
         />
       </div>
-    </section>
+    </Panel>
   );
 });

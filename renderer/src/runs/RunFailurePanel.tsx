@@ -3,7 +3,7 @@ import { navigate } from '../app/router';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { retryRun, retryWithSettings } from './run-actions';
 import { FAILURE_CAUSES } from './run-labels';
-import { useAsyncAction } from './use-async-action';
+import { useAsyncAction } from '../components/use-async-action';
 
 /**
  * Why a run failed, in the user's words, with what to do and the suggested one-click follow-up

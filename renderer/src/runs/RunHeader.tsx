@@ -2,11 +2,12 @@ import { useState } from 'react';
 import type { RunSettings, RunSummary } from '../../../electron/contract';
 import { api } from '../api/api';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { FactList, type Fact } from '../components/FactList';
 import { ConfirmDialog } from './ConfirmDialog';
 import { isActive, modelLabel, runStatusBadge } from './run-labels';
 import { folderName, formatDateTime } from '../components/format';
 import { StatusBadge } from '../components/StatusBadge';
-import { useAsyncAction } from './use-async-action';
+import { useAsyncAction } from '../components/use-async-action';
 
 /** The run's name, status, model and dataset, with the actions its status allows (stop, resume, results). */
 export function RunHeader({
@@ -48,19 +49,30 @@ export function RunHeader({
         <h1 id="run-title">{summary.name}</h1>
         <StatusBadge {...runStatusBadge(status)} />
       </div>
-      <dl className="run-header-facts">
-        <dt>Model</dt>
-        <dd>
-          {modelLabel(summary.modelId, settings?.imgSize)} <code className="muted">{summary.modelId}</code>
-        </dd>
-        <dt>Dataset</dt>
-        <dd title={summary.datasetPath}>
-          {folderName(summary.datasetPath)} <span className="muted run-path">({summary.datasetPath})</span>
-        </dd>
-        <dt>Started</dt>
-        <dd>{formatDateTime(summary.startedAt ?? summary.createdAt)}</dd>
-        <DeviceFacts started={started} batch={batchSize ?? settings?.batchSize} />
-      </dl>
+      <FactList
+        className="run-header-facts"
+        facts={[
+          {
+            label: 'Model',
+            value: (
+              <>
+                {modelLabel(summary.modelId, settings?.imgSize)} <code className="muted">{summary.modelId}</code>
+              </>
+            ),
+          },
+          {
+            label: 'Dataset',
+            title: summary.datasetPath,
+            value: (
+              <>
+                {folderName(summary.datasetPath)} <span className="muted run-path">({summary.datasetPath})</span>
+              </>
+            ),
+          },
+          { label: 'Started', value: formatDateTime(summary.startedAt ?? summary.createdAt) },
+          ...deviceFacts(started, batchSize ?? settings?.batchSize),
+        ]}
+      />
       <div className="run-header-actions">
         {isActive(status) && (
           <button type="button" onClick={() => setConfirmStop(true)} disabled={status === 'stopping'}>
@@ -106,33 +118,15 @@ export function RunHeader({
 }
 
 /** Device, precision and batch size, once the trainer reported them. */
-function DeviceFacts({
-  started,
-  batch,
-}: {
-  started: Record<string, unknown> | null;
-  batch: number | 'auto' | undefined;
-}) {
+function deviceFacts(started: Record<string, unknown> | null, batch: number | 'auto' | undefined): Fact[] {
   const device = started?.device as { name?: unknown } | undefined;
   const precision = started?.precision;
-  if (!device && batch === undefined) return null;
-  return (
-    <>
-      {typeof device?.name === 'string' && (
-        <>
-          <dt>Device</dt>
-          <dd>
-            {device.name}
-            {typeof precision === 'string' ? `, ${precision}` : ''}
-          </dd>
-        </>
-      )}
-      {batch !== undefined && (
-        <>
-          <dt>Batch size</dt>
-          <dd>{batch === 'auto' ? 'chosen automatically when training starts' : batch}</dd>
-        </>
-      )}
-    </>
-  );
+  const facts: Fact[] = [];
+  if (typeof device?.name === 'string') {
+    facts.push({ label: 'Device', value: `${device.name}${typeof precision === 'string' ? `, ${precision}` : ''}` });
+  }
+  if (batch !== undefined) {
+    facts.push({ label: 'Batch size', value: batch === 'auto' ? 'chosen automatically when training starts' : batch });
+  }
+  return facts;
 }

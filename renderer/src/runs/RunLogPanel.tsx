@@ -4,7 +4,8 @@ import { api } from '../api/api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { logSeverity, parseLogLine, splitMatches, type LogSeverity } from './log-lines';
 import { formatCount } from '../components/format';
-import { useAsyncAction } from './use-async-action';
+import { useAsyncAction } from '../components/use-async-action';
+import { Panel } from '../components/Panel';
 
 /** Lines drawn at once; the panel keeps more, and the whole log is searchable on request. */
 const RENDER_LIMIT = 500;
@@ -63,8 +64,7 @@ export const RunLogPanel = memo(function RunLogPanel({
   }
 
   return (
-    <section className="panel run-log" aria-labelledby="run-log-title">
-      <h2 id="run-log-title">Log</h2>
+    <Panel titleId="run-log-title" title="Log" className="run-log">
       <div className="run-log-tools">
         <label htmlFor={searchId}>Search the log</label>
         <input
@@ -96,7 +96,7 @@ export const RunLogPanel = memo(function RunLogPanel({
       {search.error && <ErrorNotice error={search.error} />}
       {error && <ErrorNotice error={error} />}
       <LogLines lines={shown} query={deferredQuery} follow={!filtered} />
-    </section>
+    </Panel>
   );
 });
 

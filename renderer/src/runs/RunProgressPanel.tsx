@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { DOCKER_STOPPED_MESSAGE, type RunProgress, type RunSummary } from '../../../electron/contract';
 import { formatCount, formatDuration } from '../components/format';
+import { FactList } from '../components/FactList';
 import type { RunPhase } from './run-live-store';
 import { STATUS_LABELS, runDurationS } from './run-labels';
 
@@ -81,14 +82,17 @@ export function RunProgressPanel({
         <span className="run-progress-percent">{percent} %</span>
       </div>
       <progress id="run-progress-bar" className="run-progress-bar" max={100} value={percent} />
-      <dl className="run-progress-facts">
-        <dt>Speed</dt>
-        <dd>{progress?.imgPerS ? `${formatCount(progress.imgPerS)} images/s` : '—'}</dd>
-        <dt>Time left</dt>
-        <dd>{active && progress?.etaS != null ? `about ${formatDuration(progress.etaS)}` : '—'}</dd>
-        <dt>Elapsed</dt>
-        <dd>{runDurationS(summary) === null ? '—' : formatDuration(runDurationS(summary))}</dd>
-      </dl>
+      <FactList
+        className="run-progress-facts"
+        facts={[
+          { label: 'Speed', value: progress?.imgPerS ? `${formatCount(progress.imgPerS)} images/s` : '—' },
+          {
+            label: 'Time left',
+            value: active && progress?.etaS != null ? `about ${formatDuration(progress.etaS)}` : '—',
+          },
+          { label: 'Elapsed', value: runDurationS(summary) === null ? '—' : formatDuration(runDurationS(summary)) },
+        ]}
+      />
       {children}
       <p className="visually-hidden" aria-live="polite" aria-atomic="true">
         {announcement}

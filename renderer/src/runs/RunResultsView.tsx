@@ -1,6 +1,7 @@
 import type { RunResults, RunSummary } from '../../../electron/contract';
 import { useCall } from '../api/hooks';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { FactList } from '../components/FactList';
 import { ClassMetricsTable } from './results/ClassMetricsTable';
 import { ConfusionMatrix } from './results/ConfusionMatrix';
 import { ExportsPanel } from './results/ExportsPanel';
@@ -85,17 +86,22 @@ function ResultsOfRun({ runId }: { runId: string }) {
           {summary && <StatusBadge {...runStatusBadge(summary.status)} />}
         </div>
         {summary && (
-          <dl className="run-header-facts">
-            <dt>Model</dt>
-            <dd>
-              {modelLabel(summary.modelId, detail.data?.settings.imgSize)}{' '}
-              <code className="muted">{summary.modelId}</code>
-            </dd>
-            <dt>Dataset</dt>
-            <dd title={summary.datasetPath}>{folderName(summary.datasetPath)}</dd>
-            <dt>Finished</dt>
-            <dd>{formatDateTime(summary.endedAt)}</dd>
-          </dl>
+          <FactList
+            className="run-header-facts"
+            facts={[
+              {
+                label: 'Model',
+                value: (
+                  <>
+                    {modelLabel(summary.modelId, detail.data?.settings.imgSize)}{' '}
+                    <code className="muted">{summary.modelId}</code>
+                  </>
+                ),
+              },
+              { label: 'Dataset', title: summary.datasetPath, value: folderName(summary.datasetPath) },
+              { label: 'Finished', value: formatDateTime(summary.endedAt) },
+            ]}
+          />
         )}
         <div className="run-header-actions">
           <a href={`#/runs/${encodeURIComponent(runId)}`}>Training charts and log</a>

@@ -7,7 +7,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { isActive, modelName, runDurationS, runStatusBadge } from './run-labels';
 import { RunFailurePanel } from './RunFailurePanel';
 import { StatusBadge } from '../components/StatusBadge';
-import { useAsyncAction } from './use-async-action';
+import { useAsyncAction } from '../components/use-async-action';
 import { useRunsList } from './use-runs-list';
 import './runs.css';
 

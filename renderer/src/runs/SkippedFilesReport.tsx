@@ -1,9 +1,16 @@
 import { memo, useMemo } from 'react';
 import type { SkippedFile } from '../../../electron/contract';
 import { formatCount } from '../components/format';
+import { DataTable, type Column } from '../components/DataTable';
+import { Panel } from '../components/Panel';
 
 /** Rows listed before "show all": a folder of 10,000 bad files should not freeze the page. */
 const FIRST_ROWS = 200;
+
+const COLUMNS: Column<SkippedFile>[] = [
+  { key: 'path', header: 'File (in the dataset folder)', cell: (f) => <code>{f.path}</code> },
+  { key: 'reason', header: 'Reason', cell: (f) => f.reason },
+];
 
 /**
  * The files the trainer did not use, and why (hidden files, unreadable or truncated images…),
@@ -25,14 +32,16 @@ export const SkippedFilesReport = memo(function SkippedFilesReport({
   const count = Math.max(total, files.length);
   if (count === 0) return null;
   return (
-    <section className="panel" aria-labelledby="run-skipped-title">
-      <h2 id="run-skipped-title">
-        <span aria-hidden="true">⚠ </span>
-        {formatCount(count)} file{count === 1 ? ' was' : 's were'} left out
-      </h2>
-      <p className="muted">
-        Training goes on without them. To use them, fix or remove them in the dataset folder and start a new run.
-      </p>
+    <Panel
+      titleId="run-skipped-title"
+      title={
+        <>
+          <span aria-hidden="true">⚠ </span>
+          {formatCount(count)} file{count === 1 ? ' was' : 's were'} left out
+        </>
+      }
+      description="Training goes on without them. To use them, fix or remove them in the dataset folder and start a new run."
+    >
       <ul className="run-skipped-reasons">
         {reasons.map(([reason, count]) => (
           <li key={reason}>
@@ -42,27 +51,14 @@ export const SkippedFilesReport = memo(function SkippedFilesReport({
       </ul>
       <details>
         <summary>Show the files</summary>
-        <div className="run-table-scroll">
-          <table className="run-table">
-            <caption className="visually-hidden">Skipped files and the reason for each</caption>
-            <thead>
-              <tr>
-                <th scope="col">File (in the dataset folder)</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {files.slice(0, FIRST_ROWS).map((f) => (
-                <tr key={f.path}>
-                  <td>
-                    <code>{f.path}</code>
-                  </td>
-                  <td>{f.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Skipped files and the reason for each"
+          className="run-table"
+          scroll
+          columns={COLUMNS}
+          rows={files.slice(0, FIRST_ROWS)}
+          rowKey={(f) => f.path}
+        />
         {count > Math.min(FIRST_ROWS, files.length) && (
           <p className="muted">
             The first {formatCount(Math.min(FIRST_ROWS, files.length))} are listed; the run folder’s skipped.json has
@@ -70,6 +66,6 @@ export const SkippedFilesReport = memo(function SkippedFilesReport({
           </p>
         )}
       </details>
-    </section>
+    </Panel>
   );
 });

@@ -1,6 +1,8 @@
 import type { CSSProperties } from 'react';
 import type { RunResults } from '../../../../electron/contract';
 import { formatCount } from '../../components/format';
+import { DataTable, type Column } from '../../components/DataTable';
+import { Panel } from '../../components/Panel';
 
 /** Past this many classes a full matrix is unreadable; the most confused pairs are listed instead. */
 const MAX_MATRIX_CLASSES = 30;
@@ -16,14 +18,13 @@ export function ConfusionMatrix({ confusion }: { confusion: Confusion }) {
   const { labels, matrix } = confusion;
   if (labels.length === 0) return null;
   return (
-    <section className="panel" aria-labelledby="run-confusion-title">
-      <h2 id="run-confusion-title">Confusion matrix</h2>
+    <Panel titleId="run-confusion-title" title="Confusion matrix">
       {labels.length > MAX_MATRIX_CLASSES ? (
         <ConfusedPairs confusion={confusion} />
       ) : (
         <Matrix labels={labels} matrix={matrix} />
       )}
-    </section>
+    </Panel>
   );
 }
 
@@ -90,8 +91,20 @@ function heat(share: number): CSSProperties | undefined {
   return { background: `color-mix(in srgb, var(--accent) ${Math.round(8 + share * 85)}%, transparent)` };
 }
 
+interface ConfusedPair {
+  truth: string;
+  predicted: string;
+  count: number;
+}
+
+const PAIR_COLUMNS: Column<ConfusedPair>[] = [
+  { key: 'truth', header: 'True class', cell: (p) => p.truth },
+  { key: 'predicted', header: 'Predicted as', cell: (p) => p.predicted },
+  { key: 'count', header: 'Images', className: 'run-num', cell: (p) => formatCount(p.count) },
+];
+
 function ConfusedPairs({ confusion }: { confusion: Confusion }) {
-  const pairs: { truth: string; predicted: string; count: number }[] = [];
+  const pairs: ConfusedPair[] = [];
   confusion.matrix.forEach((row, r) =>
     row.forEach((count, c) => {
       if (r !== c && count > 0) pairs.push({ truth: confusion.labels[r]!, predicted: confusion.labels[c]!, count });
@@ -104,26 +117,13 @@ function ConfusedPairs({ confusion }: { confusion: Confusion }) {
         With {confusion.labels.length} classes the full matrix is too large to read here (it is in the run folder’s
         eval/metrics.json). These are the pairs the model mixed up most.
       </p>
-      <table className="run-table">
-        <thead>
-          <tr>
-            <th scope="col">True class</th>
-            <th scope="col">Predicted as</th>
-            <th scope="col" className="run-num">
-              Images
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {pairs.slice(0, 20).map((p) => (
-            <tr key={`${p.truth}→${p.predicted}`}>
-              <td>{p.truth}</td>
-              <td>{p.predicted}</td>
-              <td className="run-num">{formatCount(p.count)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        caption="The most confused pairs: true class, predicted class, image count"
+        className="run-table"
+        columns={PAIR_COLUMNS}
+        rows={pairs.slice(0, 20)}
+        rowKey={(p) => `${p.truth}→${p.predicted}`}
+      />
     </>
   );
 }

@@ -2,8 +2,10 @@ import { useState } from 'react';
 import { PARITY_WARN, type RunResults } from '../../../../electron/contract';
 import { api, isDesktop } from '../../api/api';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { useAsyncAction } from '../use-async-action';
+import { useAsyncAction } from '../../components/use-async-action';
 import { RunDownloads } from './RunDownloads';
+import { Panel } from '../../components/Panel';
+import { DataTable, type Column } from '../../components/DataTable';
 
 /**
  * Where the trained model and its files are: the run folder (opened in the file manager on the
@@ -19,8 +21,7 @@ export function ExportsPanel({ runId, results }: { runId: string; results: RunRe
   }
 
   return (
-    <section className="panel" aria-labelledby="run-exports-title">
-      <h2 id="run-exports-title">Exported model and files</h2>
+    <Panel titleId="run-exports-title" title="Exported model and files">
       <p>
         Everything about this run is in its folder: <code className="run-path">{results.folder}</code>
       </p>
@@ -43,31 +44,29 @@ export function ExportsPanel({ runId, results }: { runId: string; results: RunRe
       {results.exports.length === 0 ? (
         <p className="muted">No exported model: the export step did not write any file (see the log).</p>
       ) : (
-        <table className="run-table">
-          <caption className="visually-hidden">Exported files</caption>
-          <thead>
-            <tr>
-              <th scope="col">Format</th>
-              <th scope="col">File</th>
-              <th scope="col">Matches the trained model</th>
-            </tr>
-          </thead>
-          <tbody>
-            {results.exports.map((e) => (
-              <tr key={e.path}>
-                <td>{e.format}</td>
-                <td>
-                  <code className="run-path">{e.path}</code>
-                </td>
-                <td>{MODEL_FORMATS.has(e.format) ? parityText(e) : '— (not a model)'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Exported files"
+          className="run-table"
+          columns={EXPORT_COLUMNS}
+          rows={results.exports}
+          rowKey={(e) => e.path}
+        />
       )}
-    </section>
+    </Panel>
   );
 }
+
+type Export = RunResults['exports'][number];
+
+const EXPORT_COLUMNS: Column<Export>[] = [
+  { key: 'format', header: 'Format', cell: (e) => e.format },
+  { key: 'file', header: 'File', cell: (e) => <code className="run-path">{e.path}</code> },
+  {
+    key: 'parity',
+    header: 'Matches the trained model',
+    cell: (e) => (MODEL_FORMATS.has(e.format) ? parityText(e) : '— (not a model)'),
+  },
+];
 
 /** Formats that hold the model (the others are its labels and preprocessing). */
 const MODEL_FORMATS = new Set(['onnx', 'torchscript']);
@@ -77,7 +76,7 @@ const MODEL_FORMATS = new Set(['onnx', 'torchscript']);
  * images: largest difference in probabilities and in logits, and how often the first guess agrees.
  * Flagged above PARITY_WARN in probability. Older runs recorded only the probability difference.
  */
-function parityText(e: RunResults['exports'][number]): string {
+function parityText(e: Export): string {
   const diff = e.parity?.maxAbsProbDiff ?? e.parityMaxAbsDiff;
   if (diff === null) return 'not checked';
   const p = e.parity;

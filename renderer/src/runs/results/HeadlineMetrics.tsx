@@ -1,5 +1,6 @@
 import type { RunResults, SelectionMetric, SplitScores } from '../../../../electron/contract';
 import { formatCount, formatPercent } from '../../components/format';
+import { Panel } from '../../components/Panel';
 
 const METRIC_NAMES: Record<SelectionMetric, string> = {
   top1: 'top-1 accuracy',
@@ -18,8 +19,7 @@ export function HeadlineMetrics({ results }: { results: RunResults }) {
   const onTest = headline.split === 'test';
   const splitWord = onTest ? 'test' : 'validation';
   return (
-    <section className="panel" aria-labelledby="run-final-title">
-      <h2 id="run-final-title">Final accuracy on the {splitWord} images</h2>
+    <Panel titleId="run-final-title" title={`Final accuracy on the ${splitWord} images`}>
       <dl className="run-final-metrics">
         <div>
           <dt>Top-1 accuracy</dt>
@@ -63,7 +63,7 @@ export function HeadlineMetrics({ results }: { results: RunResults }) {
             : 'From the validation images, which also picked the best epoch: an optimistic estimate. A test/ folder beside the class folders gives an unbiased number.'}
       </p>
       <Details results={results} headline={headline} />
-    </section>
+    </Panel>
   );
 }
 

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import type { RunResults } from '../../../../electron/contract';
 import { useCall } from '../../api/hooks';
 import { formatPercent } from '../../components/format';
+import { FactList } from '../../components/FactList';
+import { Panel } from '../../components/Panel';
 
 type Mistake = RunResults['misclassified'][number];
 
@@ -14,8 +16,7 @@ const PAGE = 12;
 export function MistakesGallery({ runId, mistakes }: { runId: string; mistakes: RunResults['misclassified'] }) {
   const [shown, setShown] = useState(PAGE);
   return (
-    <section className="panel" aria-labelledby="run-mistakes-title">
-      <h2 id="run-mistakes-title">Most confident mistakes</h2>
+    <Panel titleId="run-mistakes-title" title="Most confident mistakes">
       {mistakes.length === 0 ? (
         <p>The model got every validation image right.</p>
       ) : (
@@ -36,7 +37,7 @@ export function MistakesGallery({ runId, mistakes }: { runId: string; mistakes: 
           )}
         </>
       )}
-    </section>
+    </Panel>
   );
 }
 
@@ -52,14 +53,13 @@ function MistakeCard({ runId, mistake }: { runId: string; mistake: Mistake }) {
           <span className="muted">{image.error ? 'Image not available' : 'Loading…'}</span>
         )}
       </div>
-      <dl>
-        <dt>True</dt>
-        <dd>{mistake.trueLabel}</dd>
-        <dt>Predicted</dt>
-        <dd>{mistake.predictedLabel}</dd>
-        <dt>Confidence</dt>
-        <dd>{formatPercent(mistake.confidence, 0)}</dd>
-      </dl>
+      <FactList
+        facts={[
+          { label: 'True', value: mistake.trueLabel },
+          { label: 'Predicted', value: mistake.predictedLabel },
+          { label: 'Confidence', value: formatPercent(mistake.confidence, 0) },
+        ]}
+      />
       <p className="run-path muted" title={image.error?.message}>
         {mistake.path}
       </p>

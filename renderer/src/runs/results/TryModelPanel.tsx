@@ -5,10 +5,11 @@ import { useCall, useEvent } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FolderChooser, type FolderChooserWords } from '../../wizard/dataset/FolderChooser';
 import { folderName, formatCount } from '../../components/format';
-import { useAsyncAction } from '../use-async-action';
+import { useAsyncAction } from '../../components/use-async-action';
 import { PredictionHistory } from './PredictionHistory';
 import { PredictionProgressView } from './PredictionProgressView';
 import { PredictionsView } from './PredictionsView';
+import { Panel } from '../../components/Panel';
 
 const WORDS: FolderChooserWords = {
   label: 'Folder with new images',
@@ -83,8 +84,7 @@ export function TryModelPanel({ runId }: { runId: string }) {
 
   const failed = classify.error && classify.error.kind !== 'cancelled' ? classify.error : null;
   return (
-    <section className="panel" aria-labelledby="run-try-title" aria-busy={working}>
-      <h2 id="run-try-title">Try the model on new images</h2>
+    <Panel titleId="run-try-title" title="Try the model on new images" busy={working}>
       <p>
         Classify a folder of images the model has never seen (sub-folders are included). It runs on the processor in the
         same locked-down container as training; the folder is only read. The answers are also saved as a CSV file in the
@@ -123,6 +123,6 @@ export function TryModelPanel({ runId }: { runId: string }) {
           <PredictionsView runId={runId} result={result} />
         </>
       )}
-    </section>
+    </Panel>
   );
 }

@@ -2,8 +2,17 @@ import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DatasetClass } from '../../../../electron/contract';
 import { formatCount } from '../../components/format';
+import { DataTable, type Column } from '../../components/DataTable';
+import { Panel } from '../../components/Panel';
 
 const CHART_CLASSES = 30;
+
+const COLUMNS: Column<DatasetClass>[] = [
+  { key: 'name', header: 'Class', rowHeader: true, cell: (c) => c.name },
+  { key: 'train', header: 'Training', cell: (c) => formatCount(c.train) },
+  { key: 'val', header: 'Validation', cell: (c) => formatCount(c.val) },
+  { key: 'total', header: 'Total', cell: (c) => formatCount(c.train + c.val) },
+];
 const TABLE_PAGE = 50;
 
 /** Classes with the most images first (what matters for imbalance). */
@@ -20,8 +29,7 @@ export function ClassCounts({ classes }: { classes: DatasetClass[] }) {
   const sorted = byTotal(classes);
   const charted = sorted.slice(0, CHART_CLASSES).map((c) => ({ name: c.name, train: c.train, val: c.val }));
   return (
-    <section className="panel" aria-labelledby="classes-title">
-      <h2 id="classes-title">Classes</h2>
+    <Panel titleId="classes-title" title="Classes">
       <p className="panel-intro">
         Each sub-folder is one class.{' '}
         {classes.length > CHART_CLASSES
@@ -48,27 +56,13 @@ export function ClassCounts({ classes }: { classes: DatasetClass[] }) {
           <Bar dataKey="val" name="Validation" stackId="split" fill="var(--chart-val)" isAnimationActive={false} />
         </BarChart>
       </div>
-      <table className="class-table">
-        <caption className="visually-hidden">Images per class, largest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Class</th>
-            <th scope="col">Training</th>
-            <th scope="col">Validation</th>
-            <th scope="col">Total</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.slice(0, rows).map((c) => (
-            <tr key={c.name}>
-              <th scope="row">{c.name}</th>
-              <td>{formatCount(c.train)}</td>
-              <td>{formatCount(c.val)}</td>
-              <td>{formatCount(c.train + c.val)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        caption="Images per class, largest first"
+        className="class-table"
+        columns={COLUMNS}
+        rows={sorted.slice(0, rows)}
+        rowKey={(c) => c.name}
+      />
       {sorted.length > rows && (
         <p>
           and {formatCount(sorted.length - rows)} more classes.{' '}
@@ -77,6 +71,6 @@ export function ClassCounts({ classes }: { classes: DatasetClass[] }) {
           </button>
         </p>
       )}
-    </section>
+    </Panel>
   );
 }

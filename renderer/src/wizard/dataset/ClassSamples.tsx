@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { DatasetScan } from '../../../../electron/contract';
 import { formatCount } from '../../components/format';
 import { DatasetThumbnail } from './DatasetThumbnail';
+import { Panel } from '../../components/Panel';
 
 const CLASSES_SHOWN = 12;
 const PER_CLASS = 4;
@@ -18,8 +19,7 @@ export function ClassSamples({ scan }: { scan: DatasetScan }) {
   if (classes.length === 0) return null;
   const shown = classes.slice(0, rows);
   return (
-    <section className="panel" aria-labelledby="samples-title">
-      <h2 id="samples-title">Examples</h2>
+    <Panel titleId="samples-title" title="Examples">
       <ul className="sample-rows">
         {shown.map((c) => (
           <li key={c.name} className="sample-row">
@@ -40,6 +40,6 @@ export function ClassSamples({ scan }: { scan: DatasetScan }) {
           </button>
         </p>
       )}
-    </section>
+    </Panel>
   );
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect } from 'react';
 import type { DatasetScan } from '../../../../electron/contract';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { FactList } from '../../components/FactList';
 import { formatCount, formatDuration, plural } from '../../components/format';
 import { StepHeading } from '../StepHeading';
 import { useWizard } from '../wizard-state';
@@ -34,25 +35,30 @@ function ExpectedLayout() {
 /** Folder, image count, classes, scan time. */
 function ScanFacts({ scan }: { scan: DatasetScan }) {
   return (
-    <dl className="facts" aria-label="This dataset">
-      <dt>Folder</dt>
-      <dd>
-        <code>{scan.root}</code>
-      </dd>
-      <dt>Images</dt>
-      <dd>
-        {formatCount(scan.totalImages)} in {plural(scan.classes.length, 'class', 'classes')}
-        {scan.skippedTotal > 0 ? ` (${formatCount(scan.skippedTotal)} files left out)` : ''}
-      </dd>
-      <dt>Layout</dt>
-      <dd>
-        {scan.layout === 'split'
-          ? `${scan.split.trainFolder ?? 'train'}/ and ${scan.split.valFolder ?? 'val'}/ folders`
-          : 'one folder per class'}
-      </dd>
-      <dt>Scanned in</dt>
-      <dd>{scan.durationMs < 1000 ? `${Math.round(scan.durationMs)} ms` : formatDuration(scan.durationMs / 1000)}</dd>
-    </dl>
+    <FactList
+      className="facts"
+      label="This dataset"
+      facts={[
+        { label: 'Folder', value: <code>{scan.root}</code> },
+        {
+          label: 'Images',
+          value:
+            `${formatCount(scan.totalImages)} in ${plural(scan.classes.length, 'class', 'classes')}` +
+            (scan.skippedTotal > 0 ? ` (${formatCount(scan.skippedTotal)} files left out)` : ''),
+        },
+        {
+          label: 'Layout',
+          value:
+            scan.layout === 'split'
+              ? `${scan.split.trainFolder ?? 'train'}/ and ${scan.split.valFolder ?? 'val'}/ folders`
+              : 'one folder per class',
+        },
+        {
+          label: 'Scanned in',
+          value: scan.durationMs < 1000 ? `${Math.round(scan.durationMs)} ms` : formatDuration(scan.durationMs / 1000),
+        },
+      ]}
+    />
   );
 }
 

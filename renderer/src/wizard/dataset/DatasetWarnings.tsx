@@ -1,6 +1,7 @@
 import type { DatasetScan, DatasetWarning } from '../../../../electron/contract';
 import { StatusBadge } from '../../components/StatusBadge';
 import { SkippedFiles } from './SkippedFiles';
+import { Panel } from '../../components/Panel';
 
 // A short title per kind; the core's message says exactly what was found.
 const TITLE: Record<DatasetWarning['code'], string> = {
@@ -71,8 +72,7 @@ export function DatasetWarnings({ scan }: { scan: DatasetScan }) {
   // Hidden files (.DS_Store, Thumbs.db) are left out without a warning; their list is still offered.
   const unlistedSkips = scan.skippedTotal > 0 && !warnings.some((w) => w.code === 'skipped_files');
   return (
-    <section className="panel" aria-labelledby="warnings-title">
-      <h2 id="warnings-title">Things to look at</h2>
+    <Panel titleId="warnings-title" title="Things to look at">
       {warnings.length === 0 ? (
         <p>
           <StatusBadge tone="ok" label="No problems found" /> The classes look usable as they are.
@@ -85,6 +85,6 @@ export function DatasetWarnings({ scan }: { scan: DatasetScan }) {
         </ul>
       )}
       {unlistedSkips && <SkippedFiles scan={scan} />}
-    </section>
+    </Panel>
   );
 }

@@ -1,7 +1,7 @@
-import { useState } from 'react';
-import type { AppErrorShape, SampleDataset } from '../../../../electron/contract';
+import type { SampleDataset } from '../../../../electron/contract';
 import { api } from '../../api/api';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { useAsyncAction } from '../../components/use-async-action';
 
 /**
  * "Try with the sample images": the built-in handwritten digits (assets/README.md), unpacked by the
@@ -9,16 +9,11 @@ import { ErrorNotice } from '../../components/ErrorNotice';
  * own; on the processor it trains in minutes.
  */
 export function SampleDatasetOffer({ onUse, busy }: { onUse: (sample: SampleDataset) => void; busy: boolean }) {
-  const [problem, setProblem] = useState<AppErrorShape | null>(null);
-  const [preparing, setPreparing] = useState(false);
+  const preparing = useAsyncAction();
 
   async function takeSample() {
-    setProblem(null);
-    setPreparing(true);
-    const result = await api().call('dataset.sample', {});
-    setPreparing(false);
-    if (!result.ok) return setProblem(result.error);
-    onUse(result.value);
+    const sample = await preparing.run(() => api().call('dataset.sample', {}));
+    if (sample) onUse(sample);
   }
 
   return (
@@ -27,10 +22,10 @@ export function SampleDatasetOffer({ onUse, busy }: { onUse: (sample: SampleData
         <button
           type="button"
           onClick={() => void takeSample()}
-          disabled={busy || preparing}
+          disabled={busy || preparing.busy}
           aria-describedby="sample-offer-about"
         >
-          {preparing ? 'Unpacking the sample images…' : 'Try with the sample images'}
+          {preparing.busy ? 'Unpacking the sample images…' : 'Try with the sample images'}
         </button>{' '}
         <span id="sample-offer-about">
           No images at hand? 1,797 scans of handwritten digits in 10 classes (8×8 pixels): a first model trains in a few
@@ -41,7 +36,7 @@ export function SampleDatasetOffer({ onUse, busy }: { onUse: (sample: SampleData
         Sample images: E. Alpaydin and C. Kaynak, Optical Recognition of Handwritten Digits, UCI Machine Learning
         Repository (CC BY 4.0).
       </p>
-      {problem && <ErrorNotice error={problem} />}
+      {preparing.error && <ErrorNotice error={preparing.error} />}
     </div>
   );
 }

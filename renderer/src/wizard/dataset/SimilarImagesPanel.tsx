@@ -6,6 +6,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { formatCount, plural } from '../../components/format';
 import { DatasetThumbnail } from './DatasetThumbnail';
 import { useSimilarImages } from './use-similar-images';
+import { Panel } from '../../components/Panel';
 
 /** Pairs shown before "Show all". */
 const FIRST_PAIRS = 6;
@@ -95,8 +96,7 @@ export function SimilarImagesPanel({ scan, scanning }: { scan: DatasetScan; scan
   const check = useSimilarImages(scan, scanning);
   const { progress, result } = check;
   return (
-    <section className="panel similar-images" aria-labelledby="similar-title">
-      <h2 id="similar-title">Near-duplicates across classes</h2>
+    <Panel titleId="similar-title" title="Near-duplicates across classes" className="similar-images">
       {check.running && (
         <>
           <ProgressMeter
@@ -118,6 +118,6 @@ export function SimilarImagesPanel({ scan, scanning }: { scan: DatasetScan; scan
       )}
       {result && result.pairsTotal > 0 && <Pairs result={result} />}
       {result && <p className="similar-compared">{comparedLine(result)}</p>}
-    </section>
+    </Panel>
   );
 }

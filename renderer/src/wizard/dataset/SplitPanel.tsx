@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { DatasetScan } from '../../../../electron/contract';
 import { formatCount, formatPercent } from '../../components/format';
 import { resplit } from './resplit';
+import { Panel } from '../../components/Panel';
 
 const COMMIT_DELAY_MS = 250;
 
@@ -34,8 +35,7 @@ export function SplitPanel({ scan, onRatioChange }: { scan: DatasetScan; onRatio
 
   const { train, val } = totals(resplit(scan, ratio));
   return (
-    <section className="panel" aria-labelledby="split-title">
-      <h2 id="split-title">Training and validation</h2>
+    <Panel titleId="split-title" title="Training and validation">
       {scan.split.kind === 'existing' ? (
         <p>
           Your folder already has a split (<code>{scan.split.trainFolder ?? 'train'}/</code> and{' '}
@@ -70,6 +70,6 @@ export function SplitPanel({ scan, onRatioChange }: { scan: DatasetScan; onRatio
       <p className="split-totals" aria-live="polite">
         {formatCount(train)} images for training, {formatCount(val)} for validation.
       </p>
-    </section>
+    </Panel>
   );
 }

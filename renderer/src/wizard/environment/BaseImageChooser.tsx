@@ -1,11 +1,12 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { AppErrorShape, BaseImageCheck, ImageStatus } from '../../../../electron/contract';
+import type { BaseImageCheck, ImageStatus } from '../../../../electron/contract';
 import { api, isDesktop } from '../../api/api';
 import { useCall } from '../../api/hooks';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../components/format';
 import { StatusBadge } from '../../components/StatusBadge';
+import { useAsyncAction } from '../../components/use-async-action';
 import type { TrainingImage } from './use-training-image';
 
 /** How to make the archive on a machine with internet (the README and docs/engine-environment.md say the same). */
@@ -76,20 +77,20 @@ export function BaseImageChooser({ image, status }: { image: TrainingImage; stat
 
 function ArchiveForm({ onLoad, busy }: { onLoad: (path: string) => void; busy: boolean }) {
   const [path, setPath] = useState('');
-  const [problem, setProblem] = useState<AppErrorShape | null>(null);
+  const picking = useAsyncAction();
   const id = useId();
   const desktop = isDesktop();
 
   async function pick() {
-    setProblem(null);
-    const result = await api().call('dialog.pickFile', {
-      title: 'Choose the image archive (docker save)',
-      extensions: ['tar', 'gz', 'tgz'],
-    });
-    if (!result.ok) return setProblem(result.error);
-    if (result.value.path) {
-      setPath(result.value.path);
-      onLoad(result.value.path);
+    const picked = await picking.run(() =>
+      api().call('dialog.pickFile', {
+        title: 'Choose the image archive (docker save)',
+        extensions: ['tar', 'gz', 'tgz'],
+      }),
+    );
+    if (picked?.path) {
+      setPath(picked.path);
+      onLoad(picked.path);
     }
   }
 
@@ -131,7 +132,7 @@ function ArchiveForm({ onLoad, busy }: { onLoad: (path: string) => void; busy: b
       <p className="base-image-command">
         <code>{SAVE_COMMAND}</code> <CopyButton text={SAVE_COMMAND} name="Copy the docker save command" />
       </p>
-      {problem && <ErrorNotice error={problem} />}
+      {picking.error && <ErrorNotice error={picking.error} />}
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { MachineSummary } from './MachineSummary';
 import { NetworkPanel } from './NetworkPanel';
 import { TrainingImagePanel } from './TrainingImagePanel';
 import { useTrainingImage, type TrainingImage } from './use-training-image';
+import { Panel } from '../../components/Panel';
 
 /** What the user should do next on this step, given what is known so far. */
 export function environmentHint(
@@ -116,12 +117,11 @@ export function EnvironmentStep() {
 
       <NetworkPanel />
 
-      <section className="panel" aria-labelledby="machine-title">
-        <h2 id="machine-title">This machine</h2>
+      <Panel titleId="machine-title" title="This machine">
         {summary.loading && !summary.data && <p aria-busy="true">Looking at this machine…</p>}
         {summary.error && <ErrorNotice error={summary.error} onRetry={summary.reload} />}
         {summary.data && <MachineSummary summary={summary.data} />}
-      </section>
+      </Panel>
 
       <WizardNav next="/new/dataset" nextLabel="Next: Dataset" canGoNext={canGoNext} hint={hint} />
     </section>

@@ -1,33 +1,42 @@
 import type { SystemSummary } from '../../../../electron/contract';
 import { formatBytes, formatMemory } from '../../components/format';
+import { FactList } from '../../components/FactList';
 
 /** The one-time inventory of this machine: system, processor, memory, disk, GPUs. */
 export function MachineSummary({ summary }: { summary: SystemSummary }) {
   return (
-    <dl className="facts" aria-label="This machine">
-      <dt>System</dt>
-      <dd>
-        {summary.os.distro} {summary.os.release} ({summary.os.arch}) on {summary.os.hostname}
-      </dd>
-      <dt>Processor</dt>
-      <dd>
-        {summary.cpu.brand}, {summary.cpu.cores} cores
-      </dd>
-      <dt>Memory</dt>
-      <dd>
-        {formatMemory(summary.memory.totalBytes)} ({formatMemory(summary.memory.availableBytes)} available)
-      </dd>
-      <dt>Free disk</dt>
-      <dd>
-        {formatBytes(summary.disk.freeBytes)} free of {formatBytes(summary.disk.totalBytes)} at{' '}
-        <code>{summary.disk.path}</code>
-      </dd>
-      <dt>GPUs</dt>
-      <dd>
-        {summary.gpus.length === 0
-          ? 'No GPU found'
-          : summary.gpus.map((g) => `${g.name}${g.memoryBytes ? ` (${formatMemory(g.memoryBytes)})` : ''}`).join(', ')}
-      </dd>
-    </dl>
+    <FactList
+      className="facts"
+      label="This machine"
+      facts={[
+        {
+          label: 'System',
+          value: `${summary.os.distro} ${summary.os.release} (${summary.os.arch}) on ${summary.os.hostname}`,
+        },
+        { label: 'Processor', value: `${summary.cpu.brand}, ${summary.cpu.cores} cores` },
+        {
+          label: 'Memory',
+          value: `${formatMemory(summary.memory.totalBytes)} (${formatMemory(summary.memory.availableBytes)} available)`,
+        },
+        {
+          label: 'Free disk',
+          value: (
+            <>
+              {formatBytes(summary.disk.freeBytes)} free of {formatBytes(summary.disk.totalBytes)} at{' '}
+              <code>{summary.disk.path}</code>
+            </>
+          ),
+        },
+        {
+          label: 'GPUs',
+          value:
+            summary.gpus.length === 0
+              ? 'No GPU found'
+              : summary.gpus
+                  .map((g) => `${g.name}${g.memoryBytes ? ` (${formatMemory(g.memoryBytes)})` : ''}`)
+                  .join(', '),
+        },
+      ]}
+    />
   );
 }

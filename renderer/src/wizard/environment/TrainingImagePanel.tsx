@@ -4,6 +4,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { BaseImageChooser } from './BaseImageChooser';
 import { ImageProgressView } from './ImageProgressView';
 import type { TrainingImage } from './use-training-image';
+import { Panel } from '../../components/Panel';
 
 /**
  * The training image: a PyTorch base image (downloaded once) with DeiT Studio's trainer built on
@@ -23,8 +24,7 @@ export function TrainingImagePanel({ image, dockerWorks }: { image: TrainingImag
 
   return (
     // Busy only while the status loads: during a pull, aria-busy would mute the progress announcements.
-    <section className="panel" aria-labelledby="image-title" aria-busy={!status && pending === 'status'}>
-      <h2 id="image-title">Training image</h2>
+    <Panel titleId="image-title" title="Training image" busy={!status && pending === 'status'}>
       <p className="panel-intro">
         Training runs inside a Docker image: PyTorch with DeiT Studio’s trainer. It is prepared once and reused for
         every run.
@@ -86,6 +86,6 @@ export function TrainingImagePanel({ image, dockerWorks }: { image: TrainingImag
         </div>
       )}
       {status && !working && !unknown && dockerWorks && <BaseImageChooser image={image} status={status} />}
-    </section>
+    </Panel>
   );
 }

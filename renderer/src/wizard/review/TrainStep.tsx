@@ -1,9 +1,9 @@
-import { useState } from 'react';
-import type { AppErrorShape, ErrorKind } from '../../../../electron/contract';
+import type { ErrorKind } from '../../../../electron/contract';
 import { api } from '../../api/api';
 import { useCall } from '../../api/hooks';
 import { navigate } from '../../app/router';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { useAsyncAction } from '../../components/use-async-action';
 import { RunEstimatePanel } from '../settings/RunEstimatePanel';
 import { TextField } from '../settings/FormFields';
 import { useCheckedSettings } from '../settings/use-checked-settings';
@@ -35,19 +35,17 @@ export function TrainStep() {
   const image = useCall('image.status', {});
   const imageReady = image.data ? image.data.state === 'ready' : null;
   const missing = missingBeforeStart(state, imageReady, check, state.scan, image.data?.state === 'unknown');
-  const [starting, setStarting] = useState(false);
-  const [startError, setStartError] = useState<AppErrorShape | null>(null);
-  const canStart = missing.length === 0 && check.settings !== null && !starting;
+  const starting = useAsyncAction();
+  const startError = starting.error;
+  const canStart = missing.length === 0 && check.settings !== null && !starting.busy;
 
   async function start() {
     if (!canStart || !check.settings) return;
-    setStarting(true);
-    setStartError(null);
-    const result = await api().call('runs.create', { settings: check.settings });
-    setStarting(false);
-    if (!result.ok) return setStartError(result.error);
+    const settings = check.settings;
+    const run = await starting.run(() => api().call('runs.create', { settings }));
+    if (!run) return;
     updateDraft({ name: '' }); // the next run gets its own name
-    navigate(`/runs/${encodeURIComponent(result.value.id)}`);
+    navigate(`/runs/${encodeURIComponent(run.id)}`);
   }
 
   const errorStep = startError ? STEP_FOR_ERROR[startError.kind] : undefined;
@@ -96,7 +94,7 @@ export function TrainStep() {
           hint="Helps you find this run in the list later. Empty: a name is made from the model and date."
         />
         <button type="submit" className="primary start-button" aria-disabled={canStart ? undefined : 'true'}>
-          {starting ? 'Starting…' : 'Start training'}
+          {starting.busy ? 'Starting…' : 'Start training'}
         </button>
       </form>
       {startError && (

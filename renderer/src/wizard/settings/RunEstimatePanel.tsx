@@ -1,5 +1,6 @@
 import { formatDuration } from '../../components/format';
 import type { EstimateState } from './use-run-estimate';
+import { Panel } from '../../components/Panel';
 
 /** How long the run should take and how much GPU memory it needs, before starting it. */
 export function RunEstimatePanel({
@@ -14,8 +15,7 @@ export function RunEstimatePanel({
 }) {
   const { estimate, error, pending } = state;
   return (
-    <section className="panel estimate" aria-labelledby="estimate-title" aria-busy={pending}>
-      <h2 id="estimate-title">Estimate</h2>
+    <Panel titleId="estimate-title" title="Estimate" className="estimate" busy={pending}>
       <div aria-live="polite">
         {missing && <p>{missing}</p>}
         {!missing && pending && !estimate && (
@@ -46,6 +46,6 @@ export function RunEstimatePanel({
           </>
         )}
       </div>
-    </section>
+    </Panel>
   );
 }

@@ -12,6 +12,7 @@ import { RunEstimatePanel } from './RunEstimatePanel';
 import { TrainingFields } from './TrainingFields';
 import { useCheckedSettings } from './use-checked-settings';
 import { useWeightsReach } from './use-weights-reach';
+import { Panel } from '../../components/Panel';
 
 /** Step 3: which model, how long, and the advanced knobs; with an estimate before starting. */
 export function SettingsStep() {
@@ -71,8 +72,7 @@ export function SettingsStep() {
         />
       )}
 
-      <section className="panel" aria-labelledby="training-title">
-        <h2 id="training-title">Training</h2>
+      <Panel titleId="training-title" title="Training">
         <TrainingFields draft={state.draft} errors={check.fieldErrors} onChange={updateDraft} cpuMode={cpuMode} />
         {cpuMode && (
           <ImageSizeField
@@ -90,7 +90,7 @@ export function SettingsStep() {
             onChange={(gpuIds) => updateDraft({ gpuIds })}
           />
         )}
-      </section>
+      </Panel>
 
       <AdvancedPanel
         draft={state.draft}
