@@ -15,6 +15,8 @@ export interface StudioPaths {
   cacheDir: string;
   /** The built-in sample dataset, unpacked from the app's archive on first use. */
   samplesDir: string;
+  /** The gallery's 256 px thumbnails, by file path, modification time and size (dataset/thumbnail-cache.ts). */
+  thumbnailsDir: string;
 }
 
 /** The default data folder when the shell does not choose one (Electron passes app.getPath('userData')). */
@@ -33,5 +35,6 @@ export function studioPaths(dataDir: string): StudioPaths {
     weightsDir: path.join(dataDir, 'weights'),
     cacheDir: path.join(dataDir, 'cache'),
     samplesDir: path.join(dataDir, 'samples'),
+    thumbnailsDir: path.join(dataDir, 'thumbnails'),
   };
 }

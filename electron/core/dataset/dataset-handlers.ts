@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { AppError, type Handlers } from '../../contract';
 import type { CoreContext } from '../context';
-import { readThumbnail } from './dataset-thumbnail';
+import { readThumbnail, THUMBNAIL_LIMITS } from './dataset-thumbnail';
 import { resolveDatasetRoot } from './dataset-root';
 import { ensureSampleDataset } from './sample-dataset';
 import { scanDataset } from './scan-dataset';
@@ -84,7 +84,7 @@ export function createDatasetHandlers(ctx: CoreContext): Pick<Handlers, DatasetC
           },
         );
       }
-      return readThumbnail(real, file);
+      return readThumbnail(real, file, { ...THUMBNAIL_LIMITS, cacheDir: ctx.paths.thumbnailsDir });
     },
   };
 }

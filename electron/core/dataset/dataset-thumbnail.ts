@@ -8,15 +8,24 @@ import { FORMAT_MIME, isImageName } from './image-formats';
 import { HEAD_BYTES } from './inspect-image-file';
 import { readImageHeader } from './read-image-header';
 import { isHiddenName } from './skip-log';
+import { cachedThumbnail, THUMBNAIL_SIDE } from './thumbnail-cache';
 
-/** How big a file may be to be sent whole, and above which size an embedded Exif preview is preferred. */
+/**
+ * How previews are made. `cacheDir`: where sharp's thumbnails are kept (null: none are made, as in a
+ * build without sharp). The fallbacks: `maxBytes`, how big a file may be to be sent whole, and
+ * `preferExifAbove`, above which size an embedded Exif preview is sent instead.
+ */
 export interface ThumbnailLimits {
   maxBytes: number;
   preferExifAbove: number;
+  cacheDir?: string | null;
 }
 
-/** Default limits: photos over 256 KiB send their Exif preview if they have one; nothing over 4 MiB is sent whole. */
+/** Default fallbacks: photos over 256 KiB send their Exif preview if they have one; nothing over 4 MiB is sent whole. */
 export const THUMBNAIL_LIMITS: ThumbnailLimits = { maxBytes: 4 * 1024 * 1024, preferExifAbove: 256 * 1024 };
+
+/** Formats every browser shows: a small image in one of them is sent as it is (no decode, exact). */
+const SENT_AS_IS = new Set(['jpeg', 'png', 'gif', 'webp']);
 
 /**
  * Checks a preview request's file path: relative to the dataset root, "/"-separated, no ".." or "."
@@ -41,7 +50,9 @@ export function parseDatasetFilePath(file: string): string[] {
 
 /**
  * A preview of one image inside a scanned dataset folder (`realRoot` is the folder's real path): the
- * file itself when small enough, or the JPEG preview embedded in its Exif data when it is large.
+ * file itself when it is no bigger than a thumbnail, else a cached 256 px JPEG made by sharp
+ * (thumbnail-cache.ts). Where sharp cannot make one (BMP, no cache folder, sharp missing) it falls back
+ * to the JPEG preview embedded in a large photo's Exif data, then to the file itself up to 4 MiB.
  * Refuses anything outside the folder, links leading outside it, and files that are not usable images.
  */
 export async function readThumbnail(realRoot: string, file: string, limits = THUMBNAIL_LIMITS): Promise<Thumbnail> {
@@ -85,7 +96,16 @@ export async function readThumbnail(realRoot: string, file: string, limits = THU
         fix: 'The scan lists it among the left-out files; fix or remove it.',
       });
     }
-    const format = header.image.format;
+    const { format, width, height } = header.image;
+    const small = width <= THUMBNAIL_SIDE && height <= THUMBNAIL_SIDE && src.size <= limits.maxBytes;
+    if (small && SENT_AS_IS.has(format)) {
+      return { mime: FORMAT_MIME[format], dataBase64: (await src.read(0, src.size)).toString('base64') };
+    }
+    if (limits.cacheDir) {
+      const stat = await fs.stat(real);
+      const made = await cachedThumbnail(real, stat, limits.cacheDir);
+      if (made) return { mime: 'image/jpeg', dataBase64: made.toString('base64') };
+    }
     if (format === 'tiff') {
       throw new AppError('not_available', `TIFF images such as “${file}” cannot be previewed.`, {
         fix: 'Nothing to do: TIFF images are still used for training.',
