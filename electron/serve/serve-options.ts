@@ -4,10 +4,12 @@ export interface ServeCliOptions {
   port: number;
   dataDir: string | undefined;
   token: string | undefined;
+  /** Write the address with the token here (0600) instead of printing it (token-file.ts). */
+  tokenFile: string | undefined;
   help: boolean;
 }
 
-export const SERVE_USAGE = `Usage: npm run serve -- [--port 8765] [--host 127.0.0.1] [--data-dir DIR]
+export const SERVE_USAGE = `Usage: npm run serve -- [--port 8765] [--host 127.0.0.1] [--data-dir DIR] [--token-file FILE]
 
 Serves DeiT Studio in a browser, for a GPU machine without a display. Open the printed address
 on this machine, or from your laptop through an SSH tunnel:
@@ -17,6 +19,9 @@ on this machine, or from your laptop through an SSH tunnel:
   --host ADDR     address to bind (default 127.0.0.1). Anything else exposes DeiT Studio to
                   your network: anyone with the token can read folders and use the GPU.
   --data-dir DIR  where runs, weights and caches are kept (default: your data folder)
+  --token-file FILE
+                  write the address with the access token to FILE (readable only by you) and
+                  print the address without it: for services whose output ends up in logs
   The token is random for each start. DEIT_STUDIO_TOKEN fixes it (for automation only).`;
 
 /** Parses argv; throws an Error with a plain message for bad input. */
@@ -26,6 +31,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     port: 8765,
     dataDir: undefined,
     token: env.DEIT_STUDIO_TOKEN,
+    tokenFile: undefined,
     help: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -51,6 +57,9 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
         break;
       case '--data-dir':
         options.dataDir = value();
+        break;
+      case '--token-file':
+        options.tokenFile = value();
         break;
       case '-h':
       case '--help':

@@ -6,6 +6,7 @@ import { defaultDataDir, SAMPLE_ARCHIVE } from '../core/paths';
 import { createToken } from './security';
 import { SERVE_USAGE, isLoopback, parseServeArgs } from './serve-options';
 import { startServer } from './server';
+import { removeTokenFile, startupMessage, writeTokenFile } from './token-file';
 
 // Bundled to dist/serve/serve.cjs: the renderer build is dist/renderer, the trainer is docker/.
 const distDir = path.resolve(__dirname, '..');
@@ -74,9 +75,21 @@ async function main(): Promise<void> {
     await core.close();
     process.exit(1);
   }
-  console.log(`DeiT Studio is running. Open this address in your browser:\n\n    ${server.url}\n`);
+  let tokenFile: string | undefined;
+  if (options.tokenFile) {
+    try {
+      tokenFile = writeTokenFile(options.tokenFile, server.url);
+    } catch (error) {
+      console.error((error as Error).message);
+      await server.close();
+      await core.close();
+      process.exit(1);
+    }
+  }
+  console.log(startupMessage(server, tokenFile));
   console.log(`Data folder: ${core.context.paths.dataDir}. Press Ctrl+C to stop.`);
   const stop = async () => {
+    if (tokenFile) removeTokenFile(tokenFile, server.url);
     await server.close();
     await core.close();
     process.exit(0);
