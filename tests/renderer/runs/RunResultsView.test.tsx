@@ -122,7 +122,8 @@ describe('RunResultsView', () => {
     api.handle('runs.results', () =>
       ok(
         results({
-          reportMarkdown: '# Methods\n\n<script>window.pwned = 1</script> **bold** <img src=x onerror=alert(1)>\n',
+          // Inline in a paragraph (a line that starts with a tag is an HTML block: all of it text, ** included).
+          reportMarkdown: '# Methods\n\nRan <script>window.pwned = 1</script> **bold** <img src=x onerror=alert(1)>\n',
         }),
       ),
     );

@@ -1,82 +1,46 @@
-import { createElement, useMemo } from 'react';
-import { parseMarkdownLite, type Block, type Inline } from './markdown-lite';
+import { createElement, type ReactNode } from 'react';
+import Markdown, { type Components } from 'react-markdown';
+import remarkGfm from 'remark-gfm';
 
-function InlineText({ parts }: { parts: Inline[] }) {
-  return (
+/** The report sits under this page's h2: its own headings start at h3. */
+const heading =
+  (level: number) =>
+  ({ children }: { children?: ReactNode }) =>
+    createElement(`h${Math.min(6, level + 2)}`, null, children);
+
+/**
+ * How the report's markdown becomes elements. react-markdown builds React elements (never innerHTML)
+ * and turns raw HTML in the file into text; links and images become text too, with their address in
+ * brackets: the report is shown, never navigated from, and loads nothing.
+ */
+const COMPONENTS: Components = {
+  h1: heading(1),
+  h2: heading(2),
+  h3: heading(3),
+  h4: heading(4),
+  h5: heading(5),
+  h6: heading(6),
+  a: ({ children, href }) => (
     <>
-      {parts.map((part, i) =>
-        part.kind === 'code' ? (
-          <code key={i}>{part.text}</code>
-        ) : part.kind === 'strong' ? (
-          <strong key={i}>{part.text}</strong>
-        ) : part.kind === 'em' ? (
-          <em key={i}>{part.text}</em>
-        ) : (
-          part.text
-        ),
-      )}
+      {children}
+      {href ? ` (${href})` : null}
     </>
-  );
-}
-
-function ReportBlock({ block }: { block: Block }) {
-  switch (block.kind) {
-    case 'heading':
-      // The report sits under this page's h2: its own headings start at h3.
-      return createElement(`h${Math.min(6, block.level + 2)}`, null, <InlineText parts={block.text} />);
-    case 'paragraph':
-      return (
-        <p>
-          <InlineText parts={block.text} />
-        </p>
-      );
-    case 'code':
-      return (
-        <pre>
-          <code>{block.text}</code>
-        </pre>
-      );
-    case 'list': {
-      const items = block.items.map((item, i) => (
-        <li key={i}>
-          <InlineText parts={item} />
-        </li>
-      ));
-      return block.ordered ? <ol>{items}</ol> : <ul>{items}</ul>;
-    }
-    case 'table':
-      return (
-        <div className="run-table-scroll">
-          <table className="run-table">
-            <thead>
-              <tr>
-                {block.head.map((cell, i) => (
-                  <th key={i} scope="col">
-                    <InlineText parts={cell} />
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {block.rows.map((row, r) => (
-                <tr key={r}>
-                  {row.map((cell, i) => (
-                    <td key={i}>
-                      <InlineText parts={cell} />
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      );
-  }
-}
+  ),
+  img: ({ alt, src }) => <>{`${alt ?? 'image'}${typeof src === 'string' && src ? ` (${src})` : ''}`}</>,
+  table: ({ children }) => (
+    <div className="run-table-scroll">
+      <table className="run-table">{children}</table>
+    </div>
+  ),
+  th: ({ children, style }) => (
+    <th scope="col" style={style}>
+      {children}
+    </th>
+  ),
+};
 
 /** The methods report (report.md) rendered as safe text: structure only, never HTML from the file. */
 export function MethodsReport({ markdown }: { markdown: string }) {
-  const blocks = useMemo(() => parseMarkdownLite(markdown), [markdown]);
   return (
     <section className="panel run-report" aria-labelledby="run-report-title">
       <h2 id="run-report-title">Methods report</h2>
@@ -84,10 +48,12 @@ export function MethodsReport({ markdown }: { markdown: string }) {
         How this model was trained (image, versions, seed, data split, recipe), for a paper or a lab notebook. It is the
         run folder’s report.md.
       </p>
-      {blocks.length === 0 ? (
+      {markdown.trim() === '' ? (
         <p>The report is empty.</p>
       ) : (
-        blocks.map((block, i) => <ReportBlock key={i} block={block} />)
+        <Markdown remarkPlugins={[remarkGfm]} components={COMPONENTS}>
+          {markdown}
+        </Markdown>
       )}
     </section>
   );
