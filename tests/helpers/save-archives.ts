@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
 import tar from 'tar-stream';
 import { readJsonLines } from '../../electron/core/docker/json-lines';
-import { tinyTar } from '../../electron/core/docker/tiny-tar';
+import { tarArchive } from '../../electron/core/docker/tar-archive';
 
 /**
  * `docker save` archives made in the test: a small two-layer image on the private engine, saved
@@ -25,9 +25,9 @@ async function drain(stream: NodeJS.ReadableStream): Promise<void> {
 /** A two-layer image without Python: a `docker import`ed root, then a COPY step on top. */
 export async function makeTinyImage(docker: Dockerode, tag: string): Promise<string> {
   const [repo] = tag.split(/:(?=[^/:]+$)/);
-  const root = tinyTar([{ name: 'etc/' }, { name: 'etc/tiny-release', content: 'tiny 1\n' }]);
+  const root = await tarArchive([{ name: 'etc/' }, { name: 'etc/tiny-release', content: 'tiny 1\n' }]);
   await drain((await docker.importImage(Readable.from([root]), { repo, tag: 'root' })) as NodeJS.ReadableStream);
-  const context = tinyTar([
+  const context = await tarArchive([
     { name: 'Dockerfile', content: `FROM ${repo}:root\nCOPY note.txt /note.txt\nLABEL deit-env-test=offline\n` },
     { name: 'note.txt', content: `made for ${tag} at ${Date.now()}\n` },
   ]);

@@ -4,7 +4,7 @@ import type Dockerode from 'dockerode';
 import { classifyDockerError, type ClassifiedDockerError } from './classify-docker-error';
 import { gpuDeviceRequests, TRAINING_CUDA_REQUIREMENT } from './gpu-device-request';
 import { readJsonLines, streamEventError } from './json-lines';
-import { tinyTar } from './tiny-tar';
+import { tarArchive } from './tar-archive';
 
 /** The probe runs a program that does not exist: reaching the exec step proves the GPU was handed over. */
 export const PROBE_EXEC = '/deit-studio-gpu-probe';
@@ -36,7 +36,7 @@ export async function ensureProbeImage(docker: Dockerode, image: string): Promis
     // missing: import it below
   }
   const [repo, tag = 'latest'] = image.split(/:(?=[^/:]+$)/);
-  const tar = tinyTar([{ name: 'etc/' }, { name: 'etc/deit-studio-probe', content: 'GPU probe of DeiT Studio\n' }]);
+  const tar = await tarArchive([{ name: 'etc/' }, { name: 'etc/deit-studio-probe', content: 'GPU probe of DeiT Studio\n' }]);
   const stream = (await docker.importImage(Readable.from([tar]), {
     repo,
     tag,
