@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { contractAlias } from './vite.config';
 
 /**
  * Three projects: fast Node unit tests (core, contract, shells), integration tests against the real
@@ -19,6 +20,7 @@ export default defineConfig({
       ...(faultsAsked
         ? [
             {
+              resolve: { alias: contractAlias }, // fault-kit feeds the renderer's live store
               test: {
                 name: 'faults',
                 environment: 'node',
@@ -52,6 +54,7 @@ export default defineConfig({
       },
       {
         plugins: [react()],
+        resolve: { alias: contractAlias },
         test: {
           name: 'renderer',
           environment: 'jsdom',

@@ -57,6 +57,7 @@ async function buildPage(): Promise<string> {
     platform: 'browser',
     target: 'es2022',
     jsx: 'automatic',
+    alias: { '@contract': path.join(root, 'electron/contract') }, // as vite.config.ts resolves it
     minify: true,
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'warning',

@@ -1,4 +1,4 @@
-import type { StudioApi } from '../../../electron/contract';
+import type { StudioApi } from '@contract';
 import { desktopBridge } from './bridge';
 import { createHttpApi } from './http-transport';
 

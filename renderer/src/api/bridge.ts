@@ -1,4 +1,4 @@
-import type { DesktopBridge } from '../../../electron/contract';
+import type { DesktopBridge } from '@contract';
 
 declare global {
   interface Window {

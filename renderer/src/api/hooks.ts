@@ -1,12 +1,5 @@
 import { useCallback, useEffect, useEffectEvent, useState } from 'react';
-import type {
-  AppErrorShape,
-  CallInput,
-  CallName,
-  CallOutput,
-  EventName,
-  EventPayload,
-} from '../../../electron/contract';
+import type { AppErrorShape, CallInput, CallName, CallOutput, EventName, EventPayload } from '@contract';
 import { api } from './api';
 import { useConnection } from './connection';
 

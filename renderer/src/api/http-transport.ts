@@ -7,7 +7,7 @@ import {
   type EventPayload,
   type Result,
   type StudioApi,
-} from '../../../electron/contract';
+} from '@contract';
 import { connection as pageConnection, type ConnectionStatus } from './connection';
 
 type Listener = (payload: unknown) => void;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { RunSummary } from '../../../electron/contract';
+import type { RunSummary } from '@contract';
 import { api } from '../api/api';
 import { isActive } from '../runs/run-labels';
 import { parseRoute } from './router';

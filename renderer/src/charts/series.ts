@@ -1,4 +1,4 @@
-import { lttbIndices } from '../../../electron/contract';
+import { lttbIndices } from '@contract';
 import { chartTuning } from './chart-tuning';
 
 /** One point as a chart draws it. */

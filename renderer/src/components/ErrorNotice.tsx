@@ -1,4 +1,4 @@
-import type { AppErrorShape } from '../../../electron/contract';
+import type { AppErrorShape } from '@contract';
 
 /** A typed error as the user sees it: what happened, what to do, and the detail on request. */
 export function ErrorNotice({ error, onRetry }: { error: AppErrorShape; onRetry?: () => void }) {

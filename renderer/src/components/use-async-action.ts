@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import type { AppErrorShape, Result } from '../../../electron/contract';
+import type { AppErrorShape, Result } from '@contract';
 
 /** A button's call in flight: busy while it runs, its typed error afterwards. */
 export interface AsyncAction {

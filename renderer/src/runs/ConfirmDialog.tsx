@@ -1,5 +1,5 @@
 import { useEffect, useEffectEvent, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
-import type { AppErrorShape } from '../../../electron/contract';
+import type { AppErrorShape } from '@contract';
 import { ErrorNotice } from '../components/ErrorNotice';
 
 /** What a confirmation asks and what its buttons say. */

@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import type { RunSummary } from '../../../electron/contract';
+import type { RunSummary } from '@contract';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { NotifyWhenDoneButton, useRunEndNotification } from './run-end-notification';
 import { isActive } from './run-labels';

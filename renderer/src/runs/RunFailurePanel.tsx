@@ -1,4 +1,4 @@
-import type { RunFailure, RunSettings } from '../../../electron/contract';
+import type { RunFailure, RunSettings } from '@contract';
 import { navigate } from '../app/router';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { retryRun, retryWithSettings } from './run-actions';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { RunSettings, RunSummary } from '../../../electron/contract';
+import type { RunSettings, RunSummary } from '@contract';
 import { api } from '../api/api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { FactList, type Fact } from '../components/FactList';

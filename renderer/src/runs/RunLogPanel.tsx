@@ -1,5 +1,5 @@
 import { memo, useDeferredValue, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { AppErrorShape } from '../../../electron/contract';
+import type { AppErrorShape } from '@contract';
 import { api } from '../api/api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { logSeverity, parseLogLine, splitMatches, type LogSeverity } from './log-lines';

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { DOCKER_STOPPED_MESSAGE, type RunProgress, type RunSummary } from '../../../electron/contract';
+import { DOCKER_STOPPED_MESSAGE, type RunProgress, type RunSummary } from '@contract';
 import { formatCount, formatDuration } from '../components/format';
 import { FactList } from '../components/FactList';
 import type { RunPhase } from './run-live-store';

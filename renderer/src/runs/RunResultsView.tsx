@@ -1,4 +1,4 @@
-import type { RunResults, RunSummary } from '../../../electron/contract';
+import type { RunResults, RunSummary } from '@contract';
 import { useCall } from '../api/hooks';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { FactList } from '../components/FactList';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { DOCKER_STOPPED_MESSAGE, type RunSummary } from '../../../electron/contract';
+import { DOCKER_STOPPED_MESSAGE, type RunSummary } from '@contract';
 import { api } from '../api/api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { folderName, formatCount, formatDuration, formatPercent, formatShortDate } from '../components/format';

@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import type { SkippedFile } from '../../../electron/contract';
+import type { SkippedFile } from '@contract';
 import { formatCount } from '../components/format';
 import { DataTable, type Column } from '../components/DataTable';
 import { Panel } from '../components/Panel';

@@ -1,4 +1,4 @@
-import type { Result, RunFailure, RunSettings, RunSummary } from '../../../electron/contract';
+import type { Result, RunFailure, RunSettings, RunSummary } from '@contract';
 import { api } from '../api/api';
 
 /** A failure's one-click follow-up. */

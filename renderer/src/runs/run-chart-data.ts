@@ -1,4 +1,4 @@
-import type { EpochPoint, GpuSample, StepPoint } from '../../../electron/contract';
+import type { EpochPoint, GpuSample, StepPoint } from '@contract';
 import { LiveSeries } from '../charts/series';
 
 /** The live series of one GPU. */

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { RunStatus, RunSummary } from '../../../electron/contract';
+import type { RunStatus, RunSummary } from '@contract';
 import { isDesktop } from '../api/api';
 import { FAILURE_CAUSES, STATUS_LABELS, isActive } from './run-labels';
 

@@ -1,4 +1,4 @@
-import type { EventPayload, StudioApi } from '../../../electron/contract';
+import type { EventPayload, StudioApi } from '@contract';
 import type { RunLiveStore } from './run-live-store';
 
 /** How much a feed asks for when it (re)loads a run. */

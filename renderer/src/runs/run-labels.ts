@@ -1,4 +1,4 @@
-import type { RunFailure, RunStatus } from '../../../electron/contract';
+import type { RunFailure, RunStatus } from '@contract';
 import type { StatusBadgeProps, Tone } from '../components/StatusBadge';
 
 /** How each status reads, with an icon so colour is never the only cue. */

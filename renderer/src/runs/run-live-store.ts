@@ -12,7 +12,7 @@ import {
   type SkippedFile,
   type TrainerEvent,
   type TrainerEventOf,
-} from '../../../electron/contract';
+} from '@contract';
 import { chartTuning } from '../charts/chart-tuning';
 import { createCoalescer, type Coalescer, type CoalescerClock } from './coalescer';
 import { appendLogLines } from './log-merge';

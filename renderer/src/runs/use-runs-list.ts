@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
-import type { AppErrorShape, RunSummary } from '../../../electron/contract';
+import type { AppErrorShape, RunSummary } from '@contract';
 import { useCall, useEvent } from '../api/hooks';
 
 /** The runs list kept current: the loaded list, overlaid with run.updated events and local deletions. */

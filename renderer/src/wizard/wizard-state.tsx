@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { DatasetScan } from '../../../electron/contract';
+import type { DatasetScan } from '@contract';
 import { draftDefaultsFor, rebaseDraft, sameDefaults, type DraftDefaults } from './settings/draft-defaults';
 import { DEFAULT_DRAFT, type SettingsDraft } from './settings/settings-draft';
 import { loadWizardState, saveWizardState } from './wizard-storage';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DatasetScan } from '../../../electron/contract';
+import { DatasetScan } from '@contract';
 import { DraftDefaults } from './settings/draft-defaults';
 import { SettingsDraft } from './settings/settings-draft';
 import type { WizardState } from './wizard-state';

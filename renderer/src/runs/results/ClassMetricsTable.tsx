@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { RunResults } from '../../../../electron/contract';
+import type { RunResults } from '@contract';
 import { formatCount, formatPercent } from '../../components/format';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Panel } from '../../components/Panel';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { PARITY_WARN, type RunResults } from '../../../../electron/contract';
+import { PARITY_WARN, type RunResults } from '@contract';
 import { api, isDesktop } from '../../api/api';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useAsyncAction } from '../../components/use-async-action';

@@ -1,4 +1,4 @@
-import type { RunResults, SelectionMetric, SplitScores } from '../../../../electron/contract';
+import type { RunResults, SelectionMetric, SplitScores } from '@contract';
 import { formatCount, formatPercent } from '../../components/format';
 import { Panel } from '../../components/Panel';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { RunResults } from '../../../../electron/contract';
+import type { RunResults } from '@contract';
 import { useCall } from '../../api/hooks';
 import { formatPercent } from '../../components/format';
 import { FactList } from '../../components/FactList';

@@ -1,4 +1,4 @@
-import type { PredictionRecord } from '../../../../electron/contract';
+import type { PredictionRecord } from '@contract';
 import { folderName, formatCount, formatDateTime } from '../../components/format';
 
 /**

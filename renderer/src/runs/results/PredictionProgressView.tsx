@@ -1,4 +1,4 @@
-import type { PredictionProgress } from '../../../../electron/contract';
+import type { PredictionProgress } from '@contract';
 import { formatCount, formatDuration } from '../../components/format';
 import { ProgressMeter } from '../../wizard/ProgressMeter';
 

@@ -1,4 +1,4 @@
-import type { Prediction, Predictions } from '../../../../electron/contract';
+import type { Prediction, Predictions } from '@contract';
 import { isDesktop } from '../../api/api';
 import { DatasetThumbnail } from '../../wizard/dataset/DatasetThumbnail';
 import { formatCount, formatPercent } from '../../components/format';

@@ -1,4 +1,4 @@
-import { runFileDownloadUrl, runZipDownloadUrl, type RunFile, type RunFileKind } from '../../../../electron/contract';
+import { runFileDownloadUrl, runZipDownloadUrl, type RunFile, type RunFileKind } from '@contract';
 import { useCall } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../components/format';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { PredictionProgress, Predictions } from '../../../../electron/contract';
+import type { PredictionProgress, Predictions } from '@contract';
 import { api } from '../../api/api';
 import { useCall, useEvent } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
-import type { DatasetClass } from '../../../../electron/contract';
+import type { DatasetClass } from '@contract';
 import { formatCount } from '../../components/format';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Panel } from '../../components/Panel';

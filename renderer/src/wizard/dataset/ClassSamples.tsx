@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { DatasetScan } from '../../../../electron/contract';
+import type { DatasetScan } from '@contract';
 import { formatCount } from '../../components/format';
 import { DatasetThumbnail } from './DatasetThumbnail';
 import { Panel } from '../../components/Panel';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect } from 'react';
-import type { DatasetScan } from '../../../../electron/contract';
+import type { DatasetScan } from '@contract';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FactList } from '../../components/FactList';
 import { formatCount, formatDuration, plural } from '../../components/format';

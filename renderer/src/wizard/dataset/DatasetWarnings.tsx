@@ -1,4 +1,4 @@
-import type { DatasetScan, DatasetWarning } from '../../../../electron/contract';
+import type { DatasetScan, DatasetWarning } from '@contract';
 import { StatusBadge } from '../../components/StatusBadge';
 import { SkippedFiles } from './SkippedFiles';
 import { Panel } from '../../components/Panel';

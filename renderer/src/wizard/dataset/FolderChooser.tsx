@@ -1,5 +1,5 @@
 import { useId, useState, type DragEvent, type FormEvent } from 'react';
-import type { AppErrorShape } from '../../../../electron/contract';
+import type { AppErrorShape } from '@contract';
 import { api, isDesktop } from '../../api/api';
 import { desktopBridge } from '../../api/bridge';
 import { ErrorNotice } from '../../components/ErrorNotice';

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import type { FolderEntry } from '../../../../electron/contract';
+import type { FolderEntry } from '@contract';
 import { api } from '../../api/api';
 
 const COMPLETE_DELAY_MS = 150;

@@ -1,4 +1,4 @@
-import type { SampleDataset } from '../../../../electron/contract';
+import type { SampleDataset } from '@contract';
 import { api } from '../../api/api';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useAsyncAction } from '../../components/use-async-action';

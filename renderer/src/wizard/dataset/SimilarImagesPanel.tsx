@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { DatasetScan, SimilarImages, SimilarPair } from '../../../../electron/contract';
+import type { DatasetScan, SimilarImages, SimilarPair } from '@contract';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressMeter } from '../ProgressMeter';
 import { StatusBadge } from '../../components/StatusBadge';

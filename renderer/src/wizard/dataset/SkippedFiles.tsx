@@ -1,4 +1,4 @@
-import type { DatasetScan, SkipCode } from '../../../../electron/contract';
+import type { DatasetScan, SkipCode } from '@contract';
 import { formatCount } from '../../components/format';
 
 // Why files were left out, in a few words (each file also carries the core's full reason).

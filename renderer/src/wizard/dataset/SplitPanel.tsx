@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { DatasetScan } from '../../../../electron/contract';
+import type { DatasetScan } from '@contract';
 import { formatCount, formatPercent } from '../../components/format';
 import { resplit } from './resplit';
 import { Panel } from '../../components/Panel';

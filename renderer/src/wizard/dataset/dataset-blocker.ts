@@ -1,4 +1,4 @@
-import type { DatasetScan } from '../../../../electron/contract';
+import type { DatasetScan } from '@contract';
 
 /** Why a scanned folder cannot be trained on (the core's blocker), or null when it can. */
 export function datasetBlocker(scan: DatasetScan): string | null {

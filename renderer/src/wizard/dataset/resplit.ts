@@ -1,4 +1,4 @@
-import { autoValCount, type DatasetScan } from '../../../../electron/contract';
+import { autoValCount, type DatasetScan } from '@contract';
 
 /**
  * The scan with its automatic split redone for another validation share, so moving the slider needs no

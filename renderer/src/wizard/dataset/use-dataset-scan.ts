@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import type { AppErrorShape, EventPayload } from '../../../../electron/contract';
+import type { AppErrorShape, EventPayload } from '@contract';
 import { api } from '../../api/api';
 import { useEvent } from '../../api/hooks';
 import { useWizard } from '../wizard-state';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { AppErrorShape, DatasetScan, EventPayload, SimilarImages } from '../../../../electron/contract';
+import type { AppErrorShape, DatasetScan, EventPayload, SimilarImages } from '@contract';
 import { api } from '../../api/api';
 import { useEvent } from '../../api/hooks';
 import { registerFolder } from './thumbnail-cache';

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { BaseImageCheck, ImageStatus } from '../../../../electron/contract';
+import type { BaseImageCheck, ImageStatus } from '@contract';
 import { api, isDesktop } from '../../api/api';
 import { useCall } from '../../api/hooks';
 import { CopyButton } from '../../components/CopyButton';

@@ -1,4 +1,4 @@
-import type { EnvironmentReport } from '../../../../electron/contract';
+import type { EnvironmentReport } from '@contract';
 
 /**
  * GPU or CPU: states plainly which one training will use. When no GPU is usable but Docker works,

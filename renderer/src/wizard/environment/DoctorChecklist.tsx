@@ -1,4 +1,4 @@
-import type { CheckStatus, EnvironmentCheck, EnvironmentReport } from '../../../../electron/contract';
+import type { CheckStatus, EnvironmentCheck, EnvironmentReport } from '@contract';
 import { CopyButton } from '../../components/CopyButton';
 import { StatusBadge, type StatusBadgeProps } from '../../components/StatusBadge';
 

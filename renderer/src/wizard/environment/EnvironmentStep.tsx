@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { EnvironmentReport } from '../../../../electron/contract';
+import type { EnvironmentReport } from '@contract';
 import { useCall } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { StepHeading } from '../StepHeading';

@@ -1,4 +1,4 @@
-import type { ImageProgress } from '../../../../electron/contract';
+import type { ImageProgress } from '@contract';
 import { formatBytes, formatDuration } from '../../components/format';
 import { ProgressMeter } from '../ProgressMeter';
 

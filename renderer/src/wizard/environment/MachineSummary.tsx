@@ -1,4 +1,4 @@
-import type { SystemSummary } from '../../../../electron/contract';
+import type { SystemSummary } from '@contract';
 import { formatBytes, formatMemory } from '../../components/format';
 import { FactList } from '../../components/FactList';
 

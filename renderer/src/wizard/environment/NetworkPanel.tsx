@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { NetworkSettings, type AppErrorShape, type NetworkInfo } from '../../../../electron/contract';
+import { NetworkSettings, type AppErrorShape, type NetworkInfo } from '@contract';
 import { api } from '../../api/api';
 import { useCall } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';

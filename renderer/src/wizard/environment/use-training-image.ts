@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AppErrorShape, ImageProgress, ImageStatus, Result } from '../../../../electron/contract';
+import type { AppErrorShape, ImageProgress, ImageStatus, Result } from '@contract';
 import { api } from '../../api/api';
 import { useConnection } from '../../api/connection';
 import { useEvent } from '../../api/hooks';

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { describeBatch, type DatasetScan, type ModelCard, type RunSettings } from '../../../../electron/contract';
+import { describeBatch, type DatasetScan, type ModelCard, type RunSettings } from '@contract';
 import { changedAdvancedCount } from '../settings/AdvancedPanel';
 import { DEFAULT_DRAFT, type SettingsDraft } from '../settings/settings-draft';
 import { formatCount, formatPercent, plural } from '../../components/format';

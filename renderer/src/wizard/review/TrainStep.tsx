@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../../../../electron/contract';
+import type { ErrorKind } from '@contract';
 import { api } from '../../api/api';
 import { useCall } from '../../api/hooks';
 import { navigate } from '../../app/router';

@@ -1,4 +1,4 @@
-import type { DatasetScan } from '../../../../electron/contract';
+import type { DatasetScan } from '@contract';
 import { datasetBlocker } from '../dataset/dataset-blocker';
 import type { DraftCheck } from '../settings/settings-draft';
 import type { WizardState } from '../wizard-state';

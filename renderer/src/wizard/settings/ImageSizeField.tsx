@@ -1,4 +1,4 @@
-import { MIN_SUGGESTED_IMG_SIZE, PATCH_SIZE, suggestedImgSize } from '../../../../electron/contract';
+import { MIN_SUGGESTED_IMG_SIZE, PATCH_SIZE, suggestedImgSize } from '@contract';
 import { formatCount } from '../../components/format';
 import { TextField } from './FormFields';
 

@@ -1,10 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import {
-  WEIGHTS_FILE_EXTENSIONS,
-  type AppErrorShape,
-  type ImportedWeights,
-  type ModelId,
-} from '../../../../electron/contract';
+import { WEIGHTS_FILE_EXTENSIONS, type AppErrorShape, type ImportedWeights, type ModelId } from '@contract';
 import { api, isDesktop } from '../../api/api';
 import { useCall } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';

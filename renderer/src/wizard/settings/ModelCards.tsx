@@ -1,4 +1,4 @@
-import type { ModelCard, ModelId } from '../../../../electron/contract';
+import type { ModelCard, ModelId } from '@contract';
 import { formatCount } from '../../components/format';
 
 /** "≈ 7,750 images/s on the H100" — or why it is unknown. */

@@ -1,4 +1,4 @@
-import type { HubReach } from '../../../../electron/contract';
+import type { HubReach } from '@contract';
 
 /**
  * Says what happens when the pretrained weights can be neither found here nor downloaded: the run

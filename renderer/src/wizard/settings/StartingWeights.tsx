@@ -1,4 +1,4 @@
-import type { ModelId } from '../../../../electron/contract';
+import type { ModelId } from '@contract';
 import { ImportWeights } from './ImportWeights';
 import './weights.css';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ModelId, settingsDefaults, type SettingsDefaults } from '../../../../electron/contract';
+import { ModelId, settingsDefaults, type SettingsDefaults } from '@contract';
 import type { SettingsDraft } from './settings-draft';
 
 /**

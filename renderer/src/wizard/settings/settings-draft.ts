@@ -6,7 +6,7 @@ import {
   Precision,
   RunSettings,
   type RunSettingsInput,
-} from '../../../../electron/contract';
+} from '@contract';
 import { z } from 'zod';
 
 /**

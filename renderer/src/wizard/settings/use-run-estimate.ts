@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { AppErrorShape, RunEstimate, RunSettings } from '../../../../electron/contract';
+import type { AppErrorShape, RunEstimate, RunSettings } from '@contract';
 import { api } from '../../api/api';
 
 /** The run estimate for settings as they are now, asked for once typing pauses. */

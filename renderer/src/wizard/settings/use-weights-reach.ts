@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { HubReach, ModelId } from '../../../../electron/contract';
+import type { HubReach, ModelId } from '@contract';
 import { api } from '../../api/api';
 import { useWizard } from '../wizard-state';
 
