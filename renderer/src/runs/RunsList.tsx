@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { DOCKER_STOPPED_MESSAGE, type RunSummary } from '@contract';
 import { api } from '../api/api';
+import { DataTable, type Column } from '../components/DataTable';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { folderName, formatCount, formatDuration, formatPercent, formatShortDate } from '../components/format';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -47,31 +48,13 @@ export function RunsList() {
       )}
       {runs && runs.length > 0 && (
         <div className="run-table-scroll runs-table-wrap">
-          <table className="run-table runs-table">
-            <caption className="visually-hidden">Your training runs</caption>
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Status</th>
-                <th scope="col">Model</th>
-                <th scope="col">Dataset</th>
-                <th scope="col" className="run-num">
-                  Best accuracy
-                </th>
-                <th scope="col" className="run-num">
-                  Duration
-                </th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((run) => (
-                <RunRow key={run.id} run={run} onDelete={() => setToDelete(run)} />
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption="Your training runs"
+            className="run-table runs-table"
+            columns={runColumns((run) => setToDelete(run))}
+            rows={runs}
+            rowKey={(run) => run.id}
+          />
         </div>
       )}
       {toDelete && (
@@ -98,56 +81,102 @@ export function RunsList() {
   );
 }
 
-function RunRow({ run, onDelete }: { run: RunSummary; onDelete: () => void }) {
-  const href = `#/runs/${encodeURIComponent(run.id)}`;
+/** The list's columns; `onDelete` asks to delete a run (the dialog confirms). */
+function runColumns(onDelete: (run: RunSummary) => void): Column<RunSummary>[] {
+  return [
+    {
+      key: 'run',
+      header: 'Run',
+      rowHeader: true,
+      cell: (run) => (
+        <>
+          <a href={runHref(run)}>{run.name}</a>
+          <div className="muted runs-created">{formatShortDate(run.createdAt)}</div>
+        </>
+      ),
+    },
+    { key: 'status', header: 'Status', cell: (run) => <RunStatusCell run={run} /> },
+    {
+      key: 'model',
+      header: 'Model',
+      cellClassName: 'runs-model',
+      cellTitle: (run) => run.modelId,
+      cell: (run) => modelName(run.modelId),
+    },
+    {
+      key: 'dataset',
+      header: 'Dataset',
+      cellTitle: (run) => run.datasetPath,
+      cell: (run) => folderName(run.datasetPath),
+    },
+    {
+      key: 'best',
+      header: 'Best accuracy',
+      className: 'run-num',
+      cellClassName: 'runs-nowrap',
+      cell: (run) => formatPercent(run.bestValTop1),
+    },
+    {
+      key: 'duration',
+      header: 'Duration',
+      className: 'run-num',
+      cellClassName: 'runs-nowrap',
+      cell: (run) => (
+        <>
+          {runDurationS(run) === null ? '—' : formatDuration(runDurationS(run))}
+          {run.epochs > 0 && <div className="muted">{formatCount(run.epochsDone)} epochs</div>}
+        </>
+      ),
+    },
+    {
+      key: 'actions',
+      header: <span className="visually-hidden">Actions</span>,
+      cell: (run) => <RunActions run={run} onDelete={() => onDelete(run)} />,
+    },
+  ];
+}
+
+function runHref(run: RunSummary): string {
+  return `#/runs/${encodeURIComponent(run.id)}`;
+}
+
+function RunStatusCell({ run }: { run: RunSummary }) {
+  return (
+    <>
+      <StatusBadge {...runStatusBadge(run.status)} />
+      {run.progress && isActive(run.status) && (
+        <div className="muted">
+          epoch {run.progress.epoch} of {run.progress.epochs}
+        </div>
+      )}
+      {run.failure && <RunFailurePanel runId={run.id} failure={run.failure} compact />}
+      {run.status === 'stopped' && run.stopCause === 'docker' && (
+        <div className="muted runs-stop-cause">{DOCKER_STOPPED_MESSAGE}</div>
+      )}
+    </>
+  );
+}
+
+function RunActions({ run, onDelete }: { run: RunSummary; onDelete: () => void }) {
   const active = isActive(run.status);
   const noteId = `run-delete-note-${run.id}`;
   return (
-    <tr>
-      <th scope="row">
-        <a href={href}>{run.name}</a>
-        <div className="muted runs-created">{formatShortDate(run.createdAt)}</div>
-      </th>
-      <td>
-        <StatusBadge {...runStatusBadge(run.status)} />
-        {run.progress && active && (
-          <div className="muted">
-            epoch {run.progress.epoch} of {run.progress.epochs}
-          </div>
-        )}
-        {run.failure && <RunFailurePanel runId={run.id} failure={run.failure} compact />}
-        {run.status === 'stopped' && run.stopCause === 'docker' && (
-          <div className="muted runs-stop-cause">{DOCKER_STOPPED_MESSAGE}</div>
-        )}
-      </td>
-      <td className="runs-model" title={run.modelId}>
-        {modelName(run.modelId)}
-      </td>
-      <td title={run.datasetPath}>{folderName(run.datasetPath)}</td>
-      <td className="run-num runs-nowrap">{formatPercent(run.bestValTop1)}</td>
-      <td className="run-num runs-nowrap">
-        {runDurationS(run) === null ? '—' : formatDuration(runDurationS(run))}
-        {run.epochs > 0 && <div className="muted">{formatCount(run.epochsDone)} epochs</div>}
-      </td>
-      <td>
-        <div className="runs-actions">
-          {run.status === 'finished' && <a href={`${href}/results`}>Results</a>}
-          <button
-            type="button"
-            onClick={onDelete}
-            disabled={active}
-            aria-describedby={active ? noteId : undefined}
-            aria-label={`Delete ${run.name}`}
-          >
-            Delete
-          </button>
-          {active && (
-            <span id={noteId} className="visually-hidden">
-              A run cannot be deleted while it is going; stop it first.
-            </span>
-          )}
-        </div>
-      </td>
-    </tr>
+    <div className="runs-actions">
+      {run.status === 'finished' && <a href={`${runHref(run)}/results`}>Results</a>}
+      <button
+        type="button"
+        onClick={onDelete}
+        disabled={active}
+        aria-describedby={active ? noteId : undefined}
+        aria-label={`Delete ${run.name}`}
+      >
+        Delete
+      </button>
+      {active && (
+        <span id={noteId} className="visually-hidden">
+          A run cannot be deleted while it is going; stop it first.
+        </span>
+      )}
+    </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { ImageProgress } from '@contract';
+import { FactList } from '../../components/FactList';
 import { formatBytes, formatDuration } from '../../components/format';
 import { ProgressMeter } from '../ProgressMeter';
 
@@ -35,38 +36,24 @@ export function ImageProgressView({ progress }: { progress: ImageProgress | null
       <p className="image-progress-phase">{progress ? PHASE[progress.phase] : 'Starting…'}</p>
       <ProgressMeter label="Training image progress" fraction={fraction} />
       {progress && (
-        <dl className="progress-facts">
-          {(progress.phase === 'pulling' || progress.phase === 'loading') && (
-            <>
-              <dt>{progress.phase === 'loading' ? 'Loaded' : 'Downloaded'}</dt>
-              <dd>
-                {formatBytes(progress.bytesDone)}
-                {progress.bytesTotal ? ` of ${formatBytes(progress.bytesTotal)}` : ''}
-                {fraction !== null ? ` (${Math.round(fraction * 100)} %)` : ''}
-              </dd>
-            </>
-          )}
-          {progress.layersTotal > 0 && (
-            <>
-              <dt>Layers</dt>
-              <dd>
-                {progress.layersDone} of {progress.layersTotal}
-              </dd>
-            </>
-          )}
-          {progress.speedBytesPerS !== null && (
-            <>
-              <dt>Speed</dt>
-              <dd>{formatBytes(progress.speedBytesPerS)}/s</dd>
-            </>
-          )}
-          {progress.etaS !== null && (
-            <>
-              <dt>Time left</dt>
-              <dd>about {formatDuration(progress.etaS)}</dd>
-            </>
-          )}
-        </dl>
+        <FactList
+          className="progress-facts"
+          facts={[
+            (progress.phase === 'pulling' || progress.phase === 'loading') && {
+              label: progress.phase === 'loading' ? 'Loaded' : 'Downloaded',
+              value:
+                formatBytes(progress.bytesDone) +
+                (progress.bytesTotal ? ` of ${formatBytes(progress.bytesTotal)}` : '') +
+                (fraction !== null ? ` (${Math.round(fraction * 100)} %)` : ''),
+            },
+            progress.layersTotal > 0 && {
+              label: 'Layers',
+              value: `${progress.layersDone} of ${progress.layersTotal}`,
+            },
+            progress.speedBytesPerS !== null && { label: 'Speed', value: `${formatBytes(progress.speedBytesPerS)}/s` },
+            progress.etaS !== null && { label: 'Time left', value: `about ${formatDuration(progress.etaS)}` },
+          ]}
+        />
       )}
       {progress?.message && <p className="image-progress-message">{progress.message}</p>}
       <p className="visually-hidden" aria-live="polite">

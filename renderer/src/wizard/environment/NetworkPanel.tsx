@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { NetworkSettings, type AppErrorShape, type NetworkInfo } from '@contract';
+import { NetworkSettings, type NetworkInfo } from '@contract';
 import { api } from '../../api/api';
 import { useCall } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { useAsyncAction } from '../../components/use-async-action';
 
 type Key = keyof NetworkSettings;
 
@@ -45,7 +46,7 @@ export function NetworkPanel() {
   const info = useCall('network.get', {});
   const [open, setOpen] = useState(false);
   const [draft, setDraft] = useState<Record<Key, string> | null>(null);
-  const [problem, setProblem] = useState<AppErrorShape | null>(null);
+  const saving = useAsyncAction();
   const [saved, setSaved] = useState(false);
   const [invalid, setInvalid] = useState<Partial<Record<Key, string>>>({});
   const data = info.data;
@@ -55,7 +56,7 @@ export function NetworkPanel() {
   async function save(event: FormEvent) {
     event.preventDefault();
     if (!values) return;
-    setProblem(null);
+    saving.clearError();
     setSaved(false);
     // The contract's own rules, checked here so that each field can say what is wrong with it.
     const parsed = NetworkSettings.safeParse(
@@ -65,8 +66,8 @@ export function NetworkPanel() {
       return setInvalid(Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message])));
     }
     setInvalid({});
-    const result = await api().call('network.set', { settings: parsed.data });
-    if (!result.ok) return setProblem(result.error);
+    const stored = await saving.run(() => api().call('network.set', { settings: parsed.data }));
+    if (!stored) return;
     setDraft(null);
     setSaved(true);
     info.reload();
@@ -140,7 +141,7 @@ export function NetworkPanel() {
               Saved. The next weights download uses them; rebuild the training image only if its build failed.
             </p>
           )}
-          {problem && <ErrorNotice error={problem} />}
+          {saving.error && <ErrorNotice error={saving.error} />}
         </form>
       )}
     </section>

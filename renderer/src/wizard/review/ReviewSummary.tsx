@@ -1,12 +1,12 @@
-import type { ReactNode } from 'react';
 import { describeBatch, type DatasetScan, type ModelCard, type RunSettings } from '@contract';
 import { changedAdvancedCount } from '../settings/AdvancedPanel';
 import { DEFAULT_DRAFT, type SettingsDraft } from '../settings/settings-draft';
+import { FactList, type FactListProps } from '../../components/FactList';
 import { formatCount, formatPercent, plural } from '../../components/format';
 import type { WizardState } from '../wizard-state';
 
 /** A summary block with a link back to the step where it is changed. */
-function Block({ title, step, children }: { title: string; step: string; children: ReactNode }) {
+function Block({ title, step, facts }: { title: string; step: string; facts: FactListProps['facts'] }) {
   const id = `review-${step}`;
   return (
     <section className="review-block" aria-labelledby={id}>
@@ -16,7 +16,7 @@ function Block({ title, step, children }: { title: string; step: string; childre
           Change<span className="visually-hidden"> {title.toLowerCase()}</span>
         </a>
       </div>
-      <dl className="facts">{children}</dl>
+      <FactList className="facts" facts={facts} />
     </section>
   );
 }
@@ -62,78 +62,82 @@ export function ReviewSummary({
         : draft.batchSize;
   return (
     <div className="review">
-      <Block title="Machine" step="environment">
-        <dt>Trains on</dt>
-        <dd>
-          {!machine
-            ? 'Not checked yet'
-            : state.device === 'cpu'
-              ? 'The processor — CPU mode (slow)'
-              : machine.gpuReady
-                ? `The GPU${machine.gpuNames.length ? `: ${machine.gpuNames.join(', ')}` : ''}`
-                : 'No usable GPU'}
-        </dd>
-        {state.device === 'gpu' && (machine?.gpus.length ?? 0) > 1 && (
-          <>
-            <dt>GPUs</dt>
-            <dd>{draft.gpuIds.length === 0 ? 'all' : draft.gpuIds.map((id) => `GPU ${id}`).join(', ')}</dd>
-          </>
-        )}
-        <dt>Training image</dt>
-        <dd>{(imageReady ?? machine?.imageReady) ? 'Ready' : 'Not ready'}</dd>
-      </Block>
-      <Block title="Dataset" step="dataset">
-        <dt>Folder</dt>
-        <dd>{scan ? <code>{scan.root}</code> : 'Not chosen yet'}</dd>
-        {scan && (
-          <>
-            <dt>Images</dt>
-            <dd>
-              {formatCount(scan.totalImages)} in {plural(scan.classes.length, 'class', 'classes')}
-            </dd>
-            <dt>Validation</dt>
-            <dd>
-              {scan.split.kind === 'existing'
+      <Block
+        title="Machine"
+        step="environment"
+        facts={[
+          {
+            label: 'Trains on',
+            value: !machine
+              ? 'Not checked yet'
+              : state.device === 'cpu'
+                ? 'The processor — CPU mode (slow)'
+                : machine.gpuReady
+                  ? `The GPU${machine.gpuNames.length ? `: ${machine.gpuNames.join(', ')}` : ''}`
+                  : 'No usable GPU',
+          },
+          state.device === 'gpu' &&
+            (machine?.gpus.length ?? 0) > 1 && {
+              label: 'GPUs',
+              value: draft.gpuIds.length === 0 ? 'all' : draft.gpuIds.map((id) => `GPU ${id}`).join(', '),
+            },
+          { label: 'Training image', value: (imageReady ?? machine?.imageReady) ? 'Ready' : 'Not ready' },
+        ]}
+      />
+      <Block
+        title="Dataset"
+        step="dataset"
+        facts={[
+          { label: 'Folder', value: scan ? <code>{scan.root}</code> : 'Not chosen yet' },
+          scan && {
+            label: 'Images',
+            value: `${formatCount(scan.totalImages)} in ${plural(scan.classes.length, 'class', 'classes')}`,
+          },
+          scan && {
+            label: 'Validation',
+            value:
+              scan.split.kind === 'existing'
                 ? 'the folder’s own val/ images'
-                : `${formatPercent(scan.split.valRatio ?? state.valRatio, 0)} of each class, chosen automatically`}
-            </dd>
-            <dt>Warnings</dt>
-            <dd>{scan.warnings.length === 0 ? 'none' : plural(scan.warnings.length, 'warning')}</dd>
-          </>
-        )}
-      </Block>
-      <Block title="Settings" step="settings">
-        <dt>Model</dt>
-        <dd>
-          {card ? `${card.title} (${card.family}, ${card.paramsM.toFixed(1)} M parameters)` : (draft.modelId ?? 'none')}
-        </dd>
-        <dt>Epochs</dt>
-        <dd>{draft.epochs}</dd>
-        <dt>Batch size</dt>
-        <dd>{batch}</dd>
-        <dt>Advanced</dt>
-        <dd>
-          {changed === 0 ? (
-            'all defaults'
-          ) : (
-            <ul className="plain-list">
-              {ADVANCED_LABELS.filter(([field]) => draft[field] !== DEFAULT_DRAFT[field]).map(
-                ([field, label, show]) => (
-                  <li key={field}>
-                    {label}: {show(draft)}
-                  </li>
-                ),
-              )}
-            </ul>
-          )}
-        </dd>
-        {settings && (
-          <>
-            <dt>Image size</dt>
-            <dd>{settings.imgSize} px</dd>
-          </>
-        )}
-      </Block>
+                : `${formatPercent(scan.split.valRatio ?? state.valRatio, 0)} of each class, chosen automatically`,
+          },
+          scan && {
+            label: 'Warnings',
+            value: scan.warnings.length === 0 ? 'none' : plural(scan.warnings.length, 'warning'),
+          },
+        ]}
+      />
+      <Block
+        title="Settings"
+        step="settings"
+        facts={[
+          {
+            label: 'Model',
+            value: card
+              ? `${card.title} (${card.family}, ${card.paramsM.toFixed(1)} M parameters)`
+              : (draft.modelId ?? 'none'),
+          },
+          { label: 'Epochs', value: draft.epochs },
+          { label: 'Batch size', value: batch },
+          {
+            label: 'Advanced',
+            value:
+              changed === 0 ? (
+                'all defaults'
+              ) : (
+                <ul className="plain-list">
+                  {ADVANCED_LABELS.filter(([field]) => draft[field] !== DEFAULT_DRAFT[field]).map(
+                    ([field, label, show]) => (
+                      <li key={field}>
+                        {label}: {show(draft)}
+                      </li>
+                    ),
+                  )}
+                </ul>
+              ),
+          },
+          settings && { label: 'Image size', value: `${settings.imgSize} px` },
+        ]}
+      />
     </div>
   );
 }
