@@ -1,4 +1,4 @@
-import './status-badge.css';
+import styles from './StatusBadge.module.css';
 
 /**
  * The one tone vocabulary of every status in the app (colour only repeats the icon and the word):
@@ -31,8 +31,8 @@ export interface StatusBadgeProps {
 /** A small status label with an icon and a word, e.g. "✓ OK" or "▶ Training". */
 export function StatusBadge({ tone, label, icon, className }: StatusBadgeProps) {
   return (
-    <span className={`status-badge status-${tone}${className ? ` ${className}` : ''}`}>
-      <span className="status-icon" aria-hidden="true">
+    <span className={[styles.badge, styles[tone], className].filter(Boolean).join(' ')}>
+      <span className={styles.icon} aria-hidden="true">
         {icon ?? ICON[tone]}
       </span>
       {label ?? WORD[tone]}

@@ -6,6 +6,7 @@ import type { AppErrorShape, Result } from '../../../electron/contract';
 import { DataTable, type Column } from '../../../renderer/src/components/DataTable';
 import { FactList } from '../../../renderer/src/components/FactList';
 import { Panel } from '../../../renderer/src/components/Panel';
+import { StatusBadge } from '../../../renderer/src/components/StatusBadge';
 import { useAsyncAction } from '../../../renderer/src/components/use-async-action';
 
 describe('Panel', () => {
@@ -121,5 +122,18 @@ describe('useAsyncAction', () => {
     expect(result.current.error).toEqual(failure);
     act(() => result.current.clearError());
     expect(result.current.error).toBeNull();
+  });
+});
+
+describe('StatusBadge', () => {
+  it('shows its icon and word, keeps the caller’s class, and takes its tone’s own class', () => {
+    render(<StatusBadge tone="warn" className="run-status" />);
+    const badge = screen.getByText('Warning');
+    expect(badge).toHaveClass('run-status');
+    expect(badge.textContent).toBe('!Warning');
+    // The CSS Module's local names (tone classes differ per tone, so colour follows the tone).
+    const other = render(<StatusBadge tone="ok" />).container.firstElementChild!;
+    expect(badge.className).not.toBe(other.className);
+    expect(badge.className.split(' ').length).toBe(3);
   });
 });

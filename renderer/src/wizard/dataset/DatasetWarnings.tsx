@@ -28,6 +28,7 @@ function WarningItem({ warning, scan, index }: { warning: DatasetWarning; scan: 
   return (
     <li className="dataset-warning" aria-labelledby={titleId}>
       <StatusBadge
+        className="check-badge"
         tone={blocker ? 'error' : note ? 'info' : 'warn'}
         label={blocker ? 'Blocking' : note ? 'Note' : 'Warning'}
       />

@@ -22,7 +22,11 @@ function CheckItem({ check, cpuOffered }: { check: EnvironmentCheck; cpuOffered:
   const gpuOnly = cpuOffered && check.status === 'blocking' && GPU_ONLY.has(check.id);
   return (
     <li className={`check check-${gpuOnly ? 'warning' : check.status}`} aria-labelledby={titleId}>
-      {gpuOnly ? <StatusBadge tone="info" label="Needed for GPU" /> : <StatusBadge {...BADGE[check.status]} />}
+      {gpuOnly ? (
+        <StatusBadge tone="info" label="Needed for GPU" className="check-badge" />
+      ) : (
+        <StatusBadge {...BADGE[check.status]} className="check-badge" />
+      )}
       <div className="check-body">
         <h3 id={titleId} className="check-title">
           {check.title}
