@@ -14,6 +14,19 @@ type Listener = (payload: unknown) => void;
 
 /** How long to wait before opening the event stream again when the server does not answer. */
 const RETRY_MS = 2000;
+/** The longest wait between attempts when the server answers calls but closes the stream (e.g. 503: too many tabs). */
+const MAX_REFUSED_RETRY_MS = 30_000;
+
+/**
+ * The wait before the next attempt to open the event stream: at once the first time the server
+ * answers (it restarted or dropped the stream), then doubling up to 30 s while it keeps refusing the
+ * stream though calls work — never a tight loop of reconnects.
+ */
+export function streamRetryDelay(serverAnswers: boolean, refusedInARow: number): number {
+  if (!serverAnswers) return RETRY_MS;
+  if (refusedInARow <= 1) return 0;
+  return Math.min(MAX_REFUSED_RETRY_MS, 500 * 2 ** (refusedInARow - 2));
+}
 
 /**
  * The API over HTTP, for serve mode: calls are POSTs to /api/call/<name>; events arrive over one
@@ -28,12 +41,17 @@ export function createHttpApi(baseUrl = '', status: ConnectionStatus = pageConne
   const listeners = new Map<EventName, Set<Listener>>();
   let source: EventSource | null = null;
   let retry: ReturnType<typeof setTimeout> | null = null;
+  /** Stream closures in a row while calls still answered; reset when the stream opens. */
+  let refusedInARow = 0;
 
   function ensureSource(): void {
     if (source || retry || typeof EventSource === 'undefined' || status.get().state === 'token_rejected') return;
     const opened = new EventSource(`${baseUrl}/api/events`, { withCredentials: true });
     source = opened;
-    opened.addEventListener('open', () => status.restored());
+    opened.addEventListener('open', () => {
+      refusedInARow = 0;
+      status.restored();
+    });
     opened.addEventListener('error', () => {
       // CONNECTING: the browser reconnects by itself. CLOSED: it gave up (the server answered with
       // an error, e.g. 401, or could not be reached): find out which, then open it again or stop.
@@ -56,12 +74,13 @@ export function createHttpApi(baseUrl = '', status: ConnectionStatus = pageConne
     const answer = await post('app.info', {}).catch(() => null);
     if (answer?.status === 401) return status.tokenRejected();
     if (!answer) status.lost();
+    else refusedInARow += 1;
     retry = setTimeout(
       () => {
         retry = null;
         ensureSource();
       },
-      answer ? 0 : RETRY_MS,
+      streamRetryDelay(Boolean(answer), refusedInARow),
     );
   }
 

@@ -28,8 +28,8 @@ export function ConnectionBanner({ status = connection }: { status?: ConnectionS
           </p>
           <p>
             Each start of DeiT Studio’s server (<code>npm run serve</code>) makes a new access token. Open the address
-            with <code>?token=…</code> that it printed in its terminal (through your SSH tunnel, if you use one). Your
-            runs are safe.
+            with <code>?token=…</code> that it printed in its terminal, or wrote to its <code>--token-file</code>{' '}
+            (through your SSH tunnel, if you use one). Your runs are safe.
           </p>
           <button type="button" onClick={() => window.location.reload()}>
             Reload this page
