@@ -62,12 +62,12 @@ def _train(args, events):
         if os.path.isdir(folder) and os.access(folder, os.W_OK):
             events.attach(folder)
         raise
-    events.attach(cfg["output"]["run_dir"])
+    events.attach(cfg.output.run_dir)
     from .model import use_weights_dir
-    use_weights_dir(cfg["model"]["weights_dir"])
+    use_weights_dir(cfg.model.weights_dir)
     for key, sub in (("TORCHINDUCTOR_CACHE_DIR", "torchinductor"), ("TRITON_CACHE_DIR", "triton")):
-        if os.access(cfg["data"]["cache_dir"], os.W_OK):  # compile caches survive runs in /cache
-            os.environ[key] = os.path.join(cfg["data"]["cache_dir"], "compile", sub)
+        if os.access(cfg.data.cache_dir, os.W_OK):  # compile caches survive runs in /cache
+            os.environ[key] = os.path.join(cfg.data.cache_dir, "compile", sub)
     from .train import run_training
     return run_training(cfg, events, resume=args.resume)
 

@@ -5,14 +5,20 @@ a YAML file works too. Unknown keys are rejected, every field is checked, and th
 (defaults filled in, `auto` values decided) is itself a valid config file.
 
 Usage:
-    cfg = load_config("/run/config.json", overrides=["train.epochs=3"])   # -> nested dict
+    cfg = load_config("/run/config.json", overrides=["train.epochs=3"])   # -> Config (frozen dataclasses)
+    cfg.train.epochs, cfg.model.name                                     # sections and fields as attributes
+    cfg.to_dict()                                                        # -> the nested dict of the file
     schema = json_schema()                                               # -> config.schema.json
+
+The field table SCHEMA below is the one source: the dataclasses (one per section) and the JSON Schema are
+both generated from it.
 
 Overrides are `section.key=value`; value is parsed as JSON when it can be (`3`, `true`, `null`,
 `["onnx"]`), else taken as a string.
 """
 import json
 import math
+from dataclasses import asdict, make_dataclass
 
 from .errors import TrainerError
 
@@ -99,6 +105,24 @@ SCHEMA = {
     },
 }
 
+
+
+def _frozen(name, fields, doc):
+    return make_dataclass(name, list(fields), frozen=True, namespace={"__doc__": doc})
+
+
+# One frozen dataclass per section (DataConfig, ModelConfig, TrainConfig, OutputConfig), fields in table order.
+SECTIONS = {section: _frozen(f"{section.capitalize()}Config", fields, f"The `{section}` section of the config.")
+            for section, fields in SCHEMA.items()}
+Config = _frozen("Config", ["version", *SCHEMA], "A validated config: `version` and one dataclass per section.")
+Config.to_dict = lambda self: asdict(self)  # the file's nested dict, key order kept (resolved-config.json)
+
+
+def from_dict(checked):
+    """A checked nested dict (validate's) as a Config."""
+    return Config(version=checked["version"], **{s: SECTIONS[s](**checked[s]) for s in SCHEMA})
+
+
 CONFIG_FIX = "Fix the config file (see docs/trainer-protocol.md), or recreate the run from the app."
 
 
@@ -150,7 +174,7 @@ def _check_field(path, f, value):
 
 
 def validate(raw):
-    """Checks a parsed config, fills defaults; returns a new nested dict. Raises TrainerError."""
+    """Checks a parsed config, fills defaults; returns a Config. Raises TrainerError."""
     if not isinstance(raw, dict):
         raise _bad("the file must hold one JSON object")
     if raw.get("version") != 1:
@@ -181,7 +205,7 @@ def validate(raw):
             out[section][key] = value
     if out["data"]["val_ratio"] + out["data"]["test_ratio"] >= 1:
         raise _bad("data.val_ratio + data.test_ratio must be less than 1 (some images must be left for training)")
-    return out
+    return from_dict(out)
 
 
 def apply_overrides(raw, overrides):

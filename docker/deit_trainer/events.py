@@ -5,6 +5,7 @@ Usage:
     ev.attach("/run")                  # also append to /run/metrics.jsonl; seq continues from it
     ev.emit("warning", code="x", message="...")
     ev.progress("cache", 10, 100, "Decoding images", eta_s=3.2)
+    ev.emit("run_started", **run_started_fields(run_dir=..., resumed=..., ...))   # train.py, once per start
 Human logs go through `log` (stderr + <run_dir>/train.log once attached); every event worth reading is
 also logged there in words (narrate.py).
 See docs/trainer-protocol.md for every event type.
@@ -112,6 +113,33 @@ def one_line(text, limit=200):
     """A multi-line text (a traceback, retry dumps) as one short line for train.log."""
     flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[:limit - 1] + "… (in full: the error event in metrics.jsonl)"
+
+
+VERSION_KEYS = ("python", "torch", "timm", "cuda", "torchvision")
+
+
+def dataset_facts(ds):
+    """`run_started.dataset`: the folder, its layout, classes and the split (dataset.Dataset)."""
+    return {"root": ds.root, "layout": ds.layout, "classes": ds.classes, "train_count": len(ds.train),
+            "val_count": len(ds.val), "skipped_count": len(ds.skipped),
+            "train_per_class": ds.per_class(ds.train), "val_per_class": ds.per_class(ds.val),
+            "val_ratio": ds.val_ratio, "split_seed": ds.split_seed, "test_count": len(ds.test),
+            "test_per_class": ds.per_class(ds.test), "test_ratio": ds.test_ratio, "split_from": ds.split_from}
+
+
+def run_started_fields(*, run_dir, resumed, start_epoch, start_global_step, epochs, steps_per_epoch, total_steps,
+                       batch_size, batch, model, img_size, precision, compile, versions, device, dataset,
+                       preprocessing, recipe, image, selection_metric, selection_reason):
+    """The `run_started` payload (docs/trainer-protocol.md) from explicit values; `versions` is
+    runtime.versions(), `dataset` a dataset.Dataset, `recipe` the resolved recipe as a dict."""
+    return dict(
+        run_id=os.path.basename(os.path.abspath(run_dir)), resumed=resumed,
+        start_epoch=start_epoch, start_global_step=start_global_step,  # where this attempt continues
+        epochs=epochs, steps_per_epoch=steps_per_epoch, total_steps=total_steps,
+        batch_size=batch_size, batch=batch, model=model, img_size=img_size, precision=precision, compile=compile,
+        versions={k: versions[k] for k in VERSION_KEYS}, device=device, dataset=dataset_facts(dataset),
+        preprocessing=preprocessing, recipe=recipe, image=image, selection_metric=selection_metric,
+        selection_reason=selection_reason)
 
 
 class RateLimiter:

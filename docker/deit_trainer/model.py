@@ -69,16 +69,16 @@ def weights_missing(model_name, weights_dir, detail=None):
 
 def weights_source(cfg):
     """Where the starting weights come from, for run_started's recipe and the methods report."""
-    m = cfg["model"]
-    if m["init_checkpoint"]:
-        return {"kind": "checkpoint", "path": m["init_checkpoint"]}
-    if not m["pretrained"]:
+    m = cfg.model
+    if m.init_checkpoint:
+        return {"kind": "checkpoint", "path": m.init_checkpoint}
+    if not m.pretrained:
         return {"kind": "scratch"}
-    source = imported_source(m["name"], m["weights_dir"]) if imported_weights(m["name"], m["weights_dir"]) else None
+    source = imported_source(m.name, m.weights_dir) if imported_weights(m.name, m.weights_dir) else None
     if source:
         return {"kind": "imported", "file": source.get("file"), "sha256": source.get("sha256")}
-    repo, revision = hub_file(m["name"])
-    path = cached_weights(m["name"], m["weights_dir"])
+    repo, revision = hub_file(m.name)
+    path = cached_weights(m.name, m.weights_dir)
     if path:  # .../snapshots/<commit>/model.safetensors: the commit the file came from
         revision = os.path.basename(os.path.dirname(path))
     return {"kind": "hub", "repo": repo, "revision": revision}
@@ -106,32 +106,32 @@ def _imported_label(name, weights_dir):
 
 def create_model(cfg, classes, events):
     import timm
-    m = cfg["model"]
-    name, pretrained = m["name"], m["pretrained"] and not m["init_checkpoint"]
-    kwargs = dict(num_classes=len(classes), img_size=m["img_size"], drop_path_rate=m["drop_path"])
-    imported = imported_weights(name, m["weights_dir"]) if pretrained else None
+    m = cfg.model
+    name, pretrained = m.name, m.pretrained and not m.init_checkpoint
+    kwargs = dict(num_classes=len(classes), img_size=m.img_size, drop_path_rate=m.drop_path)
+    imported = imported_weights(name, m.weights_dir) if pretrained else None
     if imported:
-        events.progress("weights", 0, 1, f"Loading imported weights {_imported_label(name, m['weights_dir'])}")
+        events.progress("weights", 0, 1, f"Loading imported weights {_imported_label(name, m.weights_dir)}")
         model = load_imported(name, imported, **kwargs)
-        events.progress("weights", 1, 1, f"Loaded imported weights {_imported_label(name, m['weights_dir'])}")
+        events.progress("weights", 1, 1, f"Loaded imported weights {_imported_label(name, m.weights_dir)}")
     elif pretrained:
-        path = cached_weights(name, m["weights_dir"])
+        path = cached_weights(name, m.weights_dir)
         if path is None:
-            raise weights_missing(name, m["weights_dir"])
+            raise weights_missing(name, m.weights_dir)
         events.progress("weights", 0, 1, f"Loading pretrained weights {hub_file(name)[0]}")
         try:
             # timm -> hf_hub_download (offline) from the hub cache in weights_dir
-            model = timm.create_model(name, pretrained=True, cache_dir=hub_cache(m["weights_dir"]), **kwargs)
+            model = timm.create_model(name, pretrained=True, cache_dir=hub_cache(m.weights_dir), **kwargs)
         except (OSError, RuntimeError, ValueError) as e:
-            raise weights_missing(name, m["weights_dir"], detail=f"{type(e).__name__}: {e}") from None
+            raise weights_missing(name, m.weights_dir, detail=f"{type(e).__name__}: {e}") from None
         events.progress("weights", 1, 1, f"Loaded pretrained weights {hub_file(name)[0]}")
     else:
         model = timm.create_model(name, pretrained=False, **kwargs)
     if pretrained:
         new_heads(model, len(classes))
-    if m["init_checkpoint"]:
-        load_init_checkpoint(model, m["init_checkpoint"], name, classes, events)
-    if m["freeze_backbone"]:
+    if m.init_checkpoint:
+        load_init_checkpoint(model, m.init_checkpoint, name, classes, events)
+    if m.freeze_backbone:
         freeze_backbone(model)
     return model
 
@@ -194,9 +194,9 @@ def freeze_backbone(model):
 def effective_layer_decay(cfg):
     """train.layer_decay when fine-tuning the backbone (pretrained weights or an earlier run), else 1 (off):
     from scratch every layer starts from zero, and a frozen backbone has only the head to train."""
-    m = cfg["model"]
-    fine_tune = m["pretrained"] or m["init_checkpoint"]
-    return cfg["train"]["layer_decay"] if fine_tune and not m["freeze_backbone"] else 1.0
+    m = cfg.model
+    fine_tune = m.pretrained or m.init_checkpoint
+    return cfg.train.layer_decay if fine_tune and not m.freeze_backbone else 1.0
 
 
 def layer_scales(model, layer_decay):

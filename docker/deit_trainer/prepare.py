@@ -61,7 +61,7 @@ def _saved_split(path, dataset, events):
 
 def _earlier_split(cfg, scan, events, resume):
     """{path: part} of the run this one starts from (its best.pt records it), or None."""
-    init = cfg["model"]["init_checkpoint"]
+    init = cfg.model.init_checkpoint
     if not init or resume or scan.layout != "class-folders":
         return None  # a resumed run keeps its own split.json; train/ and val/ folders decide for themselves
     split = load_checkpoint(init).get("split")
@@ -88,22 +88,22 @@ def _say_reused(events, init, earlier, dataset):
 
 
 def prepare_data(cfg, events, should_stop, resume=False):
-    d, run_dir = cfg["data"], cfg["output"]["run_dir"]
-    root = d["root"]
+    d, run_dir = cfg.data, cfg.output.run_dir
+    root = d.root
     events.progress("scan", 0, None, f"Scanning {root}")
     scan = scan_dataset(root)
     files = scan.candidates()
     # No left-out count here: damaged images and empty classes are found later; files_skipped gives the one count.
     events.progress("scan", len(files), len(files),
                     f"Found {len(files)} candidate images in {len(scan.classes)} class folders; checking each one", eta_s=0)
-    prep = eval_preprocessing(cfg["model"]["name"], cfg["model"]["img_size"])
-    cache = build_cache(root, files, prep["resize"], d["cache_dir"], resolve_workers(d["num_workers"]), events,
+    prep = eval_preprocessing(cfg.model.name, cfg.model.img_size)
+    cache = build_cache(root, files, prep["resize"], d.cache_dir, resolve_workers(d.num_workers), events,
                         should_stop, fallback_dir=os.path.join(run_dir, ".cache"), interpolation=prep["interpolation"])
     earlier = _earlier_split(cfg, scan, events, resume)
-    dataset = finish_dataset(scan, cache.bad, d["val_ratio"], d["split_seed"], events.warning,
-                             test_ratio=d["test_ratio"], earlier=earlier)
+    dataset = finish_dataset(scan, cache.bad, d.val_ratio, d.split_seed, events.warning,
+                             test_ratio=d.test_ratio, earlier=earlier)
     if earlier is not None:
-        dataset.split_from = cfg["model"]["init_checkpoint"]
+        dataset.split_from = cfg.model.init_checkpoint
         _say_reused(events, dataset.split_from, earlier, dataset)
 
     split_path = os.path.join(run_dir, "split.json")

@@ -1,6 +1,7 @@
 """report.md: the methods report of a run (image, versions, seed, split, recipe, results).
 
-Usage: path = write_report(trainer, final_metrics, best_checkpoint, parity, test_metrics_or_None)
+Usage: path = write_report(result, final_metrics, best_checkpoint, parity, test_metrics_or_None)
+`result` is the run's finish.RunResult (what training decided: batch size, lr, schedule, selection, ...).
 Built from the run folder's own records (metrics.jsonl, resolved-config.json), so it covers resumed runs.
 """
 import json
@@ -72,9 +73,9 @@ def headline_lines(m, test, classes, selection, reason, best_epoch, training_pre
 
 def _layer_decay_line(tr):
     """One line on layer-wise lr decay (model.layer_scales), with the scales it gives this model."""
-    d, blocks = tr.layer_decay, len(getattr(tr.model, "blocks", []))
+    d, blocks = tr.layer_decay, tr.blocks
     if d == 1:
-        why = " (1 = off: trained from scratch, or the backbone is frozen)" if tr.cfg["train"]["layer_decay"] != 1 else ""
+        why = " (1 = off: trained from scratch, or the backbone is frozen)" if tr.cfg.train.layer_decay != 1 else ""
         return f"- Layer-wise lr decay: off{why}"
     return (f"- Layer-wise lr decay {d} (BEiT/MAE practice, as timm's param_groups_layer_decay): the head learns at "
             f"lr, the last of {blocks} blocks at lr × {d}, the first at lr × {d ** blocks:.3g}, the embeddings at "
@@ -92,7 +93,7 @@ def write_report(tr, m, best, parity, test=None):
             epochs[e["epoch"]] = e  # the last record of an epoch wins (resumed runs)
     v, dev, recipe = last.get("versions", {}), last.get("device", {}), last.get("recipe", {})
     lines = [
-        f"# Training {cfg['model']['name']} on {len(ds.classes)} classes", "",  # run_dir is /run here: no name
+        f"# Training {cfg.model.name} on {len(ds.classes)} classes", "",  # run_dir is /run here: no name
         "## Setup", "",
         f"- Image: `{os.environ.get('DEIT_STUDIO_IMAGE') or 'not recorded'}`",
         f"- Versions: Python {v.get('python')}, PyTorch {v.get('torch')}, torchvision {v.get('torchvision')}, "
@@ -110,28 +111,28 @@ def write_report(tr, m, best, parity, test=None):
     ]
     counts = zip(ds.classes, ds.per_class(ds.train), ds.per_class(ds.val), ds.per_class(ds.test))
     lines += [f"| {c} | {a} | {b} |" + (f" {n} |" if ds.test else "") for c, a, b, n in counts]
-    t = cfg["train"]
+    t = cfg.train
     lines += [
         "", "## Recipe", "",
-        f"- Model `{cfg['model']['name']}` at {cfg['model']['img_size']} px, "
-        + ("from an earlier checkpoint" if cfg["model"]["init_checkpoint"] else
-           "from pretrained weights" if cfg["model"]["pretrained"] else "from random initialisation")
-        + (", backbone frozen (linear probe)" if cfg["model"]["freeze_backbone"] else "")
-        + f", drop path {cfg['model']['drop_path']}",
+        f"- Model `{cfg.model.name}` at {cfg.model.img_size} px, "
+        + ("from an earlier checkpoint" if cfg.model.init_checkpoint else
+           "from pretrained weights" if cfg.model.pretrained else "from random initialisation")
+        + (", backbone frozen (linear probe)" if cfg.model.freeze_backbone else "")
+        + f", drop path {cfg.model.drop_path}",
         f"- Starting weights: {weights_source_text(first.get('recipe', {}).get('weights'))}",
-        f"- {t['epochs']} epochs, batch size {tr.batch_size}, AdamW (lr {tr.lr:.3g}, weight decay {t['weight_decay']}, "
+        f"- {t.epochs} epochs, batch size {tr.batch_size}, AdamW (lr {tr.lr:.3g}, weight decay {t.weight_decay}, "
         f"none on position embedding / class token / norms / biases{', fused' if tr.fused else ''})",
-        f"- {tr.steps_per_epoch()} optimizer steps per epoch (every training image in every epoch), "
-        f"{tr.pos['global_step']} in all. {tr.batch_choice['why']}",
-        f"- Warmup {tr.schedule.warmup:.2f} epochs ({round(tr.schedule.warmup * tr.steps_per_epoch())} steps) "
-        f"then cosine to {tr.schedule.min_lr:.3g}; label smoothing "
-        f"{t['label_smoothing']}; augmentation `{t['augment']}`"
-        + (" (RandAugment as timm's rand-m9-mstd0.5-inc1)" if t["augment"] != "light" else "") + "; "
-        + (f"EMA decay {recipe.get('ema_decay'):.5f}" if t["ema"] and recipe.get("ema_decay") else "no EMA"),
+        f"- {tr.steps_per_epoch} optimizer steps per epoch (every training image in every epoch), "
+        f"{tr.global_step} in all. {tr.batch_why}",
+        f"- Warmup {tr.warmup_epochs:.2f} epochs ({round(tr.warmup_epochs * tr.steps_per_epoch)} steps) "
+        f"then cosine to {tr.min_lr:.3g}; label smoothing "
+        f"{t.label_smoothing}; augmentation `{t.augment}`"
+        + (" (RandAugment as timm's rand-m9-mstd0.5-inc1)" if t.augment != "light" else "") + "; "
+        + (f"EMA decay {recipe.get('ema_decay'):.5f}" if t.ema and recipe.get("ema_decay") else "no EMA"),
         _layer_decay_line(tr),
         "- Class balance: " + ("loss weights N/(C·n_c), inverse to each class's share of the training images"
-                               if t["class_balance"] == "weights" else "none (every image weighs the same in the loss)"),
-        f"- Seed {t['seed']}; early stopping patience {t['early_stopping_patience'] or 'off'}",
+                               if t.class_balance == "weights" else "none (every image weighs the same in the loss)"),
+        f"- Seed {t.seed}; early stopping patience {t.early_stopping_patience or 'off'}",
         "- Full settings: `resolved-config.json`",
         "", "## Results", "",
     ]
@@ -147,7 +148,7 @@ def write_report(tr, m, best, parity, test=None):
                      f"{_pct(e.get('val_balanced_accuracy'))} | " + (f"{_pct(e['val_top5'])} | " if top5 else "")
                      + f"{e['img_per_s']:.0f} |")
     lines += ["", f"★ = the best epoch (`checkpoints/best.pt`{', EMA weights' if best.get('ema') else ''}).", ""]
-    lines += headline_lines(m, test, ds.classes, tr.selection, tr.selection_reason, best.get("epoch"), tr.precision)
+    lines += headline_lines(m, test, ds.classes, tr.selection, tr.selection_reason, best.get("epoch"), tr.training_precision)
     lines += ["", "Per class on the validation images (recall and F1 are – for a class without validation images):", "",
               "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
     for r in per_class_report(m["confusion"], ds.classes):

@@ -14,6 +14,7 @@ import os
 import random
 import signal
 import time
+from dataclasses import replace
 
 import torch
 
@@ -23,14 +24,17 @@ from .cache import StopRequested
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from .errors import TrainerError
 from .evaluate import SCORE_KEYS, evaluate, per_class_accuracy, selection_metric
-from .events import RateLimiter, log
+from .events import RateLimiter, log, run_started_fields
+from .finish import RunResult, finish_run
 from .fsutil import write_json
 from .loader import BatchLoader
 from .losses import class_weights, training_loss
 from .model import create_model, effective_layer_decay, make_optimizer, weights_source
+from .position import Position, StepWindow
 from .prepare import prepare_data, resolve_workers
 from .recipe import ModelEma, Schedule, default_lr, ema_decay, warmup_epochs
 from .runtime import autocast, device_facts, resolve_compile, resolve_device, resolve_precision, speed_flags, versions
+from .testhooks import TestHooks
 
 ETA_AFTER_STEPS = 3          # no ETA before this many steps (compile, warm-up)
 
@@ -55,21 +59,6 @@ class StopFlag:
         return self.requested
 
 
-class Faults:
-    """Test-only fault injection from DEIT_TRAINER_FAULT (`oom_at_step:N`, `stop_at_step:N`)."""
-
-    def __init__(self, spec):
-        self.oom_at = self.stop_at = None
-        for part in filter(None, (spec or "").split(",")):
-            name, _, value = part.partition(":")
-            setattr(self, {"oom_at_step": "oom_at", "stop_at_step": "stop_at"}[name], int(value))
-
-    def before_step(self, global_step):
-        if self.oom_at is not None and global_step == self.oom_at:
-            self.oom_at = None
-            raise torch.OutOfMemoryError("simulated CUDA out of memory (DEIT_TRAINER_FAULT)")
-
-
 def step_seed(seed, global_step):
     return (seed * 1_000_003 + global_step * 7_919 + 17) % (2 ** 62)
 
@@ -77,82 +66,59 @@ def step_seed(seed, global_step):
 class Trainer:
     def __init__(self, cfg, events, resume):
         self.cfg, self.events, self.resume = cfg, events, resume
-        self.run_dir = cfg["output"]["run_dir"]
+        self.run_dir = cfg.output.run_dir
         self.last_path = os.path.join(self.run_dir, "checkpoints", "last.pt")
         self.best_path = os.path.join(self.run_dir, "checkpoints", "best.pt")
         self.stop = StopFlag()
-        self.faults = Faults(os.environ.get("DEIT_TRAINER_FAULT"))
+        self.hooks = TestHooks.from_env()  # test-only faults (testhooks.py); nothing unless a test sets them
         self.started = time.time()
 
     # ---- setup ---------------------------------------------------------------------------------
     def setup(self):
-        cfg, ev, t = self.cfg, self.events, self.cfg["train"]
+        cfg, ev, t = self.cfg, self.events, self.cfg.train
         self.stop.install()
         self.stop.on_second = self._exit_now
-        self.device = resolve_device(t["device"])
-        self.precision, why = resolve_precision(t["precision"], self.device)
+        self.device = resolve_device(t.device)
+        self.precision, why = resolve_precision(t.precision, self.device)
         if why:
             ev.warning("precision_fallback", why)
-        self.use_compile, why = resolve_compile(t["compile"], self.device)
+        self.use_compile, why = resolve_compile(t.compile, self.device)
         if why:
             ev.warning("compile_unavailable", why)
         speed_flags(self.device)
-        torch.manual_seed(t["seed"])
+        torch.manual_seed(t.seed)
 
-        ckpt = None
-        if self.resume:
-            if os.path.exists(self.last_path):
-                ckpt = load_checkpoint(self.last_path)
-            else:
-                ev.warning("no_checkpoint_to_resume", "There is no checkpoint to resume from; the run starts from the beginning.")
+        ckpt = self._resume_checkpoint()
         self.data = prepare_data(cfg, ev, self.stop, resume=ckpt is not None)
         ds = self.data.dataset
         if ckpt is not None and ckpt["classes"] != ds.classes:
             raise TrainerError("checkpoint_invalid", "The run's classes changed since it was stopped; it cannot be resumed.",
                                "Start a new run on the dataset as it is now.")
-        model_cfg = dict(cfg, model=dict(cfg["model"], pretrained=cfg["model"]["pretrained"] and ckpt is None,
-                                         init_checkpoint=None if ckpt else cfg["model"]["init_checkpoint"]))
+        model_cfg = replace(cfg, model=replace(cfg.model, pretrained=cfg.model.pretrained and ckpt is None,
+                                               init_checkpoint=None if ckpt else cfg.model.init_checkpoint))
         self.model = create_model(model_cfg, ds.classes, ev).to(self.device)
         self.train_loader = BatchLoader(self.data.cache.array, self.data.train_rows, self.data.train_labels, self.device)
         self.val_loader = BatchLoader(self.data.cache.array, self.data.val_rows, self.data.val_labels, self.device)
 
-        n_train = len(self.train_loader)
-        if ckpt is not None:  # older checkpoints lack the choice's record
-            self.batch_size = ckpt["batch_size"]
-            self.batch_choice = ckpt.get("batch_choice") or {
-                "reason": "auto" if t["batch_size"] == "auto" else "config", "limit": None,
-                "why": f"Batch size {self.batch_size}: kept from the start of this run."}
-        else:
-            if t["batch_size"] == "auto":  # the steps-per-epoch rule, then memory (batching.py)
-                choice = auto_batch(self.model, cfg["model"]["img_size"], self.device, self.precision, n_train,
-                                    t["assume_gpu_memory_gb"])
-            else:
-                choice = fixed_batch(n_train, t["batch_size"])
-                if choice.batch_size < t["batch_size"]:
-                    ev.warning("batch_size_capped", f"The batch size {t['batch_size']} is larger than the {n_train} "
-                               f"training images; using {n_train}.")
-            self.batch_size = choice.batch_size
-            self.batch_choice = {"reason": "auto" if t["batch_size"] == "auto" else "config", "limit": choice.limit,
-                                 "why": choice.why}
+        self.batch_size, self.batch_choice = self._choose_batch_size(ckpt)
         ev.emit("batch_size", batch_size=self.batch_size, previous=None, **self.batch_choice)
 
-        scratch = not cfg["model"]["pretrained"] and not cfg["model"]["init_checkpoint"]  # recipe.py: DeiT's own
+        scratch = not cfg.model.pretrained and not cfg.model.init_checkpoint  # recipe.py: DeiT's own
         if scratch and ckpt is None:
             ev.warning("training_from_scratch", "This run starts from random weights: on a small dataset it gives a "
                        "much weaker model than fine-tuning pretrained weights.")
-        self.lr = t["lr"] or default_lr(self.batch_size, cfg["model"]["freeze_backbone"], scratch=scratch)
-        self.schedule = Schedule(self.lr, t["epochs"], warmup_epochs(t["warmup_epochs"], scratch, t["epochs"]))
+        self.lr = t.lr or default_lr(self.batch_size, cfg.model.freeze_backbone, scratch=scratch)
+        self.schedule = Schedule(self.lr, t.epochs, warmup_epochs(t.warmup_epochs, scratch, t.epochs))
         if self.schedule.warmup_capped and ckpt is None:
             ev.warning("warmup_capped", f"Warmup was shortened to {self.schedule.warmup:.2f} epochs (a third of the run).")
         self.layer_decay = effective_layer_decay(cfg)
-        self.optimizer, self.fused = make_optimizer(self.model, self.lr, t["weight_decay"], self.device, self.layer_decay)
+        self.optimizer, self.fused = make_optimizer(self.model, self.lr, t.weight_decay, self.device, self.layer_decay)
         self.class_weights = (class_weights(ds.per_class(ds.train)).to(self.device)
-                              if t["class_balance"] == "weights" else None)
+                              if t.class_balance == "weights" else None)
         self.scaler = torch.amp.GradScaler("cuda") if self.precision == "fp16" else None
         steps = self.train_loader.steps_per_epoch(self.batch_size)
-        self.ema = ModelEma(self.model, ema_decay(steps * t["epochs"])) if t["ema"] else None
-        self.pos = {"epoch": 1, "sample": 0, "global_step": 0, "loss_sum": 0.0, "loss_count": 0, "epoch_time": 0.0,
-                    "correct": 0, "seen": 0}
+        self.ema = ModelEma(self.model, ema_decay(steps * t.epochs)) if t.ema else None
+        self.pos = Position()
         # The metric that picks best.pt and drives early stopping (evaluate.selection_metric); a resumed run keeps its own.
         self.selection, self.selection_reason = selection_metric(ds.per_class(ds.train))
         self.best = {"metric": self.selection, "score": None, "top1": None, "epoch": None}
@@ -165,6 +131,33 @@ class Trainer:
         self.eval_forward = torch.compile(eval_module) if self.use_compile else eval_module
         self._write_resolved_config()
         self._run_started(ckpt is not None)
+
+    def _resume_checkpoint(self):
+        """`last.pt` when resuming (None otherwise, or with a warning when there is none yet)."""
+        if not self.resume:
+            return None
+        if os.path.exists(self.last_path):
+            return load_checkpoint(self.last_path)
+        self.events.warning("no_checkpoint_to_resume", "There is no checkpoint to resume from; the run starts from "
+                            "the beginning.")
+        return None
+
+    def _choose_batch_size(self, ckpt):
+        """(batch size, its record): a resumed run keeps its own; else the config's, or auto (batching.py)."""
+        t, n_train = self.cfg.train, len(self.train_loader)
+        reason = "auto" if t.batch_size == "auto" else "config"
+        if ckpt is not None:  # older checkpoints lack the choice's record
+            return ckpt["batch_size"], ckpt.get("batch_choice") or {
+                "reason": reason, "limit": None, "why": f"Batch size {ckpt['batch_size']}: kept from the start of this run."}
+        if t.batch_size == "auto":  # the steps-per-epoch rule, then memory (batching.py)
+            choice = auto_batch(self.model, self.cfg.model.img_size, self.device, self.precision, n_train,
+                                t.assume_gpu_memory_gb)
+        else:
+            choice = fixed_batch(n_train, t.batch_size)
+            if choice.batch_size < t.batch_size:
+                self.events.warning("batch_size_capped", f"The batch size {t.batch_size} is larger than the {n_train} "
+                                    f"training images; using {n_train}.")
+        return choice.batch_size, {"reason": reason, "limit": choice.limit, "why": choice.why}
 
     def _restore(self, ckpt):
         self.model.load_state_dict(ckpt["model"])
@@ -180,8 +173,7 @@ class Trainer:
         if self.ema is not None and ckpt.get("ema"):
             self.ema.load_state_dict(ckpt["ema"])
         set_rng_state(ckpt["rng"], self.device)
-        # Checkpoints from before training accuracy was counted lack its sums: they start at 0.
-        self.pos = {"correct": 0, "seen": 0, **ckpt["position"]}
+        self.pos = Position.from_checkpoint(ckpt["position"])
         self.best, self.bad_epochs = dict(ckpt["best"]), ckpt["bad_epochs"]
         if "score" not in self.best:  # checkpoints from before the selection metric: they chose by top-1
             self.best.update(metric="top1", score=self.best["top1"])
@@ -189,45 +181,36 @@ class Trainer:
             self.selection, self.selection_reason = self.best["metric"], "kept from the start of this run"
 
     def _write_resolved_config(self):
+        """resolved-config.json: the config with every `auto` decided, itself a valid config file."""
         cfg = self.cfg
-        resolved = dict(cfg, data=dict(cfg["data"], num_workers=resolve_workers(cfg["data"]["num_workers"])),
-                        train=dict(cfg["train"], batch_size=self.batch_size, lr=self.lr, precision=self.precision,
-                                   compile=self.use_compile, device=self.device.type),
-                        resolved=dict(self.batch_choice, batch_size=self.batch_size,
-                                      steps_per_epoch=self.steps_per_epoch(), total_steps=self.total_steps()))
-        write_json(os.path.join(self.run_dir, "resolved-config.json"), resolved)
+        cfg = replace(cfg, data=replace(cfg.data, num_workers=resolve_workers(cfg.data.num_workers)),
+                      train=replace(cfg.train, batch_size=self.batch_size, lr=self.lr, precision=self.precision,
+                                    compile=self.use_compile, device=self.device.type))
+        resolved = dict(self.batch_choice, batch_size=self.batch_size, steps_per_epoch=self.steps_per_epoch(),
+                        total_steps=self.total_steps())
+        write_json(os.path.join(self.run_dir, "resolved-config.json"), dict(cfg.to_dict(), resolved=resolved))
 
     def _run_started(self, resumed):
-        cfg, ds, t = self.cfg, self.data.dataset, self.cfg["train"]
-        steps = self.steps_per_epoch()
-        v = versions()
-        self.events.emit(
-            "run_started", run_id=os.path.basename(os.path.abspath(self.run_dir)), resumed=resumed,
-            start_epoch=self.pos["epoch"], start_global_step=self.pos["global_step"],  # where this attempt continues
-            epochs=t["epochs"], steps_per_epoch=steps, total_steps=self.total_steps(),
-            batch_size=self.batch_size, batch=self.batch_choice, model=cfg["model"]["name"],
-            img_size=cfg["model"]["img_size"],
-            precision=self.precision, compile=self.use_compile,
-            versions={"python": v["python"], "torch": v["torch"], "timm": v["timm"], "cuda": v["cuda"],
-                      "torchvision": v["torchvision"]},
-            device=device_facts(self.device),
-            dataset={"root": ds.root, "layout": ds.layout, "classes": ds.classes, "train_count": len(ds.train),
-                     "val_count": len(ds.val), "skipped_count": len(ds.skipped),
-                     "train_per_class": ds.per_class(ds.train), "val_per_class": ds.per_class(ds.val),
-                     "val_ratio": ds.val_ratio, "split_seed": ds.split_seed, "test_count": len(ds.test),
-                     "test_per_class": ds.per_class(ds.test), "test_ratio": ds.test_ratio, "split_from": ds.split_from},
-            preprocessing=self.data.preprocessing,
-            recipe={"lr": self.lr, "min_lr": self.schedule.min_lr, "weight_decay": t["weight_decay"],
-                    "warmup_steps": round(self.schedule.warmup * steps), "label_smoothing": t["label_smoothing"],
-                    "augment": t["augment"], "ema_decay": self.ema.decay if self.ema else None,
-                    "drop_path": cfg["model"]["drop_path"], "freeze_backbone": cfg["model"]["freeze_backbone"],
-                    "pretrained": cfg["model"]["pretrained"], "init_checkpoint": cfg["model"]["init_checkpoint"],
-                    "weights": weights_source(cfg),
-                    "layer_decay": self.layer_decay, "class_balance": t["class_balance"],
-                    "seed": t["seed"], "fused_optimizer": self.fused,
-                    "num_workers": resolve_workers(cfg["data"]["num_workers"])},
-            image=os.environ.get("DEIT_STUDIO_IMAGE"), selection_metric=self.selection,
-            selection_reason=self.selection_reason)
+        cfg, t, steps = self.cfg, self.cfg.train, self.steps_per_epoch()
+        self.events.emit("run_started", **run_started_fields(
+            run_dir=self.run_dir, resumed=resumed, start_epoch=self.pos.epoch, start_global_step=self.pos.global_step,
+            epochs=t.epochs, steps_per_epoch=steps, total_steps=self.total_steps(),
+            batch_size=self.batch_size, batch=self.batch_choice, model=cfg.model.name,
+            img_size=cfg.model.img_size, precision=self.precision, compile=self.use_compile,
+            versions=versions(), device=device_facts(self.device), dataset=self.data.dataset,
+            preprocessing=self.data.preprocessing, recipe=self._recipe(steps), image=os.environ.get("DEIT_STUDIO_IMAGE"),
+            selection_metric=self.selection, selection_reason=self.selection_reason))
+
+    def _recipe(self, steps):
+        """The recipe as resolved for this run (`run_started.recipe`)."""
+        cfg, t = self.cfg, self.cfg.train
+        return {"lr": self.lr, "min_lr": self.schedule.min_lr, "weight_decay": t.weight_decay,
+                "warmup_steps": round(self.schedule.warmup * steps), "label_smoothing": t.label_smoothing,
+                "augment": t.augment, "ema_decay": self.ema.decay if self.ema else None,
+                "drop_path": cfg.model.drop_path, "freeze_backbone": cfg.model.freeze_backbone,
+                "pretrained": cfg.model.pretrained, "init_checkpoint": cfg.model.init_checkpoint,
+                "weights": weights_source(cfg), "layer_decay": self.layer_decay, "class_balance": t.class_balance,
+                "seed": t.seed, "fused_optimizer": self.fused, "num_workers": resolve_workers(cfg.data.num_workers)}
 
     # ---- bookkeeping ---------------------------------------------------------------------------
     def steps_per_epoch(self):
@@ -235,55 +218,55 @@ class Trainer:
 
     def total_steps(self):
         spe, p = self.steps_per_epoch(), self.pos
-        left_this_epoch = max(0, spe - p["sample"] // self.batch_size)
-        return p["global_step"] + left_this_epoch + (self.cfg["train"]["epochs"] - p["epoch"]) * spe
+        left_this_epoch = max(0, spe - p.sample // self.batch_size)
+        return p.global_step + left_this_epoch + (self.cfg.train.epochs - p.epoch) * spe
 
     def save_last(self, epoch=None):
         save_checkpoint(self.last_path, {
-            "model_name": self.cfg["model"]["name"], "classes": self.data.dataset.classes,
-            "img_size": self.cfg["model"]["img_size"], "model": self.model.state_dict(),
+            "model_name": self.cfg.model.name, "classes": self.data.dataset.classes,
+            "img_size": self.cfg.model.img_size, "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(), "scaler": self.scaler.state_dict() if self.scaler else None,
             "ema": self.ema.state_dict() if self.ema else None, "rng": rng_state(self.device),
-            "position": self.pos, "best": self.best, "bad_epochs": self.bad_epochs, "batch_size": self.batch_size,
+            "position": self.pos.to_dict(), "best": self.best, "bad_epochs": self.bad_epochs, "batch_size": self.batch_size,
             "batch_choice": self.batch_choice})
-        self.events.emit("checkpoint", kind="last", path=self.last_path, epoch=epoch or self.pos["epoch"],
-                         global_step=self.pos["global_step"])
+        self.events.emit("checkpoint", kind="last", path=self.last_path, epoch=epoch or self.pos.epoch,
+                         global_step=self.pos.global_step)
 
     def save_best(self, epoch, top1):
         module = self.ema.module if self.ema else self.model
         save_checkpoint(self.best_path, {
-            "model_name": self.cfg["model"]["name"], "classes": self.data.dataset.classes,
-            "img_size": self.cfg["model"]["img_size"], "model": module.state_dict(), "epoch": epoch, "val_top1": top1,
+            "model_name": self.cfg.model.name, "classes": self.data.dataset.classes,
+            "img_size": self.cfg.model.img_size, "model": module.state_dict(), "epoch": epoch, "val_top1": top1,
             "ema": self.ema is not None, "selection_metric": self.selection, "score": self.best["score"],
             # what predict.py and a run started from this one need: the eval resize, and the split (kept there)
             "preprocessing": self.data.preprocessing, "split": self.data.dataset.split_record()})
-        self.events.emit("checkpoint", kind="best", path=self.best_path, epoch=epoch, global_step=self.pos["global_step"])
+        self.events.emit("checkpoint", kind="best", path=self.best_path, epoch=epoch, global_step=self.pos.global_step)
 
     def _exit_now(self):
         """Second stop signal: leave at once; the previous `last` checkpoint stays valid."""
         last = self.last_path if os.path.exists(self.last_path) else None
-        self.events.emit("stopped", resumable=True, epoch=self.pos["epoch"], global_step=self.pos["global_step"],
+        self.events.emit("stopped", resumable=True, epoch=self.pos.epoch, global_step=self.pos.global_step,
                          checkpoint=last)
         os._exit(0)
 
     # ---- one step ------------------------------------------------------------------------------
     def train_step(self, x_u8, y, progress, n_real):
-        t, g = self.cfg["train"], self.pos["global_step"]
-        seed = step_seed(t["seed"], g)
+        t, g = self.cfg.train, self.pos.global_step
+        seed = step_seed(t.seed, g)
         torch.manual_seed(seed)            # dropout / drop path
         self.aug_gen.manual_seed(seed)     # crops, flips, RandAugment
         lr = self.schedule.lr_at(progress)
         for group in self.optimizer.param_groups:
             group["lr"] = lr * group["lr_scale"]  # layer-wise lr decay (model.layer_scales); 1 for every group when off
-        self.faults.before_step(g + 1)
-        x = train_batch(x_u8, self.cfg["model"]["img_size"], t["augment"], self.aug_gen)
+        self.hooks.before_step(g + 1)
+        x = train_batch(x_u8, self.cfg.model.img_size, t.augment, self.aug_gen)
         n_classes = len(self.data.dataset.classes)
         target = None
-        if PRESETS[t["augment"]]["mix"]:
-            x, target = mix_batch(x, y, n_classes, t["label_smoothing"], random.Random(seed))
+        if PRESETS[t.augment]["mix"]:
+            x, target = mix_batch(x, y, n_classes, t.label_smoothing, random.Random(seed))
         with autocast(self.device, self.precision):
             logits = self.train_forward(x)
-        loss = training_loss(logits, y, target, t["label_smoothing"], self.class_weights)
+        loss = training_loss(logits, y, target, t.label_smoothing, self.class_weights)
         self.optimizer.zero_grad(set_to_none=True)
         if self.scaler is not None:
             self.scaler.scale(loss).backward()
@@ -326,103 +309,84 @@ class Trainer:
     # ---- one epoch -----------------------------------------------------------------------------
     def train_epoch(self):
         """Runs the rest of the current epoch. Returns False when stopped."""
-        ev, p, t = self.events, self.pos, self.cfg["train"]
-        limiter = RateLimiter(t["log_interval_s"])
-        window_loss, window_correct, window_steps, window_images, window_start = 0.0, 0, 0, 0, time.monotonic()
-        while True:
+        p, t = self.pos, self.cfg.train
+        limiter = RateLimiter(t.log_interval_s)
+        window = StepWindow()
+        while True:  # once, or again from where it was after an out-of-memory error halved the batch
             spe, bs = self.steps_per_epoch(), self.batch_size
             try:
-                for step, x_u8, y, n_real in self.train_loader.epoch(p["epoch"], bs, p["sample"], t["seed"]):
+                for step, x_u8, y, n_real in self.train_loader.epoch(p.epoch, bs, p.sample, t.seed):
                     if self.stop():
                         return False
-                    started = time.monotonic()
-                    try:
-                        loss, correct, lr = self.train_step(x_u8, y, p["epoch"] - 1 + step / spe, n_real)
-                    except torch.OutOfMemoryError:
-                        raise
-                    except Exception as e:
-                        if not self.use_compile or p["global_step"] > self.first_step:
-                            raise
-                        self._compile_fallback(e)
-                        loss, correct, lr = self.train_step(x_u8, y, p["epoch"] - 1 + step / spe, n_real)
-                    p["global_step"] += 1
-                    if self.use_compile and p["global_step"] == self.first_step + 1:
-                        ev.progress("compile", 1, 1, f"Compiled and ran the first step in {time.monotonic() - started:.1f} s")
-                    p["sample"] = (step + 1) * bs
-                    window_loss, window_steps, window_images = window_loss + loss, window_steps + 1, window_images + n_real
-                    window_correct = window_correct + correct
-                    last_of_epoch = step + 1 == spe
-                    if self.faults.stop_at == p["global_step"]:
+                    loss, correct, lr = self._counted_step(x_u8, y, p.epoch - 1 + step / spe, n_real)
+                    p.sample = (step + 1) * bs
+                    window.add(loss, correct, n_real)
+                    if self.hooks.stop_after(p.global_step):
                         self.stop.requested = True
-                    if limiter.ready(force=last_of_epoch or self.stop()):
-                        window_loss = float(window_loss)  # one device sync per event, not per step
-                        now = time.monotonic()
-                        self._add_window(window_loss, window_steps, window_correct, window_images)
-                        p["epoch_time"] += now - window_start
-                        self._step_event(step + 1, spe, window_loss / window_steps, lr,
-                                         window_images / max(now - window_start, 1e-9), now - started)
-                        window_loss, window_correct, window_steps, window_images, window_start = 0.0, 0, 0, 0, now
+                    if limiter.ready(force=step + 1 == spe or self.stop()):
+                        window = self._step_event(step + 1, spe, window, lr)
                 return True
             except torch.OutOfMemoryError as e:
-                if window_steps:  # keep the steps done before the error in the epoch's mean loss and accuracy
-                    self._add_window(window_loss, window_steps, window_correct, window_images)
-                    window_loss, window_correct, window_steps, window_images = 0.0, 0, 0, 0
+                if window.steps:  # keep the steps done before the error in the epoch's mean loss and accuracy
+                    p.add(window)
+                    window = StepWindow(started=window.started)
                 self._out_of_memory(e)
 
-    def _add_window(self, loss_sum, steps, correct, images):
-        """Adds the steps since the last event to the epoch's sums (mean loss, training accuracy)."""
-        p = self.pos
-        p["loss_sum"] += float(loss_sum)
-        p["loss_count"] += steps
-        p["correct"] += int(correct)
-        p["seen"] += images
+    def _counted_step(self, x_u8, y, progress, n_real):
+        """One step, counted in the position. When compiling the model fails on the first step of this
+        process, the step runs again without torch.compile."""
+        started = time.monotonic()
+        try:
+            out = self.train_step(x_u8, y, progress, n_real)
+        except torch.OutOfMemoryError:
+            raise
+        except Exception as e:
+            if not self.use_compile or self.pos.global_step > self.first_step:
+                raise
+            self._compile_fallback(e)
+            out = self.train_step(x_u8, y, progress, n_real)
+        self.pos.global_step += 1
+        if self.use_compile and self.pos.global_step == self.first_step + 1:
+            self.events.progress("compile", 1, 1, f"Compiled and ran the first step in {time.monotonic() - started:.1f} s")
+        return out
 
-    def _step_event(self, step, spe, loss, lr, img_per_s, last_step_s):
+    def _step_event(self, step, spe, window, lr):
+        """Adds the window to the epoch's sums and emits a `step` event; returns the next, empty window."""
         p = self.pos
-        done_here = p["global_step"] - self.first_step
+        window.loss = float(window.loss)  # one device sync per event, not per step
+        now = time.monotonic()
+        p.add(window)
+        p.epoch_time += now - window.started
+        done_here = p.global_step - self.first_step
         eta = None
         if done_here >= ETA_AFTER_STEPS:
             elapsed = time.monotonic() - self.loop_started
-            eta = round(elapsed / done_here * (self.total_steps() - p["global_step"]), 1)
-        self.events.emit("step", epoch=p["epoch"], step=step, steps_per_epoch=spe, global_step=p["global_step"],
-                         total_steps=self.total_steps(), loss=round(loss, 6), lr=lr, img_per_s=round(img_per_s, 2),
-                         eta_s=eta)
+            eta = round(elapsed / done_here * (self.total_steps() - p.global_step), 1)
+        self.events.emit("step", epoch=p.epoch, step=step, steps_per_epoch=spe, global_step=p.global_step,
+                         total_steps=self.total_steps(), loss=round(window.loss / window.steps, 6), lr=lr,
+                         img_per_s=round(window.images / max(now - window.started, 1e-9), 2), eta_s=eta)
+        return StepWindow(started=now)
 
     # ---- the run -------------------------------------------------------------------------------
     def run(self):
-        ev, t, classes = self.events, self.cfg["train"], self.data.dataset.classes
-        self.first_step, self.loop_started = self.pos["global_step"], time.monotonic()
+        """Epochs until the last one, a stop, or early stopping; then the end of the run (finish.py)."""
+        ev, t = self.events, self.cfg.train
+        self.first_step, self.loop_started = self.pos.global_step, time.monotonic()
         if self.use_compile:
             ev.progress("compile", 0, 1, "Compiling the model (torch.compile) during the first steps; this can take a minute")
         early_stopped = False
-        while self.pos["epoch"] <= t["epochs"]:
-            p = self.pos
+        while self.pos.epoch <= t.epochs:
             if not self.train_epoch():
                 return self._stopped()
             m = self.validate()
             if m is None:
                 return self._stopped()
-            score = m[SCORE_KEYS[self.selection]]
-            is_best = self.best["score"] is None or (score is not None and score > self.best["score"]) or score is None
-            if is_best:
-                self.best = {"metric": self.selection, "score": score, "top1": m["val_top1"], "epoch": p["epoch"]}
-                self.bad_epochs = 0
-            else:
-                self.bad_epochs += 1
-            train_loss = p["loss_sum"] / max(1, p["loss_count"])
-            train_top1 = p["correct"] / p["seen"] if p["seen"] else None
-            ev.emit("epoch", epoch=p["epoch"], epochs=t["epochs"], train_loss=round(train_loss, 6),
-                    train_top1=train_top1, val_loss=m["val_loss"], val_top1=m["val_top1"], val_top5=m["val_top5"],
-                    per_class_acc=per_class_accuracy(m["confusion"], classes),
-                    val_balanced_accuracy=m["val_balanced_accuracy"], val_macro_f1=m["val_macro_f1"],
-                    selection_metric=self.selection,
-                    lr=self.schedule.lr_at(p["epoch"]), duration_s=round(p["epoch_time"], 3),
-                    img_per_s=round(p["seen"] / max(p["epoch_time"], 1e-9), 2), is_best=is_best, ema=self.ema is not None)
-            finished_epoch = p["epoch"]
-            patience = t["early_stopping_patience"]
-            early_stopped = patience is not None and self.bad_epochs >= patience and finished_epoch < t["epochs"]
-            self.pos = {"epoch": finished_epoch + 1, "sample": 0, "global_step": p["global_step"], "loss_sum": 0.0,
-                        "loss_count": 0, "epoch_time": 0.0, "correct": 0, "seen": 0}
+            is_best = self._judge(m)
+            self._epoch_event(m, is_best)
+            finished_epoch = self.pos.epoch
+            patience = t.early_stopping_patience
+            early_stopped = patience is not None and self.bad_epochs >= patience and finished_epoch < t.epochs
+            self.pos = self.pos.next_epoch()
             if is_best:
                 self.save_best(finished_epoch, m["val_top1"])
             self.save_last(epoch=finished_epoch)
@@ -430,23 +394,55 @@ class Trainer:
                 what = "Val top-1" if self.selection == "top1" else "Val balanced accuracy"
                 ev.warning("early_stopped", f"{what} did not improve for {patience} epochs; stopping early.")
                 break
-        from .finish import finish_run
-        finish_run(self, early_stopped)
+        finish_run(self._result(early_stopped), ev)
         return 0
+
+    def _judge(self, m):
+        """Whether the epoch just validated is the best so far (by the selection metric); counts the bad epochs."""
+        score = m[SCORE_KEYS[self.selection]]
+        is_best = self.best["score"] is None or (score is not None and score > self.best["score"]) or score is None
+        if is_best:
+            self.best = {"metric": self.selection, "score": score, "top1": m["val_top1"], "epoch": self.pos.epoch}
+            self.bad_epochs = 0
+        else:
+            self.bad_epochs += 1
+        return is_best
+
+    def _epoch_event(self, m, is_best):
+        p, t = self.pos, self.cfg.train
+        self.events.emit(
+            "epoch", epoch=p.epoch, epochs=t.epochs, train_loss=round(p.train_loss(), 6),
+            train_top1=p.train_top1(), val_loss=m["val_loss"], val_top1=m["val_top1"], val_top5=m["val_top5"],
+            per_class_acc=per_class_accuracy(m["confusion"], self.data.dataset.classes),
+            val_balanced_accuracy=m["val_balanced_accuracy"], val_macro_f1=m["val_macro_f1"],
+            selection_metric=self.selection, lr=self.schedule.lr_at(p.epoch), duration_s=round(p.epoch_time, 3),
+            img_per_s=round(p.seen / max(p.epoch_time, 1e-9), 2), is_best=is_best, ema=self.ema is not None)
+
+    def _result(self, early_stopped):
+        """What the end of the run needs from training, as one value (finish.RunResult)."""
+        return RunResult(
+            run_dir=self.run_dir, cfg=self.cfg, data=self.data, device=self.device,
+            module=self.ema.module if self.ema else self.model, blocks=len(getattr(self.model, "blocks", [])),
+            val_loader=self.val_loader, best_path=self.best_path, best=dict(self.best), selection=self.selection,
+            selection_reason=self.selection_reason, early_stopped=early_stopped, epochs_done=self.pos.epoch - 1,
+            global_step=self.pos.global_step, steps_per_epoch=self.steps_per_epoch(), batch_size=self.batch_size,
+            batch_why=self.batch_choice["why"], lr=self.lr, fused=self.fused, layer_decay=self.layer_decay,
+            warmup_epochs=self.schedule.warmup, min_lr=self.schedule.min_lr, training_precision=self.precision,
+            started=self.started)
 
     def validate(self):
         """Scores the model on the val split in eval mode (drop path off: a deterministic score), then
         switches back to training mode. torch.compile keeps one graph per mode, so no recompiles."""
         self.model.eval()
         try:
-            return evaluate(self.eval_forward, self.val_loader, self.batch_size, self.cfg["model"]["img_size"],
+            return evaluate(self.eval_forward, self.val_loader, self.batch_size, self.cfg.model.img_size,
                             len(self.data.dataset.classes), self.device, self.precision, self.stop)
         finally:
             self.model.train()
 
     def _stopped(self):
         self.save_last()
-        self.events.emit("stopped", resumable=True, epoch=self.pos["epoch"], global_step=self.pos["global_step"],
+        self.events.emit("stopped", resumable=True, epoch=self.pos.epoch, global_step=self.pos.global_step,
                          checkpoint=self.last_path)
         return 0
 

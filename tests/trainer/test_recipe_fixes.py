@@ -11,6 +11,7 @@ from make_dataset import make_learnable
 from make_fake_weights import make_fake_weights
 
 from deit_trainer.checkpoint import load_checkpoint, save_checkpoint
+from deit_trainer.config import validate
 from deit_trainer.errors import TrainerError
 from deit_trainer.events import EventStream
 from deit_trainer.losses import class_weights, training_loss
@@ -18,9 +19,10 @@ from deit_trainer.model import create_model, load_init_checkpoint, make_optimize
 
 
 def model_cfg(weights_dir, name=MODEL, **model):
-    return {"model": {"name": name, "pretrained": True, "weights_dir": str(weights_dir), "init_checkpoint": None,
-                      "img_size": 32, "drop_path": 0.0, "freeze_backbone": False, **model},
-            "train": {"layer_decay": 0.75}}
+    return validate({"version": 1, "model": {"name": name, "pretrained": True, "weights_dir": str(weights_dir),
+                                             "init_checkpoint": None, "img_size": 32, "drop_path": 0.0,
+                                             "freeze_backbone": False, **model},
+                     "train": {"layer_decay": 0.75}})
 
 
 def pretrained_state(weights_dir, name):

@@ -81,7 +81,7 @@ def test_a_messy_learnable_dataset_trains_and_leaves_a_complete_run_folder(messy
     assert started["steps_per_epoch"] == spe and started["total_steps"] == 4 * spe == steps[-1]["global_step"]
     assert resolved["resolved"] == {"reason": "config", "limit": "config", "why": "Batch size 16: set in the settings.",
                                     "batch_size": 16, "steps_per_epoch": spe, "total_steps": 4 * spe}
-    assert validate(resolved)["train"] == resolved["train"]  # still a valid config file
+    assert validate(resolved).to_dict()["train"] == resolved["train"]  # still a valid config file
     assert f"{spe} optimizer steps per epoch" in (run / "report.md").read_text()
     split = json.loads((run / "split.json").read_text())
     assert split["seed"] == 0 and split["layout"] == "class-folders" and split["train"]

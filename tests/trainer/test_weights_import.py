@@ -147,8 +147,10 @@ def test_training_from_scratch_needs_no_weights_and_uses_deits_recipe(learnable,
 
 
 def test_hub_weights_are_named_with_their_revision(learnable, tmp_path, weights_dir, cache_dir):
+    from deit_trainer.config import validate
     from deit_trainer.model import weights_source
-    cfg = {"model": {"name": MODEL, "pretrained": True, "init_checkpoint": None, "weights_dir": weights_dir}}
+    cfg = validate({"version": 1, "model": {"name": MODEL, "pretrained": True, "init_checkpoint": None,
+                                            "weights_dir": str(weights_dir)}})
     source = weights_source(cfg)
     revision = hashlib.sha1(f"fake:{MODEL}:0".encode()).hexdigest()  # make_fake_weights' snapshot
     assert source == {"kind": "hub", "repo": "timm/deit_tiny_patch16_224.fb_in1k", "revision": revision}
