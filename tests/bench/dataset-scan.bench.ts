@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { scanDataset, SCAN_CONCURRENCY } from '../../electron/core/dataset/scan-dataset';
+import { scanDataset, SCAN_CONCURRENCY } from '../../electron/core/dataset/scan/scan-dataset';
 import { fixture, makePng, withJpegComment, withPngText } from '../unit/core/dataset/dataset-files';
 
 const IMAGES = Number(process.env.IMAGES ?? 100_000);

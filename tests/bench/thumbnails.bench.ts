@@ -7,7 +7,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { readThumbnail, THUMBNAIL_LIMITS, type ThumbnailLimits } from '../../electron/core/dataset/dataset-thumbnail';
+import {
+  readThumbnail,
+  THUMBNAIL_LIMITS,
+  type ThumbnailLimits,
+} from '../../electron/core/dataset/thumbnails/dataset-thumbnail';
 
 const PHOTOS = Number(process.env.PHOTOS ?? 100);
 const SCREENFUL = 24;

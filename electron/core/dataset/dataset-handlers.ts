@@ -1,12 +1,12 @@
 import fs from 'node:fs/promises';
 import { AppError, type Handlers } from '../../contract';
 import type { CoreContext } from '../context';
-import { readThumbnail, THUMBNAIL_LIMITS } from './dataset-thumbnail';
-import { resolveDatasetRoot } from './dataset-root';
+import { readThumbnail, THUMBNAIL_LIMITS } from './thumbnails/dataset-thumbnail';
+import { resolveDatasetRoot } from './scan/dataset-root';
 import { ensureSampleDataset } from './sample-dataset';
-import { scanDataset } from './scan-dataset';
-import { rootError } from './scan-errors';
-import { SimilarChecks } from './similar-checks';
+import { scanDataset } from './scan/scan-dataset';
+import { rootError } from './scan/scan-errors';
+import { SimilarChecks } from './similar/similar-checks';
 
 type DatasetCallName =
   'dataset.scan' | 'dataset.cancelScan' | 'dataset.thumbnail' | 'dataset.sample' | 'dataset.similar';

@@ -1,5 +1,5 @@
 import { TrainerConfig, type RunSettings } from '../../../contract';
-import { APP_SPLIT_SEED } from '../../dataset/split-rule';
+import { APP_SPLIT_SEED } from '../../dataset/scan/split-rule';
 
 /** Where the container sees each mounted folder (docs/run-folder.md, "Inside the container"). */
 export const CONTAINER_PATHS = {

@@ -9,7 +9,7 @@ import { AppError } from '../../../../electron/contract';
 import type { CoreContext } from '../../../../electron/core/context';
 import { createDatasetHandlers } from '../../../../electron/core/dataset/dataset-handlers';
 import { ensureSampleDataset, readSampleArchive } from '../../../../electron/core/dataset/sample-dataset';
-import { scanDataset } from '../../../../electron/core/dataset/scan-dataset';
+import { scanDataset } from '../../../../electron/core/dataset/scan/scan-dataset';
 import { dispatchCall } from '../../../../electron/core/dispatch';
 import { EventBus } from '../../../../electron/core/event-bus';
 import { studioPaths } from '../../../../electron/core/paths';

@@ -14,7 +14,7 @@
  * formats, so BMP images are not compared. sharp is loaded on first use: a build without it reports
  * that the check is unavailable instead of failing to start.
  */
-import { AppError } from '../../contract';
+import { AppError } from '../../../contract';
 
 /** Side of the greyscale thumbnail the DCT is computed on. */
 const SIDE = 32;

@@ -1,13 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { AppError, type Thumbnail } from '../../contract';
-import { openByteSource, type FileByteSource } from './byte-source';
-import { findExifThumbnail } from './exif-thumbnail';
-import { isInside } from './folder-entry';
-import { FORMAT_MIME, isImageName } from './image-formats';
-import { HEAD_BYTES } from './inspect-image-file';
-import { readImageHeader } from './read-image-header';
-import { isHiddenName } from './skip-log';
+import { AppError, type Thumbnail } from '../../../contract';
+import { openByteSource, type FileByteSource } from '../headers/byte-source';
+import { findExifThumbnail } from '../headers/exif-thumbnail';
+import { isInside } from '../scan/folder-entry';
+import { FORMAT_MIME, isImageName } from '../headers/image-formats';
+import { HEAD_BYTES } from '../scan/inspect-image-file';
+import { readImageHeader } from '../headers/read-image-header';
+import { isHiddenName } from '../scan/skip-log';
 import { cachedThumbnail, THUMBNAIL_SIDE } from './thumbnail-cache';
 
 /**

@@ -12,11 +12,11 @@
  * block (pigeonhole), so only images sharing a block value are compared (multi-index hashing).
  * Hashes are kept for the session by file content (size and fingerprint), so a second check is instant.
  */
-import { forEachBounded } from './bounded-pool';
+import { forEachBounded } from '../scan/bounded-pool';
 import { hammingDistance, NEAR_DUPLICATE_BITS, perceptualHash, type Hash64, type NoHash } from './image-hash';
-import type { ImageRecord } from './inspect-image-file';
-import { createThrottle } from './progress-throttle';
-import { throwIfCancelled } from './scan-errors';
+import type { ImageRecord } from '../scan/inspect-image-file';
+import { createThrottle } from '../scan/progress-throttle';
+import { throwIfCancelled } from '../scan/scan-errors';
 
 /** Two images of different classes that look the same. Paths relative to the dataset root. */
 export interface SimilarPair {

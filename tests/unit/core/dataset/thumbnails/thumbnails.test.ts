@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readThumbnail, THUMBNAIL_LIMITS } from '../../../../electron/core/dataset/dataset-thumbnail';
-import { thumbnailCachePath } from '../../../../electron/core/dataset/thumbnail-cache';
-import { fixture, makePng, tempFolder, type TempFolder } from './dataset-files';
+import { readThumbnail, THUMBNAIL_LIMITS } from '../../../../../electron/core/dataset/thumbnails/dataset-thumbnail';
+import { thumbnailCachePath } from '../../../../../electron/core/dataset/thumbnails/thumbnail-cache';
+import { fixture, makePng, tempFolder, type TempFolder } from '../dataset-files';
 
 const folders: TempFolder[] = [];
 afterEach(() => folders.splice(0).forEach((f) => f.cleanup()));

@@ -1,4 +1,4 @@
-import type { SkipCode } from '../../contract';
+import type { SkipCode } from '../../../contract';
 import { BadImage, type ParsedHeader } from './bad-image';
 import type { ByteSource } from './byte-source';
 import { readBmpHeader, readGifHeader, readPngHeader } from './fixed-headers';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { autoValCount, roundHalfEven } from '../../../../electron/contract';
-import { SLIDER_RATIOS, splitDraw, valCount } from '../../../../electron/core/dataset/split-rule';
+import { autoValCount, roundHalfEven } from '../../../../../electron/contract';
+import { SLIDER_RATIOS, splitDraw, valCount } from '../../../../../electron/core/dataset/scan/split-rule';
 
 describe("autoValCount: the trainer's n < 2 ? 0 : min(n − 1, max(1, round(n × ratio)))", () => {
   it.each([

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sortClassNames } from './class-names';
 import { ENTRY_REASONS, entryType, folderEntries, type EntryType } from './folder-entry';
-import { isImageName } from './image-formats';
+import { isImageName } from '../headers/image-formats';
 import type { ClassFolder } from './list-dataset-files';
 import { throwIfCancelled } from './scan-errors';
 import { isHiddenName, type SkipLog } from './skip-log';

@@ -13,8 +13,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { loadSharp } from './image-hash';
-import { MAX_PIXELS } from './read-image-header';
+import { loadSharp } from '../similar/image-hash';
+import { MAX_PIXELS } from '../headers/read-image-header';
 
 /** Longest side of a thumbnail, in pixels (a gallery tile is at most 128 CSS px: sharp on 2× screens). */
 export const THUMBNAIL_SIDE = 256;

@@ -1,8 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { classifyDuplicates, DuplicateIndex, findDuplicates } from '../../../../electron/core/dataset/find-duplicates';
-import type { ImageRecord } from '../../../../electron/core/dataset/inspect-image-file';
-import { scanDataset } from '../../../../electron/core/dataset/scan-dataset';
-import { fixture, makePng, tempFolder, withJpegComment, type TempFolder } from './dataset-files';
+import {
+  classifyDuplicates,
+  DuplicateIndex,
+  findDuplicates,
+} from '../../../../../electron/core/dataset/scan/find-duplicates';
+import type { ImageRecord } from '../../../../../electron/core/dataset/scan/inspect-image-file';
+import { scanDataset } from '../../../../../electron/core/dataset/scan/scan-dataset';
+import { fixture, makePng, tempFolder, withJpegComment, type TempFolder } from '../dataset-files';
 
 let folder: TempFolder;
 afterEach(() => folder?.cleanup());

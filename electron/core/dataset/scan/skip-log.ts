@@ -1,4 +1,4 @@
-import type { DatasetSkippedFile, SkipCode } from '../../contract';
+import type { DatasetSkippedFile, SkipCode } from '../../../contract';
 
 // The trainer's SYSTEM_NAMES (docker/deit_trainer/dataset.py), compared in lower case.
 const HIDDEN_NAMES = new Set([

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bufferByteSource } from '../../../../electron/core/dataset/byte-source';
-import { sniffFormat } from '../../../../electron/core/dataset/image-formats';
-import { HEAD_BYTES } from '../../../../electron/core/dataset/inspect-image-file';
-import { MAX_PIXELS, readImageHeader } from '../../../../electron/core/dataset/read-image-header';
-import { bombPng, fixture, FIXTURES, makePng, withJpegComment, withPngText } from './dataset-files';
+import { bufferByteSource } from '../../../../../electron/core/dataset/headers/byte-source';
+import { sniffFormat } from '../../../../../electron/core/dataset/headers/image-formats';
+import { HEAD_BYTES } from '../../../../../electron/core/dataset/scan/inspect-image-file';
+import { MAX_PIXELS, readImageHeader } from '../../../../../electron/core/dataset/headers/read-image-header';
+import { bombPng, fixture, FIXTURES, makePng, withJpegComment, withPngText } from '../dataset-files';
 
 const read = (bytes: Buffer) => readImageHeader(bufferByteSource(bytes, HEAD_BYTES));
 

@@ -1,4 +1,4 @@
-import { AppError } from '../../contract';
+import { AppError } from '../../../contract';
 
 /** Throws the typed "cancelled" error once a scan's signal has fired (a newer scan of the folder, or a cancel call). */
 export function throwIfCancelled(signal: AbortSignal): void {

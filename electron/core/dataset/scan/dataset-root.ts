@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { AppError } from '../../contract';
+import { AppError } from '../../../contract';
 
 /**
  * Turns the folder path a user gave into an absolute path ("~" is the home folder), or a typed

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createLimiter, forEachBounded } from '../../../../electron/core/dataset/bounded-pool';
-import { KeepLowest } from '../../../../electron/core/dataset/class-tally';
-import { createThrottle } from '../../../../electron/core/dataset/progress-throttle';
-import { SkipLog } from '../../../../electron/core/dataset/skip-log';
+import { createLimiter, forEachBounded } from '../../../../../electron/core/dataset/scan/bounded-pool';
+import { KeepLowest } from '../../../../../electron/core/dataset/scan/class-tally';
+import { createThrottle } from '../../../../../electron/core/dataset/scan/progress-throttle';
+import { SkipLog } from '../../../../../electron/core/dataset/scan/skip-log';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -3,21 +3,21 @@
 // pictures, and copies within one class, are not.
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError, SimilarImages, type EventPayload, type Handlers } from '../../../../electron/contract';
-import type { CoreContext } from '../../../../electron/core/context';
-import { createDatasetHandlers } from '../../../../electron/core/dataset/dataset-handlers';
-import { clearSimilarCache, findSimilarAcrossClasses } from '../../../../electron/core/dataset/find-similar';
+import { AppError, SimilarImages, type EventPayload, type Handlers } from '../../../../../electron/contract';
+import type { CoreContext } from '../../../../../electron/core/context';
+import { createDatasetHandlers } from '../../../../../electron/core/dataset/dataset-handlers';
+import { clearSimilarCache, findSimilarAcrossClasses } from '../../../../../electron/core/dataset/similar/find-similar';
 import {
   hammingDistance,
   hashThumbnail,
   NEAR_DUPLICATE_BITS,
   perceptualHash,
   type Hash64,
-} from '../../../../electron/core/dataset/image-hash';
-import type { ImageRecord } from '../../../../electron/core/dataset/inspect-image-file';
-import { scanDataset } from '../../../../electron/core/dataset/scan-dataset';
-import { EventBus } from '../../../../electron/core/event-bus';
-import { tempFolder, type TempFolder } from './dataset-files';
+} from '../../../../../electron/core/dataset/similar/image-hash';
+import type { ImageRecord } from '../../../../../electron/core/dataset/scan/inspect-image-file';
+import { scanDataset } from '../../../../../electron/core/dataset/scan/scan-dataset';
+import { EventBus } from '../../../../../electron/core/event-bus';
+import { tempFolder, type TempFolder } from '../dataset-files';
 
 const W = 320;
 const H = 240;

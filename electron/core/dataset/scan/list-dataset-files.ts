@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs';
 import path from 'node:path';
 import { createLimiter } from './bounded-pool';
 import { ENTRY_REASONS, entryType, folderEntries, resolveLink } from './folder-entry';
-import { extensionOf, isImageName } from './image-formats';
+import { extensionOf, isImageName } from '../headers/image-formats';
 import { throwIfCancelled } from './scan-errors';
 import { isHiddenName, type SkipLog } from './skip-log';
 

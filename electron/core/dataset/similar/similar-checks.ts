@@ -1,6 +1,6 @@
-import { AppError, type SimilarImages } from '../../contract';
+import { AppError, type SimilarImages } from '../../../contract';
 import { findSimilarAcrossClasses } from './find-similar';
-import type { ImageRecord } from './inspect-image-file';
+import type { ImageRecord } from '../scan/inspect-image-file';
 
 /** Folders whose image lists are kept for the check (the latest scans win). */
 const KEPT_FOLDERS = 3;

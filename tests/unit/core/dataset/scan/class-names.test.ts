@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareCodePoints, sortClassNames } from '../../../../electron/core/dataset/class-names';
+import { compareCodePoints, sortClassNames } from '../../../../../electron/core/dataset/scan/class-names';
 
 describe('sortClassNames', () => {
   it("sorts by code point, like Python's sorted(), not by UTF-16 unit", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datasetWarnings, type WarningFacts } from '../../../../electron/core/dataset/dataset-warnings';
+import { datasetWarnings, type WarningFacts } from '../../../../../electron/core/dataset/scan/dataset-warnings';
 
 const facts = (over: Partial<WarningFacts>): WarningFacts => ({
   layout: 'class-folders',

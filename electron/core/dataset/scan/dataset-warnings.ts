@@ -1,4 +1,4 @@
-import type { DatasetWarning, SkipCode } from '../../contract';
+import type { DatasetWarning, SkipCode } from '../../../contract';
 import { EXAMPLES, SMALL_SIDE } from './class-tally';
 import type { DuplicateFindings } from './find-duplicates';
 import type { NestedFolder } from './nested-folders';

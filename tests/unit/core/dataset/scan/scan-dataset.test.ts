@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError, DatasetScan, type DatasetSkippedFile } from '../../../../electron/contract';
-import { scanDataset, type ScanProgress } from '../../../../electron/core/dataset/scan-dataset';
-import { makePng, tempFolder, type TempFolder } from './dataset-files';
-import { messyDataset, splitDataset } from './messy-dataset';
-import { snapshotFolder } from './folder-snapshot';
+import { AppError, DatasetScan, type DatasetSkippedFile } from '../../../../../electron/contract';
+import { scanDataset, type ScanProgress } from '../../../../../electron/core/dataset/scan/scan-dataset';
+import { makePng, tempFolder, type TempFolder } from '../dataset-files';
+import { messyDataset, splitDataset } from '../messy-dataset';
+import { snapshotFolder } from '../folder-snapshot';
 
 let folder: TempFolder;
 let outside: TempFolder;
@@ -292,7 +292,7 @@ async function failureAsNobody(parent: string, root: string): Promise<{ kind: st
     const script = path.join(dir, 'scan.mjs');
     await build({
       stdin: {
-        contents: `import { scanDataset } from './electron/core/dataset/scan-dataset';
+        contents: `import { scanDataset } from './electron/core/dataset/scan/scan-dataset';
           scanDataset(process.argv[2], { valRatio: 0.2 }).then(
             () => console.log(JSON.stringify({ kind: 'no error' })),
             (e) => console.log(JSON.stringify({ kind: e.kind, message: e.message, fix: e.fix })));`,

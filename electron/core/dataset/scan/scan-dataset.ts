@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { AppError, type DatasetScan } from '../../contract';
+import { AppError, type DatasetScan } from '../../../contract';
 import { forEachBounded } from './bounded-pool';
 import { ClassTally, EXAMPLES } from './class-tally';
 import { datasetWarnings } from './dataset-warnings';

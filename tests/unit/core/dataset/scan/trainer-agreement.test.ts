@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scanDataset } from '../../../../electron/core/dataset/scan-dataset';
-import { makePng, tempFolder, type TempFolder } from './dataset-files';
-import { messyDataset, splitDataset } from './messy-dataset';
+import { scanDataset } from '../../../../../electron/core/dataset/scan/scan-dataset';
+import { makePng, tempFolder, type TempFolder } from '../dataset-files';
+import { messyDataset, splitDataset } from '../messy-dataset';
 
 const python = process.env.DEIT_TRAINER_PYTHON;
 const trainerDir = path.resolve(process.env.DEIT_TRAINER_DIR ?? 'docker');

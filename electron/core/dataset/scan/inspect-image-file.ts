@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { SkipCode } from '../../contract';
-import { openByteSource, type FileByteSource } from './byte-source';
-import type { ImageFormat } from './image-formats';
+import type { SkipCode } from '../../../contract';
+import { openByteSource, type FileByteSource } from '../headers/byte-source';
+import type { ImageFormat } from '../headers/image-formats';
 import type { ImageCandidate } from './list-dataset-files';
-import { readImageHeader } from './read-image-header';
+import { readImageHeader } from '../headers/read-image-header';
 
 /**
  * Bytes read from the start of every image in one call: enough for almost every header, and the whole
