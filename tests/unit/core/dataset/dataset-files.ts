@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { pngChunk as chunk, rgbPng } from '../../../helpers/png';
 
 /** The committed real image files (relative to the repository root, where vitest and `npm run bench` run). */
 export const FIXTURES = path.resolve('tests/fixtures/images');
@@ -13,34 +13,9 @@ export function fixture(name: string): Buffer {
   return fs.readFileSync(path.join(FIXTURES, name));
 }
 
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
 /** A real, decodable RGB PNG of `width` × `height` whose pixels depend on `seed`. */
 export function makePng(width: number, height: number, seed = 0): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const at = y * (width * 3 + 1) + 1 + x * 3;
-      rows.set([(x * 7 + seed) & 255, (y * 5 + seed * 3) & 255, (seed * 11) & 255], at);
-    }
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return rgbPng(width, height, (x, y) => [(x * 7 + seed) & 255, (y * 5 + seed * 3) & 255, (seed * 11) & 255]);
 }
 
 /** A valid PNG whose header claims `width` × `height` (a decompression bomb's header) with almost no data. */

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NetworkSettings, calls } from '../../../../electron/contract';
 import { CONTAINER_CA_FILE, containerNetwork, networkInfo } from '../../../../electron/core/network/container-network';
 import {
@@ -12,16 +11,9 @@ import {
   readNetworkSettings,
   writeNetworkSettings,
 } from '../../../../electron/core/network/network-settings';
+import { useTempDirs } from '../../../helpers/temp-dirs';
 
-const dirs: string[] = [];
-function dataDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deit-network-'));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const dataDir = useTempDirs('deit-network-');
 
 const unset = NetworkSettings.parse({});
 

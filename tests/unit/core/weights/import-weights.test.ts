@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { calls, RunSettings } from '../../../../electron/contract';
 import { importWeightsContainerSpec } from '../../../../electron/core/docker/container-spec';
 import { toTrainerConfig } from '../../../../electron/core/runs/folder/trainer-config';
@@ -13,16 +13,9 @@ import {
   resolveWeightsFile,
   weightsStatus,
 } from '../../../../electron/core/weights/import-weights';
+import { useTempDirs } from '../../../helpers/temp-dirs';
 
-const dirs: string[] = [];
-function temp(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deit-weights-'));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempDirs('deit-weights-');
 
 /** What `deit_trainer import-weights` leaves in the weights folder. */
 function fakeImport(weightsDir: string, modelId: string): void {
