@@ -4,11 +4,13 @@ import path from 'node:path';
 
 /**
  * Writes a file so that readers see either the old or the new content, never half of it:
- * write a temp file beside it, flush it, then rename over the target.
+ * write a temp file beside it, flush it, rename over the target, then flush the folder so the rename
+ * itself survives a power cut. The file is private to the user (0600): run records, settings and
+ * configs are nobody else's business on a shared server; the trainer runs as the same user.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await fs.open(temp, 'w', 0o644);
+  const handle = await fs.open(temp, 'w', 0o600);
   try {
     await handle.writeFile(data);
     await handle.sync();
@@ -20,6 +22,21 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
+  }
+  await syncFolder(path.dirname(file));
+}
+
+/** Flushes a folder's entries to disk; a no-op where folders cannot be opened or synced (Windows). */
+async function syncFolder(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EACCES') throw error;
+  } finally {
+    await handle?.close();
   }
 }
 

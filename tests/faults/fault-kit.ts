@@ -156,8 +156,8 @@ export async function expectNothingDoubled(
 }
 
 /**
- * The engine client with a memory limit on training containers (test-only: users' containers have
- * none, the kernel's OOM killer acts on the whole machine there). Everything else passes through.
+ * The engine client with a smaller memory limit on training containers than the app's 3/4 of the RAM
+ * (test-only: it replaces `Memory` after the spec is built). Everything else passes through.
  */
 export function withTrainMemoryLimit(docker: Dockerode, bytes: number): Dockerode {
   return new Proxy(docker, {

@@ -1,9 +1,11 @@
 import type Dockerode from 'dockerode';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testDocker } from '../helpers/docker-env';
 import { metricsLines, RunsHarness, tinyCpuSettings } from '../helpers/runs-harness';
+import { MEMORY_SHARE, memoryLimitBytes, PIDS_LIMIT } from '../../electron/core/docker/container-spec';
 import { RunFolder } from '../../electron/core/runs/folder/run-folder';
 import { predictFolder } from '../../electron/core/runs/predictions/run-predict';
 import { folderHash, seedDatasetAndWeights } from '../helpers/runs-seed';
@@ -66,6 +68,9 @@ describe('a run in a container', () => {
       expect(inspected.HostConfig.SecurityOpt).toEqual(['no-new-privileges']);
       expect(inspected.HostConfig.AutoRemove).toBe(false);
       expect(inspected.HostConfig.DeviceRequests ?? []).toEqual([]);
+      // Limits: 3/4 of the RAM (the harness passes none, so this machine's) and 4096 processes.
+      expect(inspected.HostConfig.Memory).toBe(memoryLimitBytes(os.totalmem(), MEMORY_SHARE.train));
+      expect(inspected.HostConfig.PidsLimit).toBe(PIDS_LIMIT);
       const data = inspected.Mounts.find((m) => m.Destination === '/data');
       expect(data).toMatchObject({ Source: seed.dataset, RW: false });
       expect(inspected.Config.Labels).toMatchObject({ 'deit-studio.run': id, 'deit-studio.role': 'train' });

@@ -1,4 +1,5 @@
 import type Dockerode from 'dockerode';
+import os from 'node:os';
 import type { RunSettings } from '../../contract';
 import { gpuDeviceRequests } from './gpu-device-request';
 import { CONTAINER_CA_FILE, type ContainerNetwork } from '../network/container-network';
@@ -51,9 +52,25 @@ export interface TrainContainerInput {
 /** Keeps Docker's copy of a container's output small; the full log is train.log in the run folder. */
 export const LOG_CONFIG = { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } };
 
+/** At most this many processes and threads per container: a runaway fork or thread loop stops there. */
+export const PIDS_LIMIT = 4096;
+
+/**
+ * Share of the machine's RAM each kind of container may use. Without a limit a folder of huge images
+ * could push the whole machine into the kernel's OOM killer; with one only that container is stopped,
+ * and the run fails with "ran out of the memory DeiT Studio allows it" (run-outcome.ts).
+ */
+export const MEMORY_SHARE = { train: 0.75, predict: 0.5, tool: 0.25 } as const;
+
+/** A share of the RAM in bytes, at least 2 GiB (PyTorch alone needs about 1) but never above the RAM. */
+export function memoryLimitBytes(totalMemoryBytes: number, share: number): number {
+  return Math.min(totalMemoryBytes, Math.max(2 * GIB, Math.floor(totalMemoryBytes * share)));
+}
+
 /**
  * What every container of the app has: no new privileges, no capabilities, an init process, a bounded
- * log, and it stays after it exits (the app removes it once it has read its exit code and output).
+ * log, a process limit, and it stays after it exits (the app removes it once it has read its exit
+ * code and output).
  */
 export const LOCKED_DOWN = {
   SecurityOpt: ['no-new-privileges'],
@@ -62,6 +79,7 @@ export const LOCKED_DOWN = {
   LogConfig: LOG_CONFIG,
   AutoRemove: false,
   RestartPolicy: { Name: 'no' },
+  PidsLimit: PIDS_LIMIT,
 } satisfies Dockerode.HostConfig;
 
 /** The trainer's command line (docs/trainer-protocol.md). */
@@ -111,6 +129,7 @@ export function trainContainerSpec(input: TrainContainerInput): Dockerode.Contai
       NetworkMode: 'none',
       ...LOCKED_DOWN,
       ShmSize: shmSizeBytes(input.totalMemoryBytes),
+      Memory: memoryLimitBytes(input.totalMemoryBytes, MEMORY_SHARE.train),
       // `--gpus all` or the chosen GPUs; none for a CPU run.
       DeviceRequests: input.settings.device === 'cpu' ? [] : gpuDeviceRequests(input.settings.gpuIds),
     },
@@ -126,6 +145,8 @@ export interface FetchWeightsInput {
   user: ContainerUser;
   dataDir: string;
   namePrefix: string;
+  /** The machine's RAM, for the memory limit (default: this machine's). */
+  totalMemoryBytes?: number;
   /** The network it downloads through: 'default' (Docker's bridge) on a user's machine. */
   networkMode: string;
   /** Proxy, mirror and extra certificates (electron/core/network); none when absent. */
@@ -163,6 +184,7 @@ export function fetchWeightsContainerSpec(input: FetchWeightsInput): Dockerode.C
       ],
       NetworkMode: input.networkMode,
       ...LOCKED_DOWN,
+      Memory: memoryLimitBytes(input.totalMemoryBytes ?? os.totalmem(), MEMORY_SHARE.tool),
     },
   };
 }
@@ -177,6 +199,8 @@ export interface ImportWeightsInput {
   user: ContainerUser;
   dataDir: string;
   namePrefix: string;
+  /** The machine's RAM, for the memory limit (default: this machine's). */
+  totalMemoryBytes?: number;
 }
 
 /** Where the imported file appears inside its container (the extension tells the trainer the format). */
@@ -218,6 +242,7 @@ export function importWeightsContainerSpec(input: ImportWeightsInput): Dockerode
       Mounts: [bind(input.file, inside, true), bind(input.weightsDir, CONTAINER_PATHS.weights, false)],
       NetworkMode: 'none',
       ...LOCKED_DOWN,
+      Memory: memoryLimitBytes(input.totalMemoryBytes ?? os.totalmem(), MEMORY_SHARE.tool),
     },
   };
 }
@@ -236,6 +261,8 @@ export interface PredictInput {
   user: ContainerUser;
   dataDir: string;
   namePrefix: string;
+  /** The machine's RAM, for the memory limit (default: this machine's). */
+  totalMemoryBytes?: number;
 }
 
 /** Inside a prediction container. */
@@ -279,6 +306,7 @@ export function predictContainerSpec(input: PredictInput): Dockerode.ContainerCr
       ],
       NetworkMode: 'none',
       ...LOCKED_DOWN,
+      Memory: memoryLimitBytes(input.totalMemoryBytes ?? os.totalmem(), MEMORY_SHARE.predict),
     },
   };
 }

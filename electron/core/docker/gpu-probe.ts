@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
+import { PIDS_LIMIT } from './container-spec';
 import { classifyDockerError, type ClassifiedDockerError } from './classify-docker-error';
 import { gpuDeviceRequests, TRAINING_CUDA_REQUIREMENT } from './gpu-device-request';
 import { readJsonLines, streamEventError } from './json-lines';
@@ -69,7 +70,7 @@ export async function probeGpuContainer(options: GpuProbeOptions): Promise<GpuPr
       Env: [`NVIDIA_REQUIRE_CUDA=${TRAINING_CUDA_REQUIREMENT}`, 'NVIDIA_DRIVER_CAPABILITIES=compute,utility'],
       Labels: { 'deit-studio.role': 'gpu-probe' },
       NetworkDisabled: true,
-      HostConfig: { NetworkMode: 'none', ...(requests ? { DeviceRequests: requests } : {}) },
+      HostConfig: { NetworkMode: 'none', PidsLimit: PIDS_LIMIT, ...(requests ? { DeviceRequests: requests } : {}) },
       abortSignal: signal,
     } as Dockerode.ContainerCreateOptions);
     await container.start({ abortSignal: signal });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Dockerode from 'dockerode';
 import type { BaseImageCheck, LocalImage } from '../../contract';
+import { PIDS_LIMIT } from '../docker/container-spec';
 import { isConnectionProblem } from './image-presence';
 
 /**
@@ -85,7 +86,7 @@ export async function checkBaseImage(docker: Dockerode, image: string, timeoutMs
       Labels: { 'deit-studio.role': 'base-check' },
       NetworkDisabled: true,
       Env: ['OMP_NUM_THREADS=1'],
-      HostConfig: { NetworkMode: 'none' },
+      HostConfig: { NetworkMode: 'none', PidsLimit: PIDS_LIMIT },
       abortSignal: signal,
     } as Dockerode.ContainerCreateOptions);
     let startError = '';

@@ -218,8 +218,12 @@ function killedForMemory(end: AttemptEnd, settings: RunSettings): RunFailure {
   const half = halfBatch(end, settings);
   return {
     cause: 'killed_for_memory',
-    message: 'The computer ran out of memory (RAM), so the system stopped the training.',
-    fix: 'Close other programs, or try a smaller batch size or image size.',
+    // The training container may use 3/4 of the RAM (MEMORY_SHARE in container-spec.ts); at that limit
+    // or when the whole machine is out, the kernel stops it.
+    message:
+      'The training ran out of memory (RAM): it reached the share DeiT Studio allows it (3/4 of this ' +
+      'computer’s memory), or the computer ran out, so the system stopped it.',
+    fix: 'Try a smaller batch size or image size, or close other programs.',
     ...(half ? { action: { label: `Retry with batch size ${half}`, settingsPatch: { batchSize: half } } } : {}),
   };
 }

@@ -111,7 +111,8 @@ export class RunService {
     let folder: RunFolder;
     for (;;) {
       folder = new RunFolder(this.env.paths.runsDir, makeRunId(createdAt, settings.modelId));
-      const made = await fs.mkdir(folder.dir).then(
+      // Private to the user (checkpoints, predictions, logs); the trainer runs as the same user.
+      const made = await fs.mkdir(folder.dir, { mode: 0o700 }).then(
         () => true,
         (error: NodeJS.ErrnoException) => {
           if (error.code === 'EEXIST') return false;

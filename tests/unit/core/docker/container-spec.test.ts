@@ -1,6 +1,9 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {
   fetchWeightsContainerSpec,
+  importWeightsContainerSpec,
+  memoryLimitBytes,
   predictContainerSpec,
   shmSizeBytes,
   trainContainerSpec,
@@ -26,6 +29,14 @@ describe('shmSizeBytes', () => {
     expect(shmSizeBytes(64 * GIB)).toBe(8 * GIB);
     expect(shmSizeBytes(8 * GIB)).toBe(4 * GIB);
     expect(shmSizeBytes(64 * 1024 ** 2)).toBe(64 * 1024 ** 2);
+  });
+});
+
+describe('memoryLimitBytes', () => {
+  it('is the share of the RAM, at least 2 GiB, never more than the RAM', () => {
+    expect(memoryLimitBytes(64 * GIB, 0.75)).toBe(48 * GIB);
+    expect(memoryLimitBytes(4 * GIB, 0.25)).toBe(2 * GIB);
+    expect(memoryLimitBytes(1 * GIB, 0.75)).toBe(1 * GIB);
   });
 });
 
@@ -81,6 +92,11 @@ describe('trainContainerSpec', () => {
     expect(from.Cmd).toContain('--resume');
   });
 
+  it('limits memory to 3/4 of the RAM and processes to 4096', () => {
+    expect(host.Memory).toBe(48 * GIB);
+    expect(host.PidsLimit).toBe(4096);
+  });
+
   it('sizes shared memory and asks for GPUs; a CPU run asks for none; Windows sets no user', () => {
     expect(host.ShmSize).toBe(8 * GIB);
     expect(host.DeviceRequests).toEqual([{ Driver: '', Count: -1, Capabilities: [['gpu']] }]);
@@ -121,6 +137,47 @@ describe('fetchWeightsContainerSpec', () => {
     expect(spec.Env).not.toContain('HF_HUB_OFFLINE=1');
     expect(spec.HostConfig!.AutoRemove).toBe(false);
     expect(spec.Labels!['deit-studio.role']).toBe('fetch-weights');
+  });
+});
+
+describe('limits on the one-off containers', () => {
+  const common = { image: input.image, user: input.user, dataDir: '/d', namePrefix: 'deit-studio' };
+  const specs = {
+    fetch: fetchWeightsContainerSpec({
+      ...common,
+      runId: input.runId,
+      modelId: 'deit_small_patch16_224',
+      weightsDir: '/d/weights',
+      networkMode: 'default',
+      totalMemoryBytes: 64 * GIB,
+    }),
+    import: importWeightsContainerSpec({
+      ...common,
+      modelId: 'deit_small_patch16_224',
+      file: '/home/ann/w.pth',
+      weightsDir: '/d/weights',
+      totalMemoryBytes: 64 * GIB,
+    }),
+    predict: predictContainerSpec({
+      ...common,
+      runId: input.runId,
+      checkpointsDir: '/d/runs/r1/checkpoints',
+      imagesDir: '/home/ann/new',
+      outputDir: '/d/runs/r1/predictions',
+      outputName: 'p.csv',
+      totalMemoryBytes: 64 * GIB,
+    }),
+  };
+
+  it('fetch and import get 1/4 of the RAM, prediction 1/2, all a process limit', () => {
+    expect(specs.fetch.HostConfig).toMatchObject({ Memory: 16 * GIB, PidsLimit: 4096 });
+    expect(specs.import.HostConfig).toMatchObject({ Memory: 16 * GIB, PidsLimit: 4096 });
+    expect(specs.predict.HostConfig).toMatchObject({ Memory: 32 * GIB, PidsLimit: 4096 });
+  });
+
+  it('uses this machine’s RAM when not told', () => {
+    const spec = fetchWeightsContainerSpec({ ...common, runId: 'r', modelId: 'm', weightsDir: '/w', networkMode: 'none' });
+    expect(spec.HostConfig!.Memory).toBe(memoryLimitBytes(os.totalmem(), 0.25));
   });
 });
 

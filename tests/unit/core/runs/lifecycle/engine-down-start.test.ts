@@ -93,6 +93,18 @@ describe('image.status while Docker does not answer', () => {
 });
 
 describe('a run started while Docker does not answer', () => {
+  it('still gets a run folder private to the user (0700) with private files (0600)', async () => {
+    const { runs, updates } = services();
+    const settings = RunSettings.parse({ datasetPath: path.join(dir, 'dataset'), modelId: 'deit_tiny_patch16_224' });
+    const created = await runs.create(settings);
+    const folder = new RunFolder(studioPaths(dir).runsDir, created.id);
+    expect(fs.statSync(folder.dir).mode & 0o777).toBe(0o700);
+    for (const name of ['run.json', 'config.json', 'state.json']) {
+      expect(fs.statSync(path.join(folder.dir, name)).mode & 0o777).toBe(0o600);
+    }
+    await waitFor(() => updates.find((u) => u.id === created.id && u.status === 'failed'), 10_000, 'the failed start');
+  });
+
   it('fails as docker_gone, resumable, without counting an attempt; resuming again does the same', async () => {
     const { runs, updates } = services();
     const settings = RunSettings.parse({

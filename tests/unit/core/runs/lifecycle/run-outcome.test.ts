@@ -79,6 +79,7 @@ describe('classifyAttemptEnd', () => {
       cause: 'killed_for_memory',
       action: { settingsPatch: { batchSize: 16 } },
     });
+    expect(out.failure!.message).toMatch(/ran out of memory \(RAM\).*allows it/);
   });
 
   it('CUDA out of memory: the trainer error (exit 5) offers half the batch size it last used', () => {
