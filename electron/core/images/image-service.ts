@@ -24,6 +24,7 @@ import { describeBuildProgress, describePullProgress, progress } from './image-p
 import { appErrorFrom, engineDownError, imagePresent } from './image-presence';
 import { loadImageArchive } from './load-image-archive';
 import { pullImage } from './pull-image';
+import { resolveUserPath } from '../user-path';
 import { DEFAULT_BASE_IMAGE, listContextFiles, trainerContentHash, TRAINER_REPOSITORY } from './trainer-image-tag';
 
 /** What the image service needs; tests pass a test repository, the CPU twin as base, short intervals. */
@@ -210,8 +211,9 @@ export class ImageService {
   }
 
   /** Starts loading the base from a `docker save` archive (progress as `image.progress`); returns at once. */
-  loadArchive(file: string): Promise<ImageStatus> {
+  loadArchive(input: string): Promise<ImageStatus> {
     const next = this.starting.then(async () => {
+      const file = resolveUserPath(input, 'file');
       this.refuseWhileBusy();
       const docker = await this.options.docker();
       const controller = new AbortController();

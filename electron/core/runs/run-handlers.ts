@@ -1,4 +1,6 @@
+import fs from 'node:fs/promises';
 import { AppError, type Handlers } from '../../contract';
+import { resolveUserPath } from '../user-path';
 import type { CoreContext } from '../context';
 import { cpuBatch, estimateCpuRun } from './estimate/cpu-estimate';
 import { CpuSpeedProbe, ProbeUnavailable } from './estimate/cpu-speed-probe';
@@ -42,9 +44,15 @@ export function createRunHandlers(ctx: CoreContext, service: RunService): Pick<H
       const { record, state } = await readRun(run);
       return runDetail(run, record, state, service.liveRun(id), maxPoints, ctx.now());
     },
-    'runs.create': async ({ settings }) => service.create(settings),
+    'runs.create': async ({ settings }) => {
+      const run = await service.create(settings);
+      // The user chose this folder to train on: its images may be shown in the run's results.
+      const real = await fs.realpath(resolveUserPath(settings.datasetPath, 'folder')).catch(() => null);
+      if (real) ctx.previewFolders.add(real);
+      return run;
+    },
     'runs.estimate': async ({ settings }) => {
-      const images = await countDatasetImages(settings.datasetPath, settings.valRatio);
+      const images = await countDatasetImages(resolveUserPath(settings.datasetPath, 'folder'), settings.valRatio);
       if (settings.device !== 'cpu') return estimateRun(settings, images, service.gpuNames);
       // On the processor: time a few steps of this model here (once per model, size and batch).
       return probe.speed(settings.modelId, settings.imgSize, cpuBatch(settings, images.train)).then(
@@ -68,7 +76,7 @@ export function createRunHandlers(ctx: CoreContext, service: RunService): Pick<H
     },
     'runs.image': async ({ id, file }) => {
       const { record } = await readRun(folder(id));
-      return readDatasetImage(record.settings.datasetPath, file);
+      return readDatasetImage(record.settings.datasetPath, file, ctx.previewFolders);
     },
     'runs.openFolder': async ({ id }) => {
       const run = folder(id);

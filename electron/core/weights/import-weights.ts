@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { resolveUserPath } from '../user-path';
 import { AppError, ImportedWeights, WEIGHTS_FILE_EXTENSIONS, type ModelId, type WeightsStatus } from '../../contract';
 import { classifyDockerError } from '../docker/classify-docker-error';
 import { dockerProblemError } from '../docker/docker-problem-fixes';
@@ -15,14 +15,7 @@ export type ImportEnv = Pick<AttemptEnv, 'docker' | 'paths' | 'trainerImage' | '
 
 /** The full path of the file the user typed or picked (~ expanded); a typed error when it is not one. */
 export async function resolveWeightsFile(input: string): Promise<string> {
-  const trimmed = input.trim();
-  const expanded = trimmed === '~' || trimmed.startsWith('~/') ? path.join(os.homedir(), trimmed.slice(1)) : trimmed;
-  if (expanded.includes('\0') || !path.isAbsolute(expanded)) {
-    throw new AppError('validation', `“${input}” is not a full file path.`, {
-      fix: 'Choose the file with “Browse…”, or type its full path (starting with / or ~).',
-    });
-  }
-  const file = path.resolve(expanded);
+  const file = resolveUserPath(input.trim(), 'file');
   const ext = path.extname(file).slice(1).toLowerCase();
   if (!(WEIGHTS_FILE_EXTENSIONS as readonly string[]).includes(ext)) {
     throw new AppError('validation', `${path.basename(file)} is not a weights file DeiT Studio can read.`, {

@@ -29,3 +29,11 @@ export const RUN_ID_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
 export function isRunId(name: string): boolean {
   return RUN_ID_PATTERN.test(name) && !name.startsWith('.');
 }
+
+/**
+ * The form under which two run ids name one folder where the file system ignores case and trailing
+ * dots (macOS, Windows): `20261203-1200-ABC.` and `20261203-1200-abc` are one run there.
+ */
+export function runIdKey(id: string): string {
+  return id.toLowerCase().replace(/\.+$/, '');
+}

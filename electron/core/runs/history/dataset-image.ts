@@ -19,9 +19,15 @@ const MIME: Record<string, string> = {
 /**
  * An image file of a run's dataset by its path relative to the dataset root (as the trainer reports
  * misclassified images). Anything that would lead outside the root — `..`, an absolute path, a
- * symbolic link pointing elsewhere — is refused, as are non-images and files over the size cap.
+ * symbolic link pointing elsewhere — is refused, as are non-images and files over the size cap. As for
+ * dataset thumbnails, the root must be one of `previewFolders` (scanned, classified or trained on in
+ * this session): run.json sits where a container writes, so its dataset path alone is not trusted.
  */
-export async function readDatasetImage(root: string, relative: string): Promise<{ mime: string; dataBase64: string }> {
+export async function readDatasetImage(
+  root: string,
+  relative: string,
+  previewFolders: ReadonlySet<string>,
+): Promise<{ mime: string; dataBase64: string }> {
   const refuse = () =>
     new AppError('validation', 'That file is not an image of this run’s dataset.', {
       fix: 'Pick an image from the run’s results.',
@@ -32,6 +38,12 @@ export async function readDatasetImage(root: string, relative: string): Promise<
       fix: 'Reconnect the disk that holds it, or move it back.',
     });
   });
+  if (!previewFolders.has(rootReal)) {
+    throw new AppError('validation', 'Images are shown only from a dataset folder scanned or used in this session.', {
+      fix: `Scan the dataset folder ${root} again (New run → choose the folder), then open the run's results.`,
+      detail: 'not_scanned',
+    });
+  }
   const file = path.resolve(rootReal, relative);
   if (!inside(rootReal, file)) throw refuse();
   const real = await fs.realpath(file).catch(() => null);

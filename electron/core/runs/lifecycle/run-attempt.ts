@@ -1,3 +1,4 @@
+import { resolveUserPath } from '../../user-path';
 import type Dockerode from 'dockerode';
 import fs from 'node:fs/promises';
 import { AppError } from '../../../contract';
@@ -243,6 +244,7 @@ async function endWithoutContainer(env: AttemptEnv, live: LiveRun): Promise<void
 }
 
 async function requireFolder(folder: string): Promise<void> {
+  resolveUserPath(folder, 'folder'); // run.json is in a folder a container writes: never mount `/` or a system folder
   const stat = await fs.stat(folder).catch(() => null);
   if (!stat?.isDirectory()) {
     throw new AppError('dataset_invalid', `The dataset folder ${folder} is not there any more.`, {

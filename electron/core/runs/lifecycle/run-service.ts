@@ -14,7 +14,8 @@ import { initialRunState, type RunRecordFile, type RunStateFile } from '../folde
 import { deleteRunFolder } from '../folder/run-delete';
 import { noticeEngineBack } from './engine-back';
 import { listRunIds, readRun, RunFolder } from '../folder/run-folder';
-import { makeRunId } from '../folder/run-id';
+import { makeRunId, runIdKey } from '../folder/run-id';
+import { resolveUserPath } from '../../user-path';
 import { runsToStart } from './run-queue';
 import { reattachRuns } from './run-reattach';
 import { buildRunSummary, defaultRunName } from '../history/run-summary';
@@ -97,6 +98,7 @@ export class RunService {
   /** Creates a run folder and starts the run, or queues it behind runs on the same devices. */
   async create(settings: RunSettings): Promise<RunSummary> {
     await this.ready;
+    settings = { ...settings, datasetPath: resolveUserPath(settings.datasetPath, 'folder') };
     await requireDataset(settings.datasetPath);
     if (settings.initFromRunId) {
       const from = new RunFolder(this.env.paths.runsDir, settings.initFromRunId);
@@ -140,6 +142,7 @@ export class RunService {
 
   /** Stops a run: a queued one leaves the queue; a running one saves a checkpoint and exits. */
   async stop(id: string): Promise<RunSummary> {
+    id = this.canonical(id);
     const live = this.live.get(id);
     if (!live) return this.summary(id);
     const status = live.state.status;
@@ -161,6 +164,7 @@ export class RunService {
   /** Queues a stopped (or resumable failed) run to continue from its last checkpoint. */
   async resume(id: string): Promise<RunSummary> {
     await this.ready;
+    id = this.canonical(id); // a case variant of a live run's id is that run: never a second container on its folder
     await this.settle(id);
     if (this.live.has(id)) {
       throw new AppError('busy', 'This run is already running or waiting to run.', { fix: 'Wait for it.' });
@@ -210,12 +214,13 @@ export class RunService {
 
   /** Deletes a run's folder (after `confirm`); refuses while the run is active or another starts from it. */
   async delete(id: string): Promise<void> {
+    id = this.canonical(id); // a case variant of a live run's id is that run
     await this.settle(id);
     if (this.live.has(id)) {
       throw new AppError('busy', 'This run is running or waiting to run.', { fix: 'Stop it first, then delete it.' });
     }
     for (const other of this.live.values()) {
-      if (other.record.settings.initFromRunId === id) {
+      if (other.record.settings.initFromRunId && runIdKey(other.record.settings.initFromRunId) === runIdKey(id)) {
         throw new AppError('busy', `The run "${other.record.name}" starts from this run's model.`, {
           fix: 'Wait until it has started training, or stop it, then delete this run.',
         });
@@ -237,7 +242,7 @@ export class RunService {
 
   /** One run's summary: live when the app manages it now, else from its folder. */
   async summary(id: string): Promise<RunSummary> {
-    const live = this.live.get(id);
+    const live = this.live.get(this.canonical(id));
     if (live) return live.summary();
     const { record, state } = await readRun(new RunFolder(this.env.paths.runsDir, id));
     return buildRunSummary(record, state, null, this.env.now());
@@ -250,7 +255,15 @@ export class RunService {
 
   /** The live run with this id, if the app manages it now. */
   liveRun(id: string): LiveRun | undefined {
-    return this.live.get(id);
+    return this.live.get(this.canonical(id));
+  }
+
+  /** The id of the live run that `id` names where the file system ignores case (run-id.ts), else `id`. */
+  private canonical(id: string): string {
+    if (this.live.has(id)) return id;
+    const key = runIdKey(id);
+    for (const other of this.live.keys()) if (runIdKey(other) === key) return other;
+    return id;
   }
 
   /** Appends a telemetry sample to every running GPU run's gpu.jsonl (its own GPUs only). */

@@ -18,6 +18,7 @@ let service: RunService;
 let runsDir: string;
 let dataset: string;
 let opened: string[];
+let previewFolders: Set<string>;
 
 const noDocker = async () => {
   throw new AppError('docker_unreachable', 'History calls must not need Docker.');
@@ -32,6 +33,7 @@ beforeEach(() => {
   fs.writeFileSync(path.join(dataset, 'rose', 'a.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
   fs.writeFileSync(path.join(dir, 'secret.png'), 'outside');
   opened = [];
+  previewFolders = new Set();
   const bus = new EventBus();
   service = new RunService({ docker: noDocker, paths, bus, trainerImage: noDocker });
   const ctx = {
@@ -43,6 +45,7 @@ beforeEach(() => {
     },
     paths,
     now: () => new Date('2026-11-28T10:00:00Z'),
+    previewFolders,
   } as unknown as CoreContext;
   handlers = createRunHandlers(ctx, service);
 });
@@ -162,7 +165,16 @@ describe('runs.log, runs.image, runs.results, runs.openFolder', () => {
     expect(epochs.lines.every((l) => l.startsWith('epoch'))).toBe(true);
   });
 
+  it('serves no image of a dataset folder not scanned or used in this session (run.json alone is not trusted)', async () => {
+    const error = await handlers['runs.image']({ id, file: 'rose/a.png' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'validation', detail: 'not_scanned' });
+    expect((error as AppError).fix).toContain(dataset);
+    previewFolders.add(fs.realpathSync(path.join(dir, 'secret.png', '..'))); // a previewed parent is not the dataset
+    await expect(handlers['runs.image']({ id, file: 'rose/a.png' })).rejects.toMatchObject({ detail: 'not_scanned' });
+  });
+
   it('serves a dataset image by relative path and refuses anything outside the dataset', async () => {
+    previewFolders.add(fs.realpathSync(dataset)); // scanned in this session
     const image = await handlers['runs.image']({ id, file: 'rose/a.png' });
     expect(image).toEqual({ mime: 'image/png', dataBase64: Buffer.from([0x89, 0x50, 0x4e, 0x47]).toString('base64') });
     fs.symlinkSync(path.join(dir, 'secret.png'), path.join(dataset, 'rose', 'link.png'));
