@@ -1,3 +1,4 @@
+import { PreviewFolders } from './preview-folders';
 import type Dockerode from 'dockerode';
 import type { Handlers } from '../contract';
 import { createAppHandlers } from './app/app-handlers';
@@ -36,7 +37,7 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
     options,
     paths: studioPaths(options.dataDir),
     bus,
-    previewFolders: new Set(),
+    previewFolders: PreviewFolders.load(options.dataDir),
     docker() {
       if (!dockerClient) {
         dockerClient = connectDocker().catch((error: unknown) => {
