@@ -62,7 +62,7 @@ describe('the training container dies', () => {
       failure: {
         cause: 'killed_for_memory',
         message: expect.stringMatching(/ran out of memory \(RAM\)/),
-        fix: expect.stringMatching(/Close other programs/),
+        fix: expect.stringMatching(/close other programs/i),
         action: { settingsPatch: { batchSize: 2 } },
       },
     });
