@@ -1,9 +1,9 @@
-import { build } from 'esbuild';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bundleChildCore } from '../helpers/child-core-bundle';
 import { createCore } from '../../electron/core/app-core';
 import { TWIN_IMAGE } from '../helpers/docker-env';
 import { killDaemon, startDaemon, stopDaemon } from '../helpers/private-daemon';
@@ -30,17 +30,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   await suite.setUp();
-  childScript = path.join(ROOT, '.cache', 'faults-test', `child-core-${process.pid}.mjs`);
-  await build({
-    entryPoints: [path.join(ROOT, 'tests/helpers/runs-child-core.ts')],
-    outfile: childScript,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  childScript = await bundleChildCore('faults-test');
 });
 
 afterEach(async () => {

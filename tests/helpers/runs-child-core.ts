@@ -1,5 +1,5 @@
 // A run service in its own Node process, as the app's core would run, so that a test can kill it
-// with SIGKILL mid-run (bundled by tests/integration/runs-reattach.test.ts, run with plain node).
+// with SIGKILL mid-run (bundled by tests/helpers/child-core-bundle.ts, run with plain node).
 // argv[2]: JSON {dataDir, image, settings}. Prints one JSON object a line: created, event, updated.
 import Dockerode from 'dockerode';
 import { RunSettings } from '../../electron/contract';

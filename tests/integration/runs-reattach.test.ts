@@ -1,10 +1,10 @@
 import type Dockerode from 'dockerode';
-import { build } from 'esbuild';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleChildCore } from '../helpers/child-core-bundle';
 import { testDocker } from '../helpers/docker-env';
 import { metricsLines, RunsHarness, tinyCpuSettings } from '../helpers/runs-harness';
 import { folderHash, seedDatasetAndWeights } from '../helpers/runs-seed';
@@ -26,18 +26,7 @@ beforeAll(async () => {
   docker = await testDocker();
   image = await testTrainerImage(docker);
   suite = tempDir('deit-runs-test-reattach-');
-  // Bundled inside the repo so that its packages resolve from node_modules.
-  childScript = path.join(ROOT, '.cache', 'runs-test', `child-core-${process.pid}.mjs`);
-  await build({
-    entryPoints: [path.join(ROOT, 'tests/helpers/runs-child-core.ts')],
-    outfile: childScript,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  childScript = await bundleChildCore('runs-test');
 });
 
 afterAll(async () => {
