@@ -31,9 +31,18 @@ RATIO = (3 / 4, 4 / 3)    # crop aspect ratio range
 MIXUP_ALPHA, CUTMIX_ALPHA = 0.8, 1.0
 
 
+_MEAN_STD = {}  # device -> (mean, std) [1,3,1,1]: made once, since torch.tensor(..., device=cuda) blocks the host
+
+
+def _mean_std(device):
+    if device not in _MEAN_STD:
+        _MEAN_STD[device] = (torch.tensor(MEAN, device=device).view(1, 3, 1, 1),
+                             torch.tensor(STD, device=device).view(1, 3, 1, 1))
+    return _MEAN_STD[device]
+
+
 def _normalise(x):
-    mean = torch.tensor(MEAN, device=x.device).view(1, 3, 1, 1)
-    std = torch.tensor(STD, device=x.device).view(1, 3, 1, 1)
+    mean, std = _mean_std(x.device)
     return (x - mean) / std
 
 

@@ -44,7 +44,8 @@ def extent(x_u8):
     """The Extent of a batch of cache rows [B, side + 1, width, 3] (uint8, any device)."""
     b, n, width = x_u8.shape[:3]
     head = x_u8[:, -1, :3].long()
-    has = (head[:, 0] == torch.tensor(HEADER_MAGIC, device=x_u8.device)).all(1)
+    # compared with plain numbers: a torch.tensor(..., device=cuda) per batch would block the host
+    has = (head[:, 0, 0] == HEADER_MAGIC[0]) & (head[:, 0, 1] == HEADER_MAGIC[1]) & (head[:, 0, 2] == HEADER_MAGIC[2])
     side = n - 1
     rows = torch.where(has, head[:, 1, 0] * 256 + head[:, 1, 1], side).clamp(1, side).float()
     cols = torch.where(has, head[:, 2, 0] * 256 + head[:, 2, 1], width).clamp(1, width).float()
@@ -86,8 +87,10 @@ def stored_theta(ext, m, c):
     t = ext.transposed.view(-1, 1)
     m_s = torch.where(t.view(-1, 1, 1), m.flip(1), m)  # stored (x, y) = upright (y, x): swap the rows
     c_s = torch.where(t, c.flip(1), c)
-    to_unit = torch.tensor([2 / ext.width, 2 / ext.side], device=m.device)  # pixel edges 0..n -> -1..1
-    return torch.cat([m_s * to_unit.view(1, 2, 1), (c_s * to_unit - 1).unsqueeze(2)], 2)
+    sx, sy = 2 / ext.width, 2 / ext.side  # pixel edges 0..n -> -1..1 (plain numbers: no device constant per batch)
+    m_u = torch.stack([m_s[:, 0] * sx, m_s[:, 1] * sy], 1)
+    c_u = torch.stack([c_s[:, 0] * sx, c_s[:, 1] * sy], 1) - 1
+    return torch.cat([m_u, c_u.unsqueeze(2)], 2)
 
 
 def inside(grid, ext):
