@@ -1,0 +1,53 @@
+"""Whether torch.compile pays for itself on this run: compile only when the time it saves exceeds its cost.
+
+Usage:
+    d = decide_compile(remaining_images=45_000, eager_img_per_s=5_200.0, cache_warm=False)
+    d.compile, d.reason      # False, "Not compiling: ~1.9 s saved over the remaining 45,000 images ..."
+
+Compiling costs a fixed time before the first compiled step (cold: the first run of a model on this
+machine; warm: the inductor/Triton cache of an earlier run of the same model and shapes) and makes each
+step faster by a factor. The run's training first takes a few eager steps, which measure the eager speed
+on this GPU and this data; then, for the images still to train on:
+    eager time    = remaining / eager_speed
+    compiled time = compile_cost + remaining / (eager_speed * speedup)
+and compile when the compiled time is shorter by a margin. For the runs most users make (a few thousand
+images, a few epochs) compiling does not pay; for 100,000 images x 10 epochs it does.
+
+The speed-up and the costs are constants here, to be replaced by figures measured on a GPU
+(docker/bench/bench.py's `ours_synthetic` with and without compile; docs/benchmarks.md): the cold cost is
+the ~30 s measured on an H100 (2026-11-28, DeiT-S/B, time to first step 52 s of which ~30 s compile);
+the warm cost and the speed-up are assumptions until measured, chosen conservatively (a smaller speed-up
+and a larger cost both make the policy compile less often).
+"""
+from dataclasses import dataclass
+
+COMPILE_COLD_S = 30.0  # measured: H100, torch.compile of DeiT-S/B training step, first run
+COMPILE_WARM_S = 12.0  # assumed until measured: the same with the inductor/Triton cache of an earlier run
+COMPILED_SPEEDUP = 1.2  # assumed until measured: compiled step speed / eager step speed (bf16, same batch)
+MARGIN_S = 5.0  # compile only when it saves at least this much: the estimate is rough
+EAGER_PROBE_STEPS = 8  # eager steps measured before deciding (the first ones are warm-up: allocator, cuDNN)
+
+
+@dataclass(frozen=True)
+class CompileDecision:
+    compile: bool
+    reason: str  # a plain sentence for the log and the methods report
+    eager_s: float  # estimated seconds for the remaining images without compiling
+    compiled_s: float  # estimated seconds with compiling, its cost included
+
+
+def decide_compile(remaining_images, eager_img_per_s, cache_warm, speedup=COMPILED_SPEEDUP):
+    """-> CompileDecision for the images still to train on, given the eager speed just measured."""
+    if eager_img_per_s <= 0 or remaining_images <= 0:
+        return CompileDecision(False, "Not compiling: nothing left to train on.", 0.0, 0.0)
+    cost = COMPILE_WARM_S if cache_warm else COMPILE_COLD_S
+    eager_s = remaining_images / eager_img_per_s
+    compiled_s = cost + remaining_images / (eager_img_per_s * speedup)
+    saved = eager_s - compiled_s
+    cache = "with the compile cache of an earlier run" if cache_warm else "first compile of this model here"
+    facts = (f"{remaining_images:,} images to go at {eager_img_per_s:,.0f} img/s: ~{eager_s:.0f} s as is, "
+             f"~{compiled_s:.0f} s compiled ({cost:.0f} s to compile, {cache})")
+    if saved >= MARGIN_S:
+        return CompileDecision(True, f"Compiling the model (torch.compile): {facts}.", eager_s, compiled_s)
+    return CompileDecision(False, f"Not compiling the model: it would not pay for itself on this run; {facts}.",
+                           eager_s, compiled_s)
