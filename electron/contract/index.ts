@@ -75,4 +75,5 @@ export * from './trainer-protocol';
 export * from './batch-rule';
 export * from './downsample';
 export * from './processor-defaults';
+export * from './gpu-use';
 export type * from './desktop-bridge';

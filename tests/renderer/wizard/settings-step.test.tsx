@@ -141,7 +141,7 @@ describe('Settings step', () => {
     expect(api.inputsOf('runs.estimate')).toHaveLength(0);
   });
 
-  test('on a machine with two GPUs the run can use one of them; none ticked means all', async () => {
+  test('on a machine with two GPUs the run can use one of them; by default it uses all', async () => {
     const user = userEvent.setup();
     const twoGpus = [
       { index: 0, name: 'NVIDIA H100', memoryMiB: 81559 },
@@ -149,9 +149,9 @@ describe('Settings step', () => {
     ];
     const api = setup({ ...chosen, machine: { ...chosen.machine!, gpus: twoGpus } });
     const group = await screen.findByRole('group', { name: 'GPUs' });
-    expect(group).toHaveAccessibleDescription('None ticked: the run uses all GPUs.');
-    await user.click(within(group).getByRole('checkbox', { name: 'GPU 1: NVIDIA H100 (80 GiB)' }));
-    expect(group).toHaveAccessibleDescription(/The run uses GPU 1\. Another run can use the others/);
+    expect(group).toHaveAccessibleDescription('The run trains on all 2 GPUs.');
+    await user.click(within(group).getByRole('checkbox', { name: 'GPU 0: NVIDIA H100 (80 GiB)' }));
+    expect(group).toHaveAccessibleDescription(/The run trains on GPU 1\. Another run can use the others/);
     await waitFor(() => expect(api.inputsOf('runs.estimate').at(-1)?.settings.gpuIds).toEqual(['1']));
   });
 

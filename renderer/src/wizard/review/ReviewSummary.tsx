@@ -79,7 +79,7 @@ export function ReviewSummary({
           state.device === 'gpu' &&
             (machine?.gpus.length ?? 0) > 1 && {
               label: 'GPUs',
-              value: draft.gpuIds.length === 0 ? 'all' : draft.gpuIds.map((id) => `GPU ${id}`).join(', '),
+              value: chosenGpusText(draft.gpuIds, machine!.gpus),
             },
           { label: 'Training image', value: (imageReady ?? machine?.imageReady) ? 'Ready' : 'Not ready' },
         ]}
@@ -140,4 +140,14 @@ export function ReviewSummary({
       />
     </div>
   );
+}
+
+/** The GPUs a run trains on, by index and name: "all 4 GPUs" or "2 GPUs: GPU 0 (NVIDIA H100), GPU 1 (…)". */
+function chosenGpusText(gpuIds: string[], gpus: Array<{ index: number; name: string }>): string {
+  if (gpuIds.length === 0 || gpuIds.length === gpus.length) return `all ${gpus.length} GPUs`;
+  const named = gpuIds.map((id) => {
+    const name = gpus.find((gpu) => String(gpu.index) === id)?.name;
+    return name ? `GPU ${id} (${name})` : `GPU ${id}`;
+  });
+  return `${gpuIds.length} ${gpuIds.length === 1 ? 'GPU' : 'GPUs'}: ${named.join(', ')}`;
 }

@@ -88,6 +88,7 @@ export function SettingsStep() {
             gpus={state.machine!.gpus}
             value={state.draft.gpuIds}
             onChange={(gpuIds) => updateDraft({ gpuIds })}
+            draft={state.draft}
           />
         )}
       </Panel>

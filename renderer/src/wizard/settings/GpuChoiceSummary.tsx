@@ -1,0 +1,52 @@
+import type { SettingsDraft } from './settings-draft';
+
+/**
+ * The learning-rate rule of the trainer (docker/deit_trainer/recipe.py `default_lr`): square-root
+ * scaling with the global batch (all GPUs' images of one step together).
+ */
+export function lrRule(draft: Pick<SettingsDraft, 'freezeBackbone' | 'fromScratch'>): { base: number; per: number } {
+  if (draft.fromScratch && !draft.freezeBackbone) return { base: 5e-4, per: 512 }; // DeiT's own recipe
+  return { base: draft.freezeBackbone ? 1e-3 : 1e-4, per: 256 };
+}
+
+/** 0.0001 → "1e-4", 7.07e-5 → "7.1e-5": how learning rates are written. */
+const sig = (value: number) => {
+  const [mantissa, exponent] = value.toExponential(1).split('e');
+  return `${mantissa!.replace(/\.0$/, '')}e${Number(exponent)}`;
+};
+
+/**
+ * What follows from the chosen GPUs: how many, the batch on each and in all, and the learning rate
+ * that follows from the global batch. Data-parallel training runs one copy of the model per GPU,
+ * each on its own share of every step's images.
+ */
+export function GpuChoiceSummary({
+  count,
+  draft,
+}: {
+  count: number;
+  draft: Pick<SettingsDraft, 'batchMode' | 'batchSize' | 'learningRate' | 'freezeBackbone' | 'fromScratch'>;
+}) {
+  const fixed = draft.batchMode === 'fixed' && /^\d+$/.test(draft.batchSize.trim()) ? Number(draft.batchSize) : null;
+  const global = fixed === null ? null : fixed * count;
+  const { base, per } = lrRule(draft);
+  const typedLr = draft.learningRate.trim();
+  return (
+    <dl className="gpu-choice-summary" aria-label="What the GPU choice means">
+      <dt>GPUs</dt>
+      <dd>{count}</dd>
+      <dt>Batch per GPU</dt>
+      <dd>{fixed === null ? 'automatic (the largest that fits one GPU’s memory, chosen at the start)' : fixed}</dd>
+      <dt>Global batch</dt>
+      <dd>{global === null ? `${count} × the batch per GPU` : `${count} × ${fixed} = ${global} images per step`}</dd>
+      <dt>Learning rate</dt>
+      <dd>
+        {typedLr
+          ? `${typedLr}, as you set it, for the global batch`
+          : global === null
+            ? `scales with the global batch: ${sig(base)} × √(global batch / ${per})`
+            : `${sig(base * Math.sqrt(global / per))} (${sig(base)} × √(${global} / ${per}), scaled with the global batch)`}
+      </dd>
+    </dl>
+  );
+}
