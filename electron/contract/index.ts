@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appCalls } from './app';
+import { compareCalls } from './compare';
 import { datasetCalls, datasetEvents } from './dataset';
 import { downloadCalls } from './downloads';
 import { environmentCalls, environmentEvents } from './environment';
@@ -23,6 +24,7 @@ export const calls = {
   ...predictionCalls,
   ...weightsCalls,
   ...downloadCalls,
+  ...compareCalls,
 };
 
 export const events = {
@@ -70,6 +72,7 @@ export * from './runs';
 export * from './predictions';
 export * from './weights';
 export * from './downloads';
+export * from './compare';
 export * from './run-config';
 export * from './trainer-protocol';
 export * from './batch-rule';

@@ -51,6 +51,11 @@ export const RunSettings = z.strictObject({
   gpuIds: z.array(z.string().regex(/^\d+$/)).default([]),
   /** Start from this earlier run's best checkpoint instead of the pretrained weights. */
   initFromRunId: z.string().optional(),
+  /** The run whose settings this one started from ("Start a new run from these settings"); recorded, not used to train. */
+  fromRunId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/)
+    .optional(),
   /** False: train from scratch (random weights, DeiT's from-scratch recipe); no weights are downloaded. */
   pretrained: z.boolean().default(true),
 });

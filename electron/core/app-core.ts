@@ -4,6 +4,7 @@ import type { Handlers } from '../contract';
 import { createAppHandlers } from './app/app-handlers';
 import type { CoreContext, CoreOptions } from './context';
 import { createDatasetHandlers } from './dataset/dataset-handlers';
+import { createCompareHandlers } from './runs/compare/compare-handlers';
 import { connectDocker } from './docker/connect';
 import { createEngineServices, type EngineServices } from './environment/engine-services';
 import { createEnvironmentHandlers } from './environment/environment-handlers';
@@ -73,6 +74,7 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
     ...createPredictionHandlers(context, runs, predictions),
     ...createWeightsHandlers(context, runs.env),
     ...createDownloadHandlers(context),
+    ...createCompareHandlers(context, runs),
   };
   return {
     handlers,
