@@ -66,13 +66,14 @@ def _train(args, events):
     from .model import use_weights_dir
     use_weights_dir(cfg.model.weights_dir)
     for key, sub in (("TORCHINDUCTOR_CACHE_DIR", "torchinductor"), ("TRITON_CACHE_DIR", "triton")):
-        if os.access(cfg.data.cache_dir, os.W_OK):  # compile caches survive runs in /cache
-            os.environ[key] = os.path.join(cfg.data.cache_dir, "compile", sub)
+        # Compiled kernels are code: kept per run (a resume reuses them), never shared with other runs.
+        os.environ[key] = os.path.join(cfg.output.run_dir, ".cache", "compile", sub)
     from .train import run_training
     return run_training(cfg, events, resume=args.resume)
 
 
 def main(argv=None):
+    os.umask(0o077)  # checkpoints, decoded pixels, predictions: private to the user (files 0600, folders 0700)
     from .threads import configure_threads
     configure_threads()  # before torch is imported: its thread pools read these once
     args = _parser().parse_args(argv)

@@ -1,7 +1,8 @@
 """The decoded-image cache: every image decoded and resized once into one uint8 array on disk.
 
 Usage:
-    cache = build_cache(root, files, side, cache_dir, workers, events, should_stop, interpolation="bicubic")
+    cache = build_cache(root, files, side, cache_dir, workers, events, should_stop, fallback_dir=run_dir + "/.cache",
+                        interpolation="bicubic", max_bytes=plan.max_bytes)
     cache.array      # np.memmap uint8 [len(files), side + 1, cache.width, 3]: decode.py's cache rows
     cache.row[path]  # row of a file; cache.bad = {path: reason} for files that did not decode
 Each row holds the whole picture (shorter side `side`, longer side kept up to 2x; decode.py) and a
@@ -14,6 +15,12 @@ the interpolation and every file's relative path, size and modification time, so
 folder share a cache and a changed file makes a new one. Built in a temp folder by a process pool,
 renamed into place when complete (atomic; concurrent builders are harmless). Progress events (phase
 `cache`) carry an ETA.
+Where: `cache_dir` only when this process may write it (its owner chose to share caches between
+runs: the command line); otherwise — the app mounts /cache read-only — in `fallback_dir`, the run's
+own `.cache/`. A cache folder this process cannot write is never read: another container could have
+planted it. What is read back is checked first (index.json's format, side, interpolation, files and
+width against this build; images.u8 a regular file of exactly the expected size), else rebuilt.
+`max_bytes` bounds one image's decode (decode.decode_plan; an image over it is skipped with the reason).
 """
 import concurrent.futures as cf
 import hashlib
@@ -21,11 +28,12 @@ import json
 import multiprocessing as mp
 import os
 import shutil
+import stat
 import time
 
 import numpy as np
 
-from .decode import BadImage, decode_row, probe_size, row_width
+from .decode import MAX_ASPECT, BadImage, decode_row, probe_size, row_width
 
 FORMAT = 2            # bump when the decode pipeline changes (2: whole picture + header row, was the centre square)
 CHUNK = 64            # images per worker task
@@ -67,13 +75,13 @@ def _probe_chunk(root, paths):
     return sizes
 
 
-def _decode_chunk(root, paths, rows, side, width, interpolation, array_path, n):
+def _decode_chunk(root, paths, rows, side, width, interpolation, array_path, n, max_bytes=None):
     """Worker: decodes `paths` into rows of the memmap; returns {path: reason} of failures."""
     out = np.memmap(array_path, dtype=np.uint8, mode="r+", shape=_shape(n, side, width))
     bad = {}
     for rel, row in zip(paths, rows):
         try:
-            out[row] = decode_row(os.path.join(root, rel), side, width, interpolation)
+            out[row] = decode_row(os.path.join(root, rel), side, width, interpolation, max_bytes)
         except BadImage as e:
             bad[rel] = str(e)
         except Exception as e:  # never let one odd file stop the build
@@ -95,21 +103,40 @@ def _writable(folder):
         return False
 
 
+def _load_index(folder, files, side, interpolation):
+    """index.json of a finished cache when it matches this build and images.u8 has exactly its size; else None."""
+    try:
+        fd = os.open(os.path.join(folder, "index.json"), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, encoding="utf-8") as f:
+            index = json.loads(f.read(64 * 2**20))
+        st = os.lstat(os.path.join(folder, "images.u8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(index, dict):
+        return None
+    width, bad, names = index.get("width"), index.get("bad"), set(files)
+    ok = (index.get("format") == FORMAT and index.get("side") == side and index.get("interpolation") == interpolation
+          and index.get("files") == files and type(width) is int and side <= width <= side * MAX_ASPECT
+          and isinstance(bad, dict) and all(k in names and isinstance(v, str) for k, v in bad.items())
+          and stat.S_ISREG(st.st_mode) and st.st_size == max(1, len(files)) * (side + 1) * width * 3)
+    return index if ok else None
+
+
 def build_cache(root, files, side, cache_dir, workers, events, should_stop, fallback_dir=None,
-                interpolation="bicubic"):
-    """Returns a DecodedCache for `files` (relative to root), building it when missing."""
+                interpolation="bicubic", max_bytes=None):
+    """Returns a DecodedCache for `files` (relative to root), building it when missing or not valid."""
     if not _writable(os.path.join(cache_dir, "decoded")) and fallback_dir:
-        events.warning("cache_unwritable", f"The cache folder {cache_dir} is not writable; "
-                       f"the decoded images are kept in {fallback_dir} instead.")
-        cache_dir = fallback_dir
+        cache_dir = fallback_dir  # read-only (the app's /cache): never trusted, the run keeps its own
     key = cache_key(root, files, side, interpolation)
     final = os.path.join(cache_dir, "decoded", key)
-    index_path = os.path.join(final, "index.json")
-    if os.path.exists(index_path):
-        with open(index_path, encoding="utf-8") as f:
-            index = json.load(f)
+    index = _load_index(final, files, side, interpolation)
+    if index is not None:
         events.progress("cache", len(files), len(files), f"Decoded-image cache found ({len(files)} images)", eta_s=0)
         return DecodedCache(final, files, side, index["width"], index["bad"])
+    if os.path.lexists(final):  # damaged or of another build: made again
+        shutil.rmtree(final, ignore_errors=True)
+        if os.path.lexists(final):
+            os.unlink(final)
 
     tmp = f"{final}.tmp-{os.getpid()}"
     os.makedirs(tmp, exist_ok=True)
@@ -122,7 +149,8 @@ def build_cache(root, files, side, cache_dir, workers, events, should_stop, fall
         width = row_width(side, [wh for part in sizes for wh in part])
         with open(array_path, "wb") as f:
             f.truncate(n * (side + 1) * width * 3)
-        results = _run_chunks(_decode_chunk, [(root, p, r, side, width, interpolation, array_path, n) for p, r in chunks],
+        results = _run_chunks(_decode_chunk, [(root, p, r, side, width, interpolation, array_path, n, max_bytes)
+                                              for p, r in chunks],
                               [len(p) for p, _ in chunks], workers, events, should_stop, "Decoding images into the cache")
         bad = {k: v for part in results for k, v in part.items()}
         with open(os.path.join(tmp, "index.json"), "w", encoding="utf-8") as f:

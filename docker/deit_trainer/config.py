@@ -56,8 +56,10 @@ SCHEMA = {
         "test_ratio": F(["number"], 0, "share of each class held out as a test split, evaluated once at the end "
                         "(class-folder layout without a test/ folder); 0 = none", minimum=0, exclusive_max=1),
         "split_seed": F(["integer"], 0, "seed of the per-file train/val/test split (dataset.py split_draw)"),
-        "cache_dir": F(["string"], "/cache", "where decoded-image caches live (shared between runs)"),
-        "num_workers": F(["integer", "auto"], "auto", "processes that decode images into the cache; auto = cores given to the container, at most 16",
+        "cache_dir": F(["string"], "/cache", "decoded-image caches shared between runs, used only when writable "
+                       "(else the run keeps its own in <run_dir>/.cache)"),
+        "num_workers": F(["integer", "auto"], "auto", "processes that decode images into the cache; auto = cores given to the container, "
+                         "at most 16, fewer when its memory limit is small",
                          minimum=0),
     },
     "model": {

@@ -2,7 +2,9 @@
 
 Usage:
     write_json(path, obj); write_text(path, text); save_torch(path, obj)
-A reader never sees a half-written file; a crash leaves the previous version. A full disk or a
+A reader never sees a half-written file; a crash leaves the previous version (the folder is synced
+after the rename, so the new name survives a power cut). Files are private to the user (0600, as
+mkstemp makes them; the trainer's umask 077 makes its folders 0700). A full disk or a
 folder that cannot be written becomes a TrainerError naming it and the fix (not "failed unexpectedly").
 """
 import errno
@@ -27,8 +29,10 @@ def _atomic(path, write):
             write(f)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o600)  # mkstemp's mode already; said here so that no later edit widens it
         os.replace(tmp, path)
+        tmp = None
+        _sync_folder(folder)
     except BaseException as e:
         storage = _storage_error(e, path, folder)  # judged before the temp file frees its space
         if tmp is not None:
@@ -39,6 +43,20 @@ def _atomic(path, write):
         if storage is not None:
             raise storage from e
         raise
+
+
+def _sync_folder(folder):
+    """fsync the folder so the rename itself is on disk; some file systems cannot (then it is skipped)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _storage_error(e, path, folder):

@@ -18,8 +18,9 @@ from .checkpoint import load_checkpoint
 from .dataset import Dataset, finish_dataset, scan_dataset
 from .errors import TrainerError
 from .fsutil import write_json
+from .decode import decode_plan
 from .preprocess import eval_preprocessing
-from .threads import available_cpus
+from .threads import available_cpus, memory_limit_bytes
 
 MAX_SKIPPED_IN_EVENT = 1000  # the full list is in skipped.json
 
@@ -37,9 +38,16 @@ class PreparedData:
     preprocessing: dict = None    # the model's eval resize (preprocess.eval_preprocessing)
 
 
+def resolve_plan(choice):
+    """How the cache is decoded here: auto = one process per core given to the container, at most 16
+    (torch is idle meanwhile), fewer when the container's memory would not hold each one's worst
+    image; every process's image cap follows from the memory limit (decode.decode_plan)."""
+    return decode_plan(memory_limit_bytes(), available_cpus(), choice)
+
+
 def resolve_workers(choice):
-    """auto = one decode process per core given to the container, at most 16 (torch is idle meanwhile)."""
-    return min(available_cpus(), 16) if choice == "auto" else int(choice)
+    """The number of decoding processes resolve_plan chooses."""
+    return resolve_plan(choice).workers
 
 
 def _saved_split(path, dataset, events):
@@ -97,8 +105,10 @@ def prepare_data(cfg, events, should_stop, resume=False):
     events.progress("scan", len(files), len(files),
                     f"Found {len(files)} candidate images in {len(scan.classes)} class folders; checking each one", eta_s=0)
     prep = eval_preprocessing(cfg.model.name, cfg.model.img_size)
-    cache = build_cache(root, files, prep["resize"], d.cache_dir, resolve_workers(d.num_workers), events,
-                        should_stop, fallback_dir=os.path.join(run_dir, ".cache"), interpolation=prep["interpolation"])
+    plan = resolve_plan(d.num_workers)
+    cache = build_cache(root, files, prep["resize"], d.cache_dir, plan.workers, events, should_stop,
+                        fallback_dir=os.path.join(run_dir, ".cache"), interpolation=prep["interpolation"],
+                        max_bytes=plan.max_bytes)
     earlier = _earlier_split(cfg, scan, events, resume)
     dataset = finish_dataset(scan, cache.bad, d.val_ratio, d.split_seed, events.warning,
                              test_ratio=d.test_ratio, earlier=earlier)

@@ -3,6 +3,7 @@
 Usage (first thing in the CLI, before torch is imported):
     cpus = configure_threads()     # sets OMP/OpenBLAS/MKL thread counts unless already set; -> int
     available_cpus()               # cores given to this process: affinity (cpuset) and cgroup quota
+    memory_limit_bytes()           # memory this container may use: its cgroup limit, else the RAM
 Without this, OpenBLAS and OpenMP each start one thread per host core even when Docker gives the
 container fewer (`--cpus`, `--cpuset-cpus`): threads then wait on each other and a step gets slower.
 And OpenMP's idle threads spin for a while after each parallel region, on the cores OpenBLAS's
@@ -44,6 +45,22 @@ def available_cpus():
     if quota is not None:
         cpus = min(cpus, max(1, math.ceil(quota)))
     return max(1, cpus)
+
+
+def memory_limit_bytes(cgroup_root="/sys/fs/cgroup"):
+    """The memory this container may use: the cgroup v2 (memory.max) or v1 (memory.limit_in_bytes)
+    limit, or the machine's RAM when there is none (v1 writes "none" as a huge number)."""
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for name in ("memory.max", "memory/memory.limit_in_bytes"):
+        try:
+            with open(os.path.join(cgroup_root, name), encoding="ascii") as f:
+                text = f.read().strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) > 0:
+            return min(int(text), ram)
+        return ram  # "max": no limit
+    return ram
 
 
 def configure_threads():

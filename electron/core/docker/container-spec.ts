@@ -103,8 +103,11 @@ export function trainContainerSpec(input: TrainContainerInput): Dockerode.Contai
   const binds: Dockerode.MountConfig = [
     bind(mounts.dataset, CONTAINER_PATHS.data, true),
     bind(mounts.run, CONTAINER_PATHS.run, false),
-    bind(mounts.weights, CONTAINER_PATHS.weights, false),
-    bind(mounts.cache, CONTAINER_PATHS.cache, false),
+    // Read-only: what one run could write there, the next would trust. Only the weights-fetch and
+    // import containers write /weights; the trainer keeps decoded images and compiled kernels in its
+    // own run output (docs/engine-runs.md, "What each container can touch").
+    bind(mounts.weights, CONTAINER_PATHS.weights, true),
+    bind(mounts.cache, CONTAINER_PATHS.cache, true),
   ];
   if (mounts.init) binds.push(bind(mounts.init, CONTAINER_PATHS.init, true));
   return {

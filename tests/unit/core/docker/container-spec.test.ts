@@ -67,12 +67,12 @@ describe('trainContainerSpec', () => {
     expect(host.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } });
   });
 
-  it('mounts the dataset read-only and the run, weights and cache folders read-write', () => {
+  it('mounts the dataset, weights and cache read-only (one run cannot poison the next) and the run read-write', () => {
     expect(host.Mounts).toEqual([
       { Type: 'bind', Source: '/home/ann/flowers', Target: '/data', ReadOnly: true },
       { Type: 'bind', Source: '/d/runs/r1', Target: '/run', ReadOnly: false },
-      { Type: 'bind', Source: '/d/weights', Target: '/weights', ReadOnly: false },
-      { Type: 'bind', Source: '/d/cache', Target: '/cache', ReadOnly: false },
+      { Type: 'bind', Source: '/d/weights', Target: '/weights', ReadOnly: true },
+      { Type: 'bind', Source: '/d/cache', Target: '/cache', ReadOnly: true },
     ]);
     expect(host.Binds).toBeUndefined();
   });
