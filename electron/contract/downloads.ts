@@ -8,7 +8,8 @@ import { call } from './define';
  *   GET /api/download/runs/<run id>/file/<path inside the run folder>   one file, e.g. export/model.onnx
  *   GET /api/download/runs/<run id>/zip                                 the run folder as a zip
  *
- * Like every /api/ address they need the session's token (the cookie set by the printed address).
+ * Like every /api/ address they need the token (`Authorization: Bearer`); a browser's download link
+ * instead carries a one-time ticket for its one address (`?ticket=…`, electron/serve/tickets.ts).
  */
 export const DOWNLOAD_PREFIX = '/api/download/runs/';
 

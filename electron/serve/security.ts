@@ -16,49 +16,19 @@ export function tokenMatches(expected: string, given: string | undefined | null)
 }
 
 /**
- * The cookie name carries the port: browsers share cookies across the ports of one host, so a
- * service on another port that sets its own token cookie does not overwrite ours by accident.
+ * The token a request carries in `Authorization: Bearer <token>` (the scheme in any case, RFC 7235),
+ * or null. Nothing else counts: no cookie is set or read, because browsers send a host's cookies to
+ * every port of it (another service on 127.0.0.1 would receive the token) and let other ports
+ * overwrite them. A header that is not exactly one Bearer token is null, so it gets 401, never 500.
  */
-export function cookieName(port: number): string {
-  return `deit_studio_token_${port}`;
+export function bearerToken(req: http.IncomingMessage): string | null {
+  const match = /^Bearer +([\x21-\x7e]+) *$/i.exec(req.headers.authorization ?? '');
+  return match?.[1] ?? null;
 }
 
-/**
- * Every value of one cookie in a request. There can be several: a service on another port of this
- * host can set a cookie of the same name (a longer path is sent first), and the browser sends both.
- * A value that is not valid %-encoding is skipped, never an error.
- */
-export function readCookies(req: http.IncomingMessage, name: string): string[] {
-  const header = req.headers.cookie;
-  if (!header) return [];
-  const values: string[] = [];
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0 || part.slice(0, eq).trim() !== name) continue;
-    try {
-      values.push(decodeURIComponent(part.slice(eq + 1).trim()));
-    } catch {
-      // malformed: not ours (we write the token URI-encoded)
-    }
-  }
-  return values;
-}
-
-/** The tokens a request carries: `Authorization: Bearer`, and every session cookie of this port. */
-export function requestTokens(req: http.IncomingMessage, port: number): string[] {
-  const auth = req.headers.authorization;
-  const bearer = auth?.startsWith('Bearer ') ? [auth.slice('Bearer '.length).trim()] : [];
-  return [...bearer, ...readCookies(req, cookieName(port))];
-}
-
-/**
- * True when any token the request carries is ours, so a cookie planted by another port cannot log
- * the user out. Each is compared in constant time, and all are compared (no early exit).
- */
-export function requestAuthorized(req: http.IncomingMessage, port: number, expected: string): boolean {
-  let ok = false;
-  for (const given of requestTokens(req, port)) ok = tokenMatches(expected, given) || ok;
-  return ok;
+/** True when the request's Bearer token is ours (compared in constant time). */
+export function requestAuthorized(req: http.IncomingMessage, expected: string): boolean {
+  return tokenMatches(expected, bearerToken(req));
 }
 
 /**

@@ -1,22 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AppError, type Result } from '../contract';
+import { AppError, parseDownloadPath, type Result } from '../contract';
 import type { StudioCore } from '../core/app-core';
 import { dispatchCall } from '../core/dispatch';
 import { serveDownload } from './downloads';
 import { EventStream } from './event-stream';
 import { DEFAULT_LIMITS, limitConnections, type ServeLimits } from './limits';
 import { readBody } from './request-body';
-import {
-  SECURITY_HEADERS,
-  allowedHosts,
-  cookieName,
-  hostAllowed,
-  originAllowed,
-  requestAuthorized,
-  tokenMatches,
-} from './security';
+import { SECURITY_HEADERS, allowedHosts, hostAllowed, originAllowed, requestAuthorized } from './security';
 import { readStaticFile } from './static-files';
+import { TicketStore } from './tickets';
 
 export interface ServeOptions {
   core: StudioCore;
@@ -29,12 +22,14 @@ export interface ServeOptions {
   extraHostNames?: string[];
   /** Caps on connections, event streams and request bodies (limits.ts has the defaults). */
   limits?: Partial<ServeLimits>;
+  /** Download tickets (tickets.ts); tests pass one with their own clock. */
+  tickets?: TicketStore;
 }
 
 export interface RunningServer {
   server: http.Server;
   port: number;
-  /** The address to open, with the token (`/?token=…`): one click logs the browser in. */
+  /** The address to open, with the token (`/?token=…`): the page takes it from there (api/token.ts). */
   url: string;
   /** The same address without the token, safe to print in logs. */
   address: string;
@@ -43,13 +38,14 @@ export interface RunningServer {
 
 /**
  * Serve mode: the built renderer plus the API contract over HTTP. Every API request needs the
- * token; Host and Origin are checked on every request.
+ * token in `Authorization: Bearer` (or, for a download, a ticket for that one address); no cookie is
+ * set or read. Host and Origin are checked on every request.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const limits: ServeLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const events = new EventStream(options.core.bus, limits.maxEventClients);
+  const tickets = options.tickets ?? new TicketStore();
   let hosts = new Set<string>();
-  let port = options.port;
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -74,7 +70,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
 
     if (url.pathname.startsWith('/api/')) {
-      if (!requestAuthorized(req, port, options.token)) return sendJson(res, 401, failure(unauthorized()));
+      // The Bearer token; else a download ticket, used up here, for exactly this address.
+      const authorized =
+        requestAuthorized(req, options.token) ||
+        (req.method === 'GET' && tickets.redeem(url.searchParams.get('ticket'), url.pathname));
+      if (!authorized) return sendJson(res, 401, failure(unauthorized()));
+      if (url.pathname === '/api/ticket') {
+        const input = await readJson(req, res);
+        if (input === undefined) return;
+        const path = downloadPathOf(input);
+        if (!path) return sendJson(res, 400, failure(notDownload()));
+        const ticket = tickets.issue(path);
+        return sendJson(res, 200, {
+          ok: true,
+          value: { ticket, url: `${path}?ticket=${ticket}`, expiresInS: tickets.ttlSeconds },
+        });
+      }
       if (url.pathname === '/api/events') {
         if (req.method !== 'GET') return sendJson(res, 405, failure(badMethod()));
         if (!events.attach(req, res, SECURITY_HEADERS)) sendJson(res, 503, failure(tooManyStreams(limits)));
@@ -84,41 +95,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (await serveDownload(req, res, options.core.context.paths.runsDir, url.pathname)) return;
       const match = /^\/api\/call\/([A-Za-z.]+)$/.exec(url.pathname);
       if (!match) return sendJson(res, 404, failure(new AppError('not_found', 'There is no such API address.')));
-      if (req.method !== 'POST') return sendJson(res, 405, failure(badMethod()));
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-        return sendJson(
-          res,
-          415,
-          failure(new AppError('validation', 'Requests must be JSON (Content-Type: application/json).')),
-        );
-      }
-      const body = await readBody(req, limits.maxBodyBytes);
-      if (body.kind === 'aborted') return void res.destroy();
-      // Closing the connection after the answer throws the unread rest of the body away.
-      if (body.kind === 'too_large') return sendJson(res, 413, failure(tooLarge(limits)), CLOSE);
-      let input: unknown;
-      try {
-        input = body.text.length ? JSON.parse(body.text) : {};
-      } catch {
-        return sendJson(res, 400, failure(new AppError('validation', 'The request body is not valid JSON.')));
-      }
+      const input = await readJson(req, res);
+      if (input === undefined) return;
       const result = await dispatchCall(options.core.handlers, match[1] ?? '', input);
       return sendJson(res, result.ok || result.error.kind !== 'validation' ? 200 : 400, result);
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, failure(badMethod()));
-    // Opening the printed URL: remember the token in a cookie, then drop it from the address bar.
-    const given = url.searchParams.get('token');
-    if (given !== null) {
-      if (!tokenMatches(options.token, given)) return sendJson(res, 401, failure(unauthorized()));
-      res.writeHead(303, {
-        ...SECURITY_HEADERS,
-        'Set-Cookie': `${cookieName(port)}=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: '/',
-        'Cache-Control': 'no-store',
-      });
-      return void res.end();
-    }
+    // The printed address `/?token=…` is the app like any page: the page keeps the token and takes it
+    // out of the address itself (renderer/src/api/token.ts). Static files need no token.
     const file = await readStaticFile(options.staticDir, url.pathname);
     if (!file) return sendJson(res, 404, failure(new AppError('not_found', 'Not found.')));
     res.writeHead(200, {
@@ -129,11 +114,35 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }
 
+  /**
+   * The JSON body of a POST, or undefined once an error was answered: 405, 415, 413 (and the
+   * connection closed), 400.
+   */
+  async function readJson(req: http.IncomingMessage, res: http.ServerResponse): Promise<unknown> {
+    if (req.method !== 'POST') return sendJson(res, 405, failure(badMethod()));
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return sendJson(
+        res,
+        415,
+        failure(new AppError('validation', 'Requests must be JSON (Content-Type: application/json).')),
+      );
+    }
+    const body = await readBody(req, limits.maxBodyBytes);
+    if (body.kind === 'aborted') return void res.destroy();
+    // Closing the connection after the answer throws the unread rest of the body away.
+    if (body.kind === 'too_large') return sendJson(res, 413, failure(tooLarge(limits)), CLOSE);
+    try {
+      return body.text.length ? (JSON.parse(body.text) as unknown) : {};
+    } catch {
+      return sendJson(res, 400, failure(new AppError('validation', 'The request body is not valid JSON.')));
+    }
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
-  port = (server.address() as AddressInfo).port;
+  const port = (server.address() as AddressInfo).port;
   hosts = allowedHosts(options.host, port, options.extraHostNames);
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   const urlHost = shownHost.includes(':') ? `[${shownHost}]` : shownHost;
@@ -157,6 +166,26 @@ function failure(error: AppError): Result<never> {
 function unauthorized(): AppError {
   return new AppError('unauthorized', 'This request needs the access token.', {
     fix: 'Open the address with ?token=… that `npm run serve` printed in its terminal (or wrote to its --token-file).',
+  });
+}
+
+/** The path of a download address a ticket may be issued for (`{path}`), normalised as the server parses it; else null. */
+function downloadPathOf(input: unknown): string | null {
+  const given = (input as { path?: unknown } | null)?.path;
+  if (typeof given !== 'string' || !given.startsWith('/') || given.startsWith('//')) return null;
+  let url: URL;
+  try {
+    url = new URL(given, 'http://localhost');
+  } catch {
+    return null;
+  }
+  if (url.search || url.hash || !parseDownloadPath(url.pathname)) return null;
+  return url.pathname;
+}
+
+function notDownload(): AppError {
+  return new AppError('validation', 'Tickets are only for download addresses (/api/download/runs/…).', {
+    fix: 'Ask with {"path": "/api/download/runs/<run id>/zip"} or a file of the run.',
   });
 }
 

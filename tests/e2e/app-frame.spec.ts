@@ -13,7 +13,7 @@ test.afterAll(async () => {
 
 test('opening the printed address shows the app, the wizard frame and the real machine summary', async ({ page }) => {
   await page.goto(serve.url);
-  // The token moves into a cookie and out of the address bar.
+  // The page keeps the token (this tab's sessionStorage) and takes it out of the address bar; no cookie.
   await expect(page).toHaveURL(`${serve.origin}/`);
   await expect(page.getByRole('navigation', { name: 'Steps' })).toBeVisible();
   for (const step of ['Environment', 'Dataset', 'Settings', 'Train', 'Results']) {
@@ -31,6 +31,36 @@ test('opening the printed address shows the app, the wizard frame and the real m
   await page.getByRole('link', { name: /Dataset/ }).click();
   await expect(page).toHaveURL(/#\/new\/dataset$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dataset');
+});
+
+test('the token stays in the tab: no cookie, and a tab without it asks for it', async ({ page, context }) => {
+  await page.goto(serve.url);
+  await expect(page.getByLabel('This machine').getByText('Processor', { exact: true })).toBeVisible();
+  expect(await context.cookies()).toEqual([]);
+  expect(await page.evaluate<string | null>("sessionStorage.getItem('deit-studio-token')")).toBe(serve.token);
+
+  // A second tab on the bare address: no token there, so it says how to get in, then works once pasted.
+  const other = await context.newPage();
+  const apiStatuses: number[] = [];
+  other.on('response', (r) => {
+    if (r.url().includes('/api/')) apiStatuses.push(r.status());
+  });
+  await other.goto(`${serve.origin}/#/runs`);
+  await expect(other.getByText(/This page needs the access token/)).toContainText('?token=…');
+  await expect(other.getByRole('navigation', { name: 'Steps' })).toHaveCount(0);
+  await other.screenshot({ path: 'test-results/screens/token-screen.png' });
+  expect(apiStatuses).toEqual([]); // it asked nothing of the API without a token
+  await other.getByLabel('Access token').fill('not the token');
+  await other.getByLabel('Access token').press('Enter');
+  await expect(other.getByRole('alert')).toContainText('That is not an access token');
+  await other.getByLabel('Access token').fill(serve.token);
+  await other.getByLabel('Access token').press('Enter');
+  await expect(other.getByRole('heading', { level: 1, name: 'Runs' })).toBeVisible();
+  await expect(other.getByRole('navigation', { name: 'Steps' })).toBeVisible();
+  expect(apiStatuses.length).toBeGreaterThan(0);
+  expect(apiStatuses.filter((s) => s === 401)).toEqual([]);
+  expect(await context.cookies()).toEqual([]);
+  await other.close();
 });
 
 test('the API refuses a browser without the token', async ({ browser }) => {

@@ -28,7 +28,7 @@ let work: string;
 let trained: string;
 
 async function call<T>(page: Page, name: string, input: unknown): Promise<T> {
-  const reply = await page.request.post(`${serve.origin}/api/call/${name}`, { data: input });
+  const reply = await page.request.post(`${serve.origin}/api/call/${name}`, { data: input, headers: serve.auth });
   const body = (await reply.json()) as { ok: boolean; value?: T; error?: unknown };
   if (!body.ok) throw new Error(`${name} failed: ${JSON.stringify(body.error)}`);
   return body.value as T;
@@ -186,8 +186,9 @@ test('reopening the app while a run trains lands on that run', async ({ page, co
   await page.goto(serve.url);
   const run = await call<{ id: string }>(page, 'runs.create', { settings: cpuSettings(40, 'still training') });
   await waitForStatus(page, run.id, ['preparing', 'running'], 120_000);
-  const again = await context.newPage(); // as after closing the tab: the bare address, no page asked for
-  await again.goto(`${serve.origin}/`);
+  // As after closing the tab: the printed address again (a new tab has no token), no page asked for.
+  const again = await context.newPage();
+  await again.goto(serve.url);
   await expect(again).toHaveURL(new RegExp(`#/runs/${run.id}$`));
   await expect(again.getByRole('heading', { level: 1, name: 'still training' })).toBeVisible();
   // The wizard offers it too, instead of only "Start training".
@@ -219,7 +220,7 @@ test('the open page says when the server is gone, catches up when it is back, an
   await expect(status).toHaveCount(0, { timeout: 30_000 });
   await expect(page.getByRole('row', { name: /still training/ })).toContainText('Stopped');
 
-  // Back with a new token: the page's cookie no longer works, and it says what to do.
+  // Back with a new token: the page's token no longer works, and it says what to do.
   await serve.stop();
   await expect(status).toContainText('Connection lost — reconnecting…', { timeout: 30_000 });
   serve = await startServe({ env: ENV, token: 'e2e-coming-back-token-0002', port, dataDir });

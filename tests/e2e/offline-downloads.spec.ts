@@ -192,7 +192,7 @@ test('downloads the ONNX file, a prediction CSV and the zip of a finished run', 
   expect(entries.has(`${RUN}/checkpoints/last.pt`)).toBe(false);
   expect(entries.has(`${RUN}/run.json`)).toBe(true);
 
-  // The same address without the session cookie is refused.
+  // The same address without the token (or a ticket) is refused.
   const anonymous = await fetch(`${serve.origin}/api/download/runs/${RUN}/file/export/model.onnx`);
   expect(anonymous.status).toBe(401);
 });

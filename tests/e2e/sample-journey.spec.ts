@@ -16,7 +16,7 @@ const SCREENS = 'test-results/screens';
 let serve: ServeProcess;
 
 async function call<T>(page: Page, name: string, input: unknown): Promise<T> {
-  const reply = await page.request.post(`${serve.origin}/api/call/${name}`, { data: input });
+  const reply = await page.request.post(`${serve.origin}/api/call/${name}`, { data: input, headers: serve.auth });
   const body = (await reply.json()) as { ok: boolean; value?: T; error?: unknown };
   if (!body.ok) throw new Error(`${name} failed: ${JSON.stringify(body.error)}`);
   return body.value as T;

@@ -9,6 +9,8 @@ export interface ServeProcess {
   url: string;
   origin: string;
   token: string;
+  /** `Authorization: Bearer <token>`: what the page sends with every API request (no cookie carries it). */
+  auth: Record<string, string>;
   dataDir: string;
   output: () => string;
   stop(): Promise<void>;
@@ -61,10 +63,12 @@ export async function startServe(
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
   });
   const parsed = new URL(url);
+  const token = parsed.searchParams.get('token') ?? '';
   return {
     url,
     origin: parsed.origin,
-    token: parsed.searchParams.get('token') ?? '',
+    token,
+    auth: { authorization: `Bearer ${token}` },
     dataDir,
     output: () => output,
     async stop() {

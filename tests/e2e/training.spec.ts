@@ -19,9 +19,9 @@ const MODEL = 'deit_tiny_patch16_224';
 let serve: ServeProcess;
 let dataset: string;
 
-/** Calls the API the way the page does (the cookie set by opening the URL authorises it). */
+/** Calls the API the way the page does (the token in `Authorization: Bearer`). */
 async function call<T>(page: Page, name: string, input: unknown): Promise<T> {
-  const reply = await page.request.post(`${serve.origin}/api/call/${name}`, { data: input });
+  const reply = await page.request.post(`${serve.origin}/api/call/${name}`, { data: input, headers: serve.auth });
   const body = (await reply.json()) as { ok: boolean; value?: T; error?: unknown };
   if (!body.ok) throw new Error(`${name} failed: ${JSON.stringify(body.error)}`);
   return body.value as T;

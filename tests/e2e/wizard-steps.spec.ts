@@ -150,16 +150,20 @@ test('the wizard step by step: environment, dataset, settings, review', async ({
   await start.click();
   await expect(page).toHaveURL(/#\/runs\/[A-Za-z0-9._-]+$/, { timeout: 30_000 });
   const id = decodeURIComponent(new URL(page.url()).hash.split('/').pop()!);
-  const list = await (await page.request.post(`${serve.origin}/api/call/runs.list`, { data: {} })).json();
+  const list = await (
+    await page.request.post(`${serve.origin}/api/call/runs.list`, { data: {}, headers: serve.auth })
+  ).json();
   expect(list.value).toContainEqual(
     expect.objectContaining({ id, name: 'wizard e2e', modelId: 'deit_tiny_patch16_224' }),
   );
-  await page.request.post(`${serve.origin}/api/call/runs.stop`, { data: { id } }); // leave nothing running
+  await page.request.post(`${serve.origin}/api/call/runs.stop`, { data: { id }, headers: serve.auth }); // leave nothing running
   // ... and wait until it has stopped: opening the app while a run is live lands on that run.
   await expect
     .poll(
       async () => {
-        const runs = await (await page.request.post(`${serve.origin}/api/call/runs.list`, { data: {} })).json();
+        const runs = await (
+          await page.request.post(`${serve.origin}/api/call/runs.list`, { data: {}, headers: serve.auth })
+        ).json();
         return (runs.value as Array<{ id: string; status: string }>).find((r) => r.id === id)?.status;
       },
       { timeout: 120_000, intervals: [500, 1000] },

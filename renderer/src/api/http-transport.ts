@@ -9,6 +9,8 @@ import {
   type StudioApi,
 } from '@contract';
 import { connection as pageConnection, type ConnectionStatus } from './connection';
+import { readEventStream, type SseEvent } from './sse-reader';
+import { authHeader, currentToken } from './token';
 
 type Listener = (payload: unknown) => void;
 
@@ -16,6 +18,10 @@ type Listener = (payload: unknown) => void;
 const RETRY_MS = 2000;
 /** The longest wait between attempts when the server answers calls but closes the stream (e.g. 503: too many tabs). */
 const MAX_REFUSED_RETRY_MS = 30_000;
+/** The wait after an open stream ends, unless the server said otherwise (`retry:`; it says 1000). */
+const RECONNECT_MS = 1000;
+
+const KNOWN_EVENTS = new Set<string>(EVENT_NAMES);
 
 /**
  * The wait before the next attempt to open the event stream: at once the first time the server
@@ -30,65 +36,109 @@ export function streamRetryDelay(serverAnswers: boolean, refusedInARow: number):
 
 /**
  * The API over HTTP, for serve mode: calls are POSTs to /api/call/<name>; events arrive over one
- * EventSource (which reconnects by itself and resumes with Last-Event-ID). The session cookie
- * set when the user opened the printed address carries the token.
+ * stream, GET /api/events, read with fetch (api/sse-reader.ts) because EventSource cannot send the
+ * token's header; it reconnects like EventSource would, sending Last-Event-ID so the server
+ * replays what was missed. Every request carries `Authorization: Bearer <token>` (api/token.ts);
+ * `token` says which (the page's, unless told).
  *
  * It also tells `status` whether the server can be reached: a call or the event stream that cannot
- * reach it → lost; an answer → restored; a 401 (the server restarted with a new token, so this page's
- * cookie no longer works) → token rejected, and the event stream is not opened again.
+ * reach it → lost; an answer → restored; a 401 (the server restarted with a new token, or this page's
+ * token is wrong) → token rejected, and the event stream is not opened again.
  */
-export function createHttpApi(baseUrl = '', status: ConnectionStatus = pageConnection): StudioApi {
+export function createHttpApi(
+  baseUrl = '',
+  status: ConnectionStatus = pageConnection,
+  token: () => string | null = currentToken,
+): StudioApi {
   const listeners = new Map<EventName, Set<Listener>>();
-  let source: EventSource | null = null;
-  let retry: ReturnType<typeof setTimeout> | null = null;
-  /** Stream closures in a row while calls still answered; reset when the stream opens. */
+  /** The stream's loop is running (connecting, open, or waiting to try again). */
+  let streaming = false;
+  let streamOpen = false;
+  let abort: AbortController | null = null;
+  let lastEventId: string | null = null;
+  let reconnectMs = RECONNECT_MS;
+  /** Stream refusals in a row while the server answered; reset when the stream opens. */
   let refusedInARow = 0;
 
-  function ensureSource(): void {
-    if (source || retry || typeof EventSource === 'undefined' || status.get().state === 'token_rejected') return;
-    const opened = new EventSource(`${baseUrl}/api/events`, { withCredentials: true });
-    source = opened;
-    opened.addEventListener('open', () => {
-      refusedInARow = 0;
-      status.restored();
+  const rejected = () => status.get().state === 'token_rejected';
+
+  function ensureStream(): void {
+    if (streaming || rejected() || typeof fetch === 'undefined') return;
+    streaming = true;
+    void streamLoop().finally(() => {
+      streaming = false;
+      streamOpen = false;
     });
-    opened.addEventListener('error', () => {
-      // CONNECTING: the browser reconnects by itself. CLOSED: it gave up (the server answered with
-      // an error, e.g. 401, or could not be reached): find out which, then open it again or stop.
-      if (opened.readyState === opened.CLOSED) {
-        if (source === opened) source = null;
-        void diagnose();
-      } else {
-        status.lost();
-      }
-    });
-    for (const name of EVENT_NAMES) {
-      opened.addEventListener(name, (message) => {
-        const payload: unknown = JSON.parse((message as MessageEvent<string>).data);
-        for (const listener of listeners.get(name) ?? []) listener(payload);
-      });
+  }
+
+  async function streamLoop(): Promise<void> {
+    while (!rejected()) {
+      const wait = await openStream();
+      if (wait === null) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 
-  async function diagnose(): Promise<void> {
-    const answer = await post('app.info', {}).catch(() => null);
-    if (answer?.status === 401) return status.tokenRejected();
-    if (!answer) status.lost();
-    else refusedInARow += 1;
-    retry = setTimeout(
-      () => {
-        retry = null;
-        ensureSource();
-      },
-      streamRetryDelay(Boolean(answer), refusedInARow),
-    );
+  /** One connection of the stream, read to its end; the wait before the next, or null to stop. */
+  async function openStream(): Promise<number | null> {
+    const controller = new AbortController();
+    abort = controller;
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}/api/events`, {
+        headers: {
+          Accept: 'text/event-stream',
+          ...authHeader(token()),
+          ...(lastEventId !== null ? { 'Last-Event-ID': lastEventId } : {}),
+        },
+        cache: 'no-store',
+        credentials: 'omit',
+        signal: controller.signal,
+      });
+    } catch {
+      if (controller.signal.aborted) return null;
+      status.lost();
+      return RETRY_MS;
+    }
+    if (response.status === 401) {
+      void response.body?.cancel();
+      status.tokenRejected();
+      return null;
+    }
+    status.restored(); // it answered
+    if (!response.ok || !response.body) {
+      void response.body?.cancel();
+      refusedInARow += 1;
+      return streamRetryDelay(true, refusedInARow);
+    }
+    refusedInARow = 0;
+    streamOpen = true;
+    try {
+      await readEventStream(response.body, deliver);
+    } catch {
+      // cut: the server went away, or the page stopped the stream
+    }
+    streamOpen = false;
+    if (controller.signal.aborted || rejected()) return null;
+    // As EventSource does: say so at once (the page reads everything again once it is back, since a
+    // restarted server numbers its events anew), then reconnect.
+    status.lost();
+    return reconnectMs;
+  }
+
+  function deliver(event: SseEvent): void {
+    if (event.id !== undefined) lastEventId = event.id;
+    if (event.retry !== undefined) reconnectMs = event.retry;
+    if (!KNOWN_EVENTS.has(event.event)) return;
+    const payload: unknown = JSON.parse(event.data);
+    for (const listener of listeners.get(event.event as EventName) ?? []) listener(payload);
   }
 
   function post(name: string, input: unknown): Promise<Response> {
     return fetch(`${baseUrl}/api/call/${name}`, {
       method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json' },
+      credentials: 'omit', // the token is the header; no cookie means anything here
+      headers: { 'Content-Type': 'application/json', ...authHeader(token()) },
       body: JSON.stringify(input ?? {}),
     });
   }
@@ -100,7 +150,7 @@ export function createHttpApi(baseUrl = '', status: ConnectionStatus = pageConne
         response = await post(name, input);
       } catch (error) {
         // An open event stream means the server is there (this one request failed on the way).
-        if (!(source && source.readyState === source.OPEN)) status.lost();
+        if (!streamOpen) status.lost();
         return {
           ok: false,
           error: {
@@ -113,15 +163,14 @@ export function createHttpApi(baseUrl = '', status: ConnectionStatus = pageConne
       }
       if (response.status === 401) {
         status.tokenRejected();
-        source?.close();
-        source = null;
+        abort?.abort();
       } else {
         status.restored();
       }
       return (await response.json()) as Result<CallOutput<N>>;
     },
     on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {
-      ensureSource();
+      ensureStream();
       let set = listeners.get(name);
       if (!set) listeners.set(name, (set = new Set()));
       const wrapped = listener as Listener;

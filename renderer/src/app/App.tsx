@@ -1,3 +1,4 @@
+import { needsToken } from '../api/api';
 import { RunDashboard } from '../runs/RunDashboard';
 import { RunResultsView } from '../runs/RunResultsView';
 import { RunsList } from '../runs/RunsList';
@@ -10,6 +11,7 @@ import { ConnectionBanner } from './ConnectionBanner';
 import { LiveRunNotice } from './LiveRunNotice';
 import { navigate, useRoute, type Route } from './router';
 import { StepsNav } from './StepsNav';
+import { TokenScreen } from './TokenScreen';
 import { isWizardStep, type WizardStepId } from './steps';
 import { useTheme, type ThemeChoice } from './theme';
 import { useFocusOnNavigation } from './use-focus-on-navigation';
@@ -25,11 +27,16 @@ export function screenFor(route: Route): { step?: WizardStepId; runs?: { id?: st
   return {};
 }
 
+/** The app; in serve mode without an access token, the screen that asks for it (TokenScreen). */
+export function App() {
+  return needsToken() ? <TokenScreen /> : <StudioApp />;
+}
+
 /**
  * The app frame: wizard steps and runs in the sidebar, the current screen beside them. Opened at
  * its bare address while a run trains, it shows that run (useLanding).
  */
-export function App() {
+function StudioApp() {
   const landing = useLanding();
   const route = useRoute();
   const [theme, setTheme] = useTheme();

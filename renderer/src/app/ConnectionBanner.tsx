@@ -1,4 +1,5 @@
 import { connection, useConnection, type ConnectionStatus } from '../api/connection';
+import { TokenForm } from './TokenScreen';
 
 /**
  * Serve mode: says so while the server cannot be reached (it reconnects by itself, and everything on
@@ -29,12 +30,9 @@ export function ConnectionBanner({ status = connection }: { status?: ConnectionS
           <p>
             Each start of DeiT Studio’s server (<code>npm run serve</code>) makes a new access token. Open the address
             with <code>?token=…</code> that it printed in its terminal, or wrote to its <code>--token-file</code>{' '}
-            (through your SSH tunnel, if you use one). Your runs are safe.
+            (through your SSH tunnel, if you use one), in this tab — or paste the token here. Your runs are safe.
           </p>
-          <button type="button" onClick={() => window.location.reload()}>
-            Reload this page
-          </button>{' '}
-          <span className="connection-banner-hint">(works once the new address was opened in another tab)</span>
+          <TokenForm label="New access token" />
         </div>
       )}
     </>

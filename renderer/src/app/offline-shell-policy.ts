@@ -35,7 +35,8 @@ export function offlineCopyOf(request: OfflineRequest, scope: string): OfflineCo
   if (url.origin !== root.origin || !url.pathname.startsWith(root.pathname)) return null;
   const path = url.pathname.slice(root.pathname.length);
   if (path === 'api' || path.startsWith('api/')) return null;
-  // The printed address `/?token=…` sets the cookie and redirects: never answer it from a copy or keep it.
+  // The printed address `/?token=…` (the page takes the token out itself): never answered from a copy nor kept,
+  // so no token is ever written to the Cache API.
   if (url.searchParams.has('token')) return null;
   if (request.mode === 'navigate') return { key: root.href };
   if (path.startsWith('assets/') && !path.includes('..')) return { key: `${url.origin}${url.pathname}` };

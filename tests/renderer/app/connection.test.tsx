@@ -1,50 +1,54 @@
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { setApi } from '../../../renderer/src/api/api';
 import { connection, ConnectionStatus } from '../../../renderer/src/api/connection';
 import { useCall } from '../../../renderer/src/api/hooks';
 import { createHttpApi } from '../../../renderer/src/api/http-transport';
+import { TOKEN_KEY } from '../../../renderer/src/api/token';
 import { ConnectionBanner } from '../../../renderer/src/app/ConnectionBanner';
 
-/** A stand-in for the browser's EventSource: the test says when it opens, fails or closes. */
-class FakeEventSource extends EventTarget {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly CLOSED = 2;
-  static opened: FakeEventSource[] = [];
-  readonly CONNECTING = 0;
-  readonly OPEN = 1;
-  readonly CLOSED = 2;
-  readyState = 0;
-  constructor(readonly url: string) {
-    super();
-    FakeEventSource.opened.push(this);
-  }
-  open() {
-    this.readyState = 1;
-    this.dispatchEvent(new Event('open'));
-  }
-  /** The connection dropped; CONNECTING: the browser retries by itself, CLOSED: it gave up. */
-  fail(readyState: 0 | 2) {
-    this.readyState = readyState;
-    this.dispatchEvent(new Event('error'));
-  }
-  close() {
-    this.readyState = 2;
-  }
+/** One response of GET /api/events: the test writes to it, ends it, or cuts it. */
+interface FakeStream {
+  headers: Headers;
+  signal: AbortSignal | null | undefined;
+  push(text: string): void;
+  end(): void;
+  cut(): void;
 }
 
 type Reply = 'down' | number;
 let reply: Reply;
-const fetchCalls: string[] = [];
+let streamReply: Reply;
+let streams: FakeStream[];
+const fetchCalls: Array<{ url: string; headers: Headers; credentials?: RequestCredentials }> = [];
+
+function eventsResponse(init: RequestInit | undefined): Response {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+  const encoder = new TextEncoder();
+  init?.signal?.addEventListener('abort', () => controller.error(new DOMException('Aborted', 'AbortError')));
+  streams.push({
+    headers: new Headers(init?.headers),
+    signal: init?.signal,
+    push: (text) => controller.enqueue(encoder.encode(text)),
+    end: () => controller.close(),
+    cut: () => controller.error(new TypeError('network error')),
+  });
+  return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+}
 
 beforeEach(() => {
-  FakeEventSource.opened = [];
+  streams = [];
   fetchCalls.length = 0;
   reply = 200;
-  vi.stubGlobal('EventSource', FakeEventSource);
-  vi.stubGlobal('fetch', async (url: string) => {
-    fetchCalls.push(url);
+  streamReply = 200;
+  vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+    fetchCalls.push({ url, headers: new Headers(init?.headers), credentials: init?.credentials });
+    if (url.endsWith('/api/events')) {
+      if (streamReply === 'down') throw new TypeError('Failed to fetch');
+      if (streamReply !== 200) return new Response('{}', { status: streamReply });
+      return eventsResponse(init);
+    }
     if (reply === 'down') throw new TypeError('Failed to fetch');
     const body =
       reply === 401
@@ -70,23 +74,64 @@ afterEach(() => {
   setApi(null);
 });
 
-describe('the HTTP transport reports the connection', () => {
-  it('lost while the event stream reconnects; restored when it opens again', () => {
-    const status = new ConnectionStatus();
-    const api = createHttpApi('', status);
+const TOKEN = 'page-token-0123456789abcdef';
+const token = () => TOKEN;
+const streamCalls = () => fetchCalls.filter((c) => c.url.endsWith('/api/events'));
+
+describe('the HTTP transport: the token in Authorization: Bearer, never a cookie', () => {
+  it('sends the token with every call and the event stream', async () => {
+    const api = createHttpApi('', new ConnectionStatus(), token);
     api.on('run.updated', () => undefined);
-    const [stream] = FakeEventSource.opened;
-    stream!.open();
+    await api.call('app.info', {});
+    await vi.waitFor(() => expect(streams).toHaveLength(1));
+    for (const call of fetchCalls) {
+      expect(call.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
+      expect(call.credentials).toBe('omit');
+    }
+    expect(streams[0]!.headers.get('accept')).toBe('text/event-stream');
+  });
+
+  it('delivers the stream’s events to their listeners, in order, split anywhere', async () => {
+    const api = createHttpApi('', new ConnectionStatus(), token);
+    const seen: unknown[] = [];
+    api.on('run.log', (payload) => seen.push(payload));
+    await vi.waitFor(() => expect(streams).toHaveLength(1));
+    const stream = streams[0]!;
+    stream.push(
+      'retry: 1000\n\n: keep-alive\n\nid: 1\nevent: run.log\ndata: {"runId":"a","lines":["x"]}\n\nid: 2\nevent: run.lo',
+    );
+    stream.push('g\r\ndata: {"runId":"b",\r\ndata: "lines":[]}\r\n\r\nid: 3\nevent: not.ours\ndata: {}\n\n');
+    await vi.waitFor(() => expect(seen).toHaveLength(2));
+    expect(seen).toEqual([
+      { runId: 'a', lines: ['x'] },
+      { runId: 'b', lines: [] },
+    ]);
+  });
+});
+
+describe('the HTTP transport reports the connection', () => {
+  it('lost at once when the stream drops; reconnects with Last-Event-ID, then restored', async () => {
+    vi.useFakeTimers();
+    const status = new ConnectionStatus();
+    const api = createHttpApi('', status, token);
+    api.on('run.updated', () => undefined);
+    await vi.advanceTimersByTimeAsync(0);
     expect(status.get()).toEqual({ state: 'connected', recoveries: 0, everConnected: true });
-    stream!.fail(0);
+    streams[0]!.push('id: 41\nevent: run.updated\ndata: {}\n\nid: 42\ndata: {}\n\n');
+    await vi.advanceTimersByTimeAsync(0);
+    streams[0]!.cut();
+    await vi.advanceTimersByTimeAsync(0);
     expect(status.get().state).toBe('reconnecting');
-    stream!.open();
+    expect(streams).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1000); // the server's retry
+    expect(streams).toHaveLength(2);
+    expect(streams[1]!.headers.get('last-event-id')).toBe('42');
     expect(status.get()).toEqual({ state: 'connected', recoveries: 1, everConnected: true });
   });
 
   it('a call that cannot reach the server says so; the next answer restores', async () => {
     const status = new ConnectionStatus();
-    const api = createHttpApi('', status);
+    const api = createHttpApi('', status, token);
     reply = 'down';
     const failed = await api.call('app.info', {});
     expect(failed).toMatchObject({ ok: false, error: { message: 'DeiT Studio’s server does not answer.' } });
@@ -96,36 +141,71 @@ describe('the HTTP transport reports the connection', () => {
     expect(status.get()).toMatchObject({ state: 'connected', recoveries: 1 });
   });
 
-  it('a stream the browser gave up on is opened again once the server answers', async () => {
+  it('while the server is down, tries the stream again every 2 s, and is restored when it answers', async () => {
     vi.useFakeTimers();
     const status = new ConnectionStatus();
-    const api = createHttpApi('', status);
+    const api = createHttpApi('', status, token);
+    streamReply = 'down';
     api.on('run.updated', () => undefined);
-    FakeEventSource.opened[0]!.open();
-    reply = 'down';
-    FakeEventSource.opened[0]!.fail(2);
     await vi.advanceTimersByTimeAsync(0);
     expect(status.get().state).toBe('reconnecting');
-    expect(FakeEventSource.opened).toHaveLength(1);
-    reply = 200;
-    await vi.advanceTimersByTimeAsync(2000); // tries again after a pause
-    expect(FakeEventSource.opened).toHaveLength(2);
-    FakeEventSource.opened[1]!.open();
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(streamCalls()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(streamCalls()).toHaveLength(2);
+    streamReply = 200;
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(streams).toHaveLength(1);
     expect(status.get()).toMatchObject({ state: 'connected', recoveries: 1 });
   });
 
-  it('a rejected token (the server restarted with a new one) stops reconnecting and says so', async () => {
+  it('a stream the server refuses (503: too many tabs) is tried again, backing off, never in a tight loop', async () => {
+    vi.useFakeTimers();
     const status = new ConnectionStatus();
-    const api = createHttpApi('', status);
+    const api = createHttpApi('', status, token);
+    streamReply = 503;
     api.on('run.updated', () => undefined);
-    FakeEventSource.opened[0]!.open();
-    reply = 401;
-    FakeEventSource.opened[0]!.fail(2); // the browser got a 401 for the stream: it gives up
-    await waitFor(() => expect(status.get().state).toBe('token_rejected'));
-    expect(fetchCalls).toEqual(['/api/call/app.info']); // asked once to tell 401 from "down"
+    await vi.advanceTimersByTimeAsync(0);
+    expect(streamCalls()).toHaveLength(2); // once more at once
+    await vi.advanceTimersByTimeAsync(499);
+    expect(streamCalls()).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(streamCalls()).toHaveLength(3);
+    expect(status.get().state).toBe('connected');
+  });
+
+  it('a rejected token (the server restarted with a new one) stops the stream and says so', async () => {
+    vi.useFakeTimers();
+    const status = new ConnectionStatus();
+    const api = createHttpApi('', status, token);
+    api.on('run.updated', () => undefined);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(status.get().everConnected).toBe(true);
+    streamReply = 401;
+    streams[0]!.end(); // the server went; the next try is answered 401
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(status.get().state).toBe('token_rejected');
+    const tries = streamCalls().length;
     api.on('run.log', () => undefined);
-    expect(FakeEventSource.opened).toHaveLength(1); // no more tries with a token that cannot work
+    reply = 401;
     expect(await api.call('runs.list', {})).toMatchObject({ ok: false, error: { kind: 'unauthorized' } });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(streamCalls()).toHaveLength(tries); // no more tries with a token that cannot work
+  });
+
+  it('a 401 for a call stops the open stream', async () => {
+    vi.useFakeTimers();
+    const status = new ConnectionStatus();
+    const api = createHttpApi('', status, token);
+    api.on('run.updated', () => undefined);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(streams).toHaveLength(1);
+    reply = 401;
+    await api.call('runs.list', {});
+    expect(status.get().state).toBe('token_rejected');
+    expect(streams[0]!.signal?.aborted).toBe(true);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(streamCalls()).toHaveLength(1);
   });
 });
 
@@ -163,19 +243,21 @@ describe('ConnectionBanner', () => {
     expect(await screen.findByText('version 2')).toBeInTheDocument(); // read again after the loss
   });
 
-  it('says the server restarted and how to get back in, as an alert with a keyboard-usable reload', async () => {
+  it('says the server restarted and how to get back in, as an alert with a keyboard-usable token form', async () => {
     const user = userEvent.setup();
     const reload = vi.fn();
     vi.stubGlobal('location', { ...window.location, reload });
+    sessionStorage.clear();
     render(<ConnectionBanner />);
     act(() => connection.tokenRejected());
     const alert = screen.getByRole('alert');
     expect(alert).toHaveTextContent('The server restarted: reload this page with the new address.');
     expect(alert).toHaveTextContent('?token=…');
     await user.tab();
-    expect(screen.getByRole('button', { name: 'Reload this page' })).toHaveFocus();
-    await user.keyboard('{Enter}');
+    expect(screen.getByLabelText('New access token')).toHaveFocus();
+    await user.keyboard('new-token-0123456789{Enter}');
     expect(reload).toHaveBeenCalled();
+    expect(sessionStorage.getItem(TOKEN_KEY)).toBe('new-token-0123456789');
   });
 
   it('says the page needs the token when it never reached the server', () => {

@@ -31,6 +31,7 @@ describe('offlineCopyOf: which requests the worker keeps a copy of', () => {
       `${SCOPE}api/events`,
       `${SCOPE}api/download/runs/r1/zip`,
       `${SCOPE}api/download/runs/r1/file/export/model.onnx`,
+      `${SCOPE}api/download/runs/r1/zip?ticket=one-time-ticket`,
       `${SCOPE}api`,
     ]) {
       expect(offlineCopyOf(get(url), SCOPE)).toBeNull();

@@ -1,5 +1,6 @@
 import { runFileDownloadUrl, runZipDownloadUrl, type RunFile, type RunFileKind } from '@contract';
 import { useCall } from '../../api/hooks';
+import { TicketLink } from '../../api/TicketLink';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../components/format';
 
@@ -20,9 +21,9 @@ function offered(file: RunFile): boolean {
 export function DownloadLink({ runId, file, label }: { runId: string; file: string; label?: string }) {
   const name = file.split('/').pop() ?? file;
   return (
-    <a href={runFileDownloadUrl(runId, file)} download={name} className="run-download-link">
+    <TicketLink href={runFileDownloadUrl(runId, file)} download={name} className="run-download-link">
       {label ?? `Download ${name}`}
-    </a>
+    </TicketLink>
   );
 }
 
@@ -37,9 +38,9 @@ export function RunDownloads({ runId }: { runId: string }) {
   return (
     <div className="run-downloads">
       <p>
-        <a href={runZipDownloadUrl(runId)} download={`${runId}.zip`} className="run-button-link primary">
+        <TicketLink href={runZipDownloadUrl(runId)} download={`${runId}.zip`} className="run-button-link primary">
           Download the run folder (zip{files.data ? `, ${formatBytes(files.data.zipBytes)}` : ''})
-        </a>{' '}
+        </TicketLink>{' '}
         <span className="muted">
           everything except the resume checkpoint <code>checkpoints/last.pt</code>
         </span>

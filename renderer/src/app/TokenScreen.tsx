@@ -1,0 +1,72 @@
+import { useId, useState } from 'react';
+import { saveToken, tokenFromInput } from '../api/token';
+import './token-screen.css';
+
+/**
+ * The access token form: takes the token or the whole printed address, keeps the token for this tab
+ * (api/token.ts) and reloads, so the page starts again with it. Keyboard usable: a labelled field and
+ * a submit button; a wrong entry is said in an alert next to the field.
+ */
+export function TokenForm({
+  label = 'Access token',
+  onSaved = () => window.location.reload(),
+}: {
+  label?: string;
+  onSaved?: () => void;
+}) {
+  const id = useId();
+  const [value, setValue] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  return (
+    <form
+      className="token-form"
+      onSubmit={(event) => {
+        event.preventDefault(); // the page handles it; nothing is sent anywhere (CSP: form-action 'none')
+        const token = tokenFromInput(value);
+        if (!token || !saveToken(token)) {
+          setProblem('That is not an access token: paste the part after ?token= of the printed address, or all of it.');
+          return;
+        }
+        onSaved();
+      }}
+    >
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="password"
+        autoComplete="off"
+        spellCheck={false}
+        value={value}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={problem ? `${id}-problem` : undefined}
+        onChange={(event) => setValue(event.target.value)}
+      />
+      <button type="submit">Open DeiT Studio</button>
+      {problem && (
+        <p id={`${id}-problem`} role="alert" className="token-form-problem">
+          {problem}
+        </p>
+      )}
+    </form>
+  );
+}
+
+/**
+ * Serve mode, opened without the access token (a new tab on the bare address: the token lives in the
+ * tab that opened the printed address, never in a cookie): says how to get in instead of starting.
+ */
+export function TokenScreen({ onSaved }: { onSaved?: () => void }) {
+  return (
+    <main className="token-screen" id="main">
+      <h1>DeiT Studio</h1>
+      <p>
+        This page needs the access token — open the address <code>npm run serve</code> printed (<code>…?token=…</code>,
+        or the one in its <code>--token-file</code>), or paste the token here.
+      </p>
+      <TokenForm onSaved={onSaved} />
+      <p className="token-screen-hint">
+        The token stays in this tab only: another tab needs the printed address (or the token) again.
+      </p>
+    </main>
+  );
+}
