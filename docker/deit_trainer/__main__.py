@@ -6,7 +6,7 @@ Usage:
     python -m deit_trainer fetch-weights --model deit_small_patch16_224 [--weights-dir /weights]
     python -m deit_trainer import-weights --model deit_tiny_patch16_224 --file /in/x.safetensors \
         [--weights-dir /weights] [--name x.safetensors]
-    python -m deit_trainer predict --run /run --input /data/new [--output out.csv] [--top-k 5]
+    python -m deit_trainer predict --run /run --input /data/new [--output out.csv] [--top-k 5] [--device cuda --precision bf16]
     python -m deit_trainer probe-speed --model deit_tiny_patch16_224 --img-size 32 --batch 32 [--budget-s 4]
     python -m deit_trainer schema [config|events]
 Errors become an `error` event and the kind's exit code. Kept import-light: the cache's worker
@@ -43,6 +43,10 @@ def _parser():
     pr.add_argument("--input", required=True)
     pr.add_argument("--output", help="CSV file (default: stdout)")
     pr.add_argument("--top-k", type=int, default=5)
+    pr.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
+                    help="cuda: the container's first GPU (the app gives it one), the processor when there is none")
+    pr.add_argument("--precision", choices=["fp32", "bf16", "fp16"], default="fp32",
+                    help="autocast on the GPU; only the precision the run was trained and validated in (predict.py)")
     ps = sub.add_parser("probe-speed", help="time a few CPU training steps of a model -> JSON (speed_probe.py)")
     ps.add_argument("--model", required=True)
     ps.add_argument("--img-size", type=int, required=True)
