@@ -1,4 +1,5 @@
 import { needsToken } from '../api/api';
+import { CompareView } from '../runs/compare/CompareView';
 import { RunDashboard } from '../runs/RunDashboard';
 import { RunResultsView } from '../runs/RunResultsView';
 import { RunsList } from '../runs/RunsList';
@@ -6,6 +7,8 @@ import { DatasetStep } from '../wizard/dataset/DatasetStep';
 import { EnvironmentStep } from '../wizard/environment/EnvironmentStep';
 import { TrainStep } from '../wizard/review/TrainStep';
 import { SettingsStep } from '../wizard/settings/SettingsStep';
+import { FromRunNotice } from '../wizard/from-run/FromRunNotice';
+import { StartFromRun } from '../wizard/from-run/StartFromRun';
 import { WizardProvider } from '../wizard/wizard-state';
 import { ConnectionBanner } from './ConnectionBanner';
 import { LiveRunNotice } from './LiveRunNotice';
@@ -18,10 +21,20 @@ import { useFocusOnNavigation } from './use-focus-on-navigation';
 import { useLanding } from './use-landing';
 import '../wizard/wizard.css';
 
-/** Which screen a route shows. `#/new/<step>` is the wizard; `#/runs[/<id>[/results]]` the runs. */
-export function screenFor(route: Route): { step?: WizardStepId; runs?: { id?: string; results?: boolean } } {
+/**
+ * Which screen a route shows. `#/new/<step>` is the wizard (`#/new/from/<id>`: pre-filled from a run);
+ * `#/runs[/<id>[/results]]` the runs; `#/compare/<id>/<id>…` runs side by side.
+ */
+export function screenFor(route: Route): {
+  step?: WizardStepId;
+  runs?: { id?: string; results?: boolean };
+  compare?: string[];
+  fromRun?: string;
+} {
   const [section, a, b] = route;
   if (section === undefined || (section === 'new' && a === undefined)) return { step: 'environment' };
+  if (section === 'new' && a === 'from' && b) return { fromRun: b };
+  if (section === 'compare') return { compare: route.slice(1) };
   if (section === 'new' && isWizardStep(a)) return { step: a };
   if (section === 'runs') return { runs: { id: a, results: b === 'results' } };
   return {};
@@ -86,6 +99,9 @@ function Screen({ route }: { route: Route }) {
   return (
     <>
       {screen.step && screen.step !== 'results' && <LiveRunNotice />}
+      {screen.step && screen.step !== 'results' && <FromRunNotice />}
+      {screen.fromRun && <StartFromRun runId={screen.fromRun} />}
+      {screen.compare && <CompareView ids={screen.compare} />}
       {screen.step === 'environment' && <EnvironmentStep />}
       {screen.step === 'dataset' && <DatasetStep />}
       {screen.step === 'settings' && <SettingsStep />}
@@ -94,7 +110,7 @@ function Screen({ route }: { route: Route }) {
       {runs && !runs.id && <RunsList />}
       {runs?.id && !runs.results && <RunDashboard runId={runs.id} />}
       {runs?.id && runs.results && <RunResultsView runId={runs.id} />}
-      {!screen.step && !runs && (
+      {!screen.step && !runs && !screen.compare && !screen.fromRun && (
         <p>
           This page does not exist.{' '}
           <button type="button" onClick={() => navigate('/new/environment')}>

@@ -4,6 +4,7 @@ import { api } from '../api/api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { FactList, type Fact } from '../components/FactList';
 import { ConfirmDialog } from './ConfirmDialog';
+import { RerunLinks } from './compare/RerunLinks';
 import { isActive, modelLabel, runStatusBadge } from './run-labels';
 import { folderName, formatDateTime } from '../components/format';
 import { StatusBadge } from '../components/StatusBadge';
@@ -91,6 +92,7 @@ export function RunHeader({
             See the results
           </a>
         )}
+        <RerunLinks runId={summary.id} fromRunId={settings?.fromRunId} />
         <a href="#/runs">All runs</a>
       </div>
       {resume.error && <ErrorNotice error={resume.error} />}

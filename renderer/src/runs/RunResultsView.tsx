@@ -10,6 +10,7 @@ import { MethodsReport } from './results/MethodsReport';
 import { MistakesGallery } from './results/MistakesGallery';
 import { TryModelPanel } from './results/TryModelPanel';
 import { modelLabel, runStatusBadge } from './run-labels';
+import { RerunLinks } from './compare/RerunLinks';
 import { folderName, formatDateTime } from '../components/format';
 import { StatusBadge } from '../components/StatusBadge';
 import './runs.css';
@@ -104,6 +105,7 @@ function ResultsOfRun({ runId }: { runId: string }) {
           />
         )}
         <div className="run-header-actions">
+          <RerunLinks runId={runId} fromRunId={detail.data?.settings.fromRunId} />
           <a href={`#/runs/${encodeURIComponent(runId)}`}>Training charts and log</a>
           <a href="#/runs">All runs</a>
         </div>

@@ -9,6 +9,7 @@ import { isActive, modelName, runDurationS, runStatusBadge } from './run-labels'
 import { RunFailurePanel } from './RunFailurePanel';
 import { StatusBadge } from '../components/StatusBadge';
 import { useAsyncAction } from '../components/use-async-action';
+import { CompareBar, CompareCheckbox, MAX_COMPARED, useCompareSelection } from './compare/CompareSelection';
 import { useRunsList } from './use-runs-list';
 import './runs.css';
 
@@ -17,6 +18,7 @@ export function RunsList() {
   const { runs, error, reload, forget } = useRunsList();
   const [toDelete, setToDelete] = useState<RunSummary | null>(null);
   const del = useAsyncAction();
+  const compare = useCompareSelection(runs);
 
   async function onDelete() {
     if (!toDelete) return;
@@ -46,12 +48,27 @@ export function RunsList() {
           </p>
         </div>
       )}
+      {runs && runs.length > 1 && <CompareBar ordered={compare.ordered} />}
       {runs && runs.length > 0 && (
         <div className="run-table-scroll runs-table-wrap">
           <DataTable
             caption="Your training runs"
             className="run-table runs-table"
-            columns={runColumns((run) => setToDelete(run))}
+            columns={[
+              {
+                key: 'select',
+                header: <span className="visually-hidden">Select to compare</span>,
+                cell: (run) => (
+                  <CompareCheckbox
+                    run={run}
+                    checked={compare.selected.has(run.id)}
+                    full={compare.ordered.length >= MAX_COMPARED}
+                    onToggle={compare.toggle}
+                  />
+                ),
+              },
+              ...runColumns((run) => setToDelete(run)),
+            ]}
             rows={runs}
             rowKey={(run) => run.id}
           />

@@ -73,6 +73,8 @@ const WizardContext = createContext<WizardContextValue | null>(null);
 function followDefaults(state: WizardState): WizardState {
   const next = draftDefaultsFor(state.device, state.scan?.typicalSize, state.weightsUnavailable);
   if (sameDefaults(state.appliedDefaults, next)) return state;
+  // Settings copied from a run are the user's choices: the defaults move without them.
+  if (state.draft.fromRunId) return { ...state, appliedDefaults: next };
   return { ...state, draft: rebaseDraft(state.draft, state.appliedDefaults, next), appliedDefaults: next };
 }
 

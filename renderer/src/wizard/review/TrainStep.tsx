@@ -44,7 +44,7 @@ export function TrainStep() {
     const settings = check.settings;
     const run = await starting.run(() => api().call('runs.create', { settings }));
     if (!run) return;
-    updateDraft({ name: '' }); // the next run gets its own name
+    updateDraft({ name: '', fromRunId: undefined }); // the next run gets its own name and is no copy
     navigate(`/runs/${encodeURIComponent(run.id)}`);
   }
 

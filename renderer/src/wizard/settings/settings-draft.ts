@@ -38,6 +38,8 @@ export const SettingsDraft = z.object({
   fromScratch: z.boolean(),
   /** Driver indices of the GPUs to use; empty means all. */
   gpuIds: z.array(z.string()),
+  /** The run these settings were copied from ("Start a new run from these settings"); the new run records it. */
+  fromRunId: z.string().optional(),
 });
 export type SettingsDraft = z.infer<typeof SettingsDraft>;
 
@@ -153,6 +155,7 @@ export function draftToInput(draft: SettingsDraft, context: DraftContext): Recor
   };
   const name = draft.name.trim();
   if (name) input.name = name;
+  if (draft.fromRunId) input.fromRunId = draft.fromRunId;
   return input satisfies Partial<Record<keyof RunSettingsInput, unknown>>;
 }
 
