@@ -1,7 +1,7 @@
 """Command line of the trainer: `python -m deit_trainer <command>` (docs/trainer-protocol.md).
 
 Usage:
-    python -m deit_trainer train --config /run/config.json [--resume] [--set train.epochs=3 ...]
+    python -m deit_trainer train --config /config/config.json [--resume] [--set train.epochs=3 ...]
     python -m deit_trainer health
     python -m deit_trainer fetch-weights --model deit_small_patch16_224 [--weights-dir /weights]
     python -m deit_trainer import-weights --model deit_tiny_patch16_224 --file /in/x.safetensors \
@@ -62,9 +62,12 @@ def _train(args, events):
     try:
         cfg = load_config(args.config, args.set)
     except TrainerError:
-        folder = os.path.dirname(os.path.abspath(args.config))
-        if os.path.isdir(folder) and os.access(folder, os.W_OK):
-            events.attach(folder)
+        # Recorded in the run folder too: /run (the default run_dir; the app mounts config.json read-only
+        # apart from it, at /config), else the config's own folder when it can be written.
+        for folder in ("/run", os.path.dirname(os.path.abspath(args.config))):
+            if os.path.isdir(folder) and os.access(folder, os.W_OK):
+                events.attach(folder)
+                break
         raise
     events.attach(cfg.output.run_dir)
     from .model import use_weights_dir

@@ -251,7 +251,7 @@ def load_config(path, overrides=None):
             text = f.read()
     except OSError as e:
         raise TrainerError("config_invalid", f"The config file {path} could not be read ({e.strerror}).",
-                           "Check that the run folder is mounted at /run and holds config.json.") from None
+                           "Check that the app mounted the run's config.json (at /config/config.json).") from None
     return validate(apply_overrides(parse_text(text, path), overrides))
 
 

@@ -101,7 +101,7 @@ function eventLines(n: number): string[] {
 
 async function followed(dir: string, text: string): Promise<number> {
   const folder = new RunFolder(dir, 'run');
-  fs.mkdirSync(folder.dir, { recursive: true });
+  fs.mkdirSync(folder.outputDir, { recursive: true }); // the trainer's files are in output/
   const source = path.join(dir, 'source.jsonl');
   fs.writeFileSync(source, text);
   const bus = new EventBus();

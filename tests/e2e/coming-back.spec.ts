@@ -71,7 +71,9 @@ function newImages(name: string, count: number): string {
 }
 
 function predictionFiles(id: string): string[] {
-  return fs.readdirSync(path.join(serve.dataDir, 'runs', id, 'predictions')).filter((f) => !f.startsWith('.'));
+  return fs
+    .readdirSync(path.join(serve.dataDir, 'runs', id, 'output', 'predictions'))
+    .filter((f) => !f.startsWith('.'));
 }
 
 test.beforeAll(async ({ browser }) => {

@@ -23,7 +23,7 @@ async function call<T>(page: Page, name: string, input: unknown): Promise<T> {
 }
 
 function runEvents(id: string): Array<{ type: string; [key: string]: unknown }> {
-  const file = path.join(serve.dataDir, 'runs', id, 'metrics.jsonl');
+  const file = path.join(serve.dataDir, 'runs', id, 'output', 'metrics.jsonl');
   if (!fs.existsSync(file)) return [];
   return fs
     .readFileSync(file, 'utf8')
@@ -125,6 +125,6 @@ test('a newcomer without GPU or internet trains on the sample images with the pr
   expect(epochs).toHaveLength(5);
   // Ten classes: chance is 10 %. A model that learned is well above it by the last epoch.
   expect(epochs.at(-1)!.val_top1).toBeGreaterThan(0.25);
-  expect(fs.existsSync(path.join(serve.dataDir, 'runs', id, 'checkpoints', 'best.pt'))).toBe(true);
+  expect(fs.existsSync(path.join(serve.dataDir, 'runs', id, 'output', 'checkpoints', 'best.pt'))).toBe(true);
   expect(fs.existsSync(path.join(serve.dataDir, 'weights', 'hub'))).toBe(false); // nothing was fetched
 });

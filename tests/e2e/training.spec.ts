@@ -27,15 +27,15 @@ async function call<T>(page: Page, name: string, input: unknown): Promise<T> {
   return body.value as T;
 }
 
-/** Lines of a file in the run folder. */
+/** Lines of a file the trainer wrote (in the run folder's output/). */
 function runFile(id: string, file: string): string[] {
-  const text = fs.readFileSync(path.join(serve.dataDir, 'runs', id, file), 'utf8');
+  const text = fs.readFileSync(path.join(serve.dataDir, 'runs', id, 'output', file), 'utf8');
   return text.split('\n').filter((line) => line.trim() !== '');
 }
 
 /** The run's trainer events so far (none before the trainer has started). */
 function runEvents(id: string): Array<{ type: string; [key: string]: unknown }> {
-  if (!fs.existsSync(path.join(serve.dataDir, 'runs', id, 'metrics.jsonl'))) return [];
+  if (!fs.existsSync(path.join(serve.dataDir, 'runs', id, 'output', 'metrics.jsonl'))) return [];
   return runFile(id, 'metrics.jsonl').map((line) => JSON.parse(line));
 }
 
@@ -222,15 +222,16 @@ test('a new user goes from the environment check to a trained model and its resu
   await expect(tryIt.getByRole('row', { name: /000\.png/ })).toContainText('%');
   await tryIt.getByRole('row', { name: /000\.png/ }).scrollIntoViewIfNeeded(); // previews load when in view
   await expect(tryIt.locator('img[alt="000.png"]')).toBeVisible(); // previewed from the classified folder
-  const predictions = fs.readdirSync(path.join(serve.dataDir, 'runs', id, 'predictions'));
-  expect(predictions.filter((f) => !f.startsWith('.'))).toHaveLength(1); // the CSV (and the app's .json beside it)
+  const predictions = fs.readdirSync(path.join(serve.dataDir, 'runs', id, 'output', 'predictions'));
+  expect(predictions.filter((f) => !f.startsWith('.'))).toHaveLength(1); // the CSV (the app's .json is in predictions/)
   await page.screenshot({ path: `${SCREENS}/results.png`, fullPage: true });
 
   // The run folder is complete and the dataset untouched.
   const types = new Set(runEvents(id).map((e) => e.type));
   for (const type of ['run_started', 'step', 'epoch', 'checkpoint', 'finished']) expect(types).toContain(type);
-  for (const file of ['config.json', 'checkpoints/best.pt', 'eval/metrics.json', 'export/model.onnx', 'report.md']) {
-    expect(fs.existsSync(path.join(serve.dataDir, 'runs', id, file)), file).toBe(true);
+  expect(fs.existsSync(path.join(serve.dataDir, 'runs', id, 'config.json'))).toBe(true);
+  for (const file of ['checkpoints/best.pt', 'eval/metrics.json', 'export/model.onnx', 'report.md']) {
+    expect(fs.existsSync(path.join(serve.dataDir, 'runs', id, 'output', file)), file).toBe(true);
   }
   expect(fs.readFileSync(path.join(dataset, 'robin', 'notes.txt'), 'utf8')).toBe('field notes');
 
@@ -258,7 +259,7 @@ test('stop a run, then resume it to the end', async ({ page }) => {
   const stopped = runEvents(run.id).filter((e) => e.type === 'stopped');
   expect(stopped).toHaveLength(1);
   expect(stopped[0]).toMatchObject({ resumable: true });
-  expect(fs.existsSync(path.join(serve.dataDir, 'runs', run.id, 'checkpoints', 'last.pt'))).toBe(true);
+  expect(fs.existsSync(path.join(serve.dataDir, 'runs', run.id, 'output', 'checkpoints', 'last.pt'))).toBe(true);
   await page.screenshot({ path: `${SCREENS}/dashboard-stopped.png`, fullPage: true });
 
   await page.getByRole('button', { name: 'Resume training' }).click();

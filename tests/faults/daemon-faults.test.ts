@@ -107,7 +107,7 @@ describe('the Docker Engine goes away mid-run', () => {
     const runDir = path.join(dataDir, 'runs', id);
     await waitFor(
       () => {
-        const [first] = fs.existsSync(path.join(runDir, 'metrics.jsonl')) ? attempts(runDir) : [];
+        const [first] = fs.existsSync(path.join(runDir, 'output', 'metrics.jsonl')) ? attempts(runDir) : [];
         const at = first && lastCheckpoint(first);
         return at && first.some((e) => e.type === 'step' && (e.global_step as number) > at.global_step)
           ? true

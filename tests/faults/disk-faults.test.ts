@@ -39,8 +39,8 @@ describe('the run folder cannot take a checkpoint', () => {
     const runDir = path.join(runsDir, id);
     await h.waitEvent(id, (e) => e.type === 'checkpoint' && e.kind === 'last', 240_000);
     // Shrink the disk to what is used plus half a best.pt: the next checkpoint (best or last) cannot fit.
-    const last = path.join(runDir, 'checkpoints', 'last.pt');
-    const best = path.join(runDir, 'checkpoints', 'best.pt');
+    const last = path.join(runDir, 'output', 'checkpoints', 'last.pt');
+    const best = path.join(runDir, 'output', 'checkpoints', 'best.pt');
     const lastBefore = sha(last);
     const room = Math.floor(fs.statSync(best).size / 2);
     execFileSync('mount', ['-o', `remount,size=${usedBytes(runsDir) + room}`, runsDir]);
@@ -51,7 +51,7 @@ describe('the run folder cannot take a checkpoint', () => {
     expect(failed.failure!.message).toMatch(/checkpoints\/(last|best)\.pt could not be saved/);
     expect(failed.failure!.fix).toMatch(/Free some space on that disk, then resume the run/);
     expect(sha(last)).toBe(lastBefore); // the previous checkpoint, whole
-    expect(fs.readdirSync(path.join(runDir, 'checkpoints')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(fs.readdirSync(path.join(runDir, 'output', 'checkpoints')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
     execFileSync('mount', ['-o', 'remount,size=512m', runsDir]); // the user frees space
     const since = h.updates.length;
@@ -68,7 +68,7 @@ describe('the run folder cannot take a checkpoint', () => {
     const dashboard = await openDashboard(h, id);
     const runDir = path.join(h.paths.runsDir, id);
     await pastFirstCheckpoint(h, id);
-    const last = path.join(runDir, 'checkpoints', 'last.pt');
+    const last = path.join(runDir, 'output', 'checkpoints', 'last.pt');
     const lastBefore = sha(last);
     // The container runs as the test's uid with no capabilities: even root cannot write past the mode bits.
     execFileSync('chmod', ['-R', 'a-w', runDir]);

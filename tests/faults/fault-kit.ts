@@ -29,9 +29,9 @@ export function faultSettings(dataset: string, patch: Partial<RunSettingsInput> 
 /** A trainer event as metrics.jsonl holds it (snake_case, as the trainer wrote it). */
 type FileEvent = TrainerEvent & Record<string, unknown>;
 
-/** The run folder's metrics.jsonl split into attempts (each holds one run_started). */
+/** The run's metrics.jsonl (in its output/) split into attempts (each holds one run_started). */
 export function attempts(runDir: string): FileEvent[][] {
-  const text = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8');
+  const text = fs.readFileSync(path.join(runDir, 'output', 'metrics.jsonl'), 'utf8');
   const out: FileEvent[][] = [];
   for (const line of text.split('\n')) {
     let event: FileEvent;

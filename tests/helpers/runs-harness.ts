@@ -116,8 +116,9 @@ export function tinyCpuSettings(datasetPath: string, patch: Partial<RunSettingsI
   });
 }
 
-/** Lines of a run's metrics.jsonl. */
+/** Lines of a run's metrics.jsonl (in output/; a run from before output/ has it in its folder). */
 export function metricsLines(runDir: string): string[] {
-  const text = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8');
+  const inOutput = path.join(runDir, 'output', 'metrics.jsonl');
+  const text = fs.readFileSync(fs.existsSync(inOutput) ? inOutput : path.join(runDir, 'metrics.jsonl'), 'utf8');
   return text.split('\n').slice(0, -1);
 }

@@ -73,6 +73,12 @@ describe('a run in a container', () => {
       expect(inspected.HostConfig.PidsLimit).toBe(PIDS_LIMIT);
       const data = inspected.Mounts.find((m) => m.Destination === '/data');
       expect(data).toMatchObject({ Source: seed.dataset, RW: false });
+      // It writes only the run's output/; the app's config.json is read-only, the run folder not mounted.
+      const runDir = path.join(h.paths.runsDir, id);
+      const mount = (to: string) => inspected.Mounts.find((m) => m.Destination === to);
+      expect(mount('/run')).toMatchObject({ Source: path.join(runDir, 'output'), RW: true });
+      expect(mount('/config/config.json')).toMatchObject({ Source: path.join(runDir, 'config.json'), RW: false });
+      expect(inspected.Mounts.filter((m) => m.Source === runDir)).toEqual([]);
       expect(inspected.Config.Labels).toMatchObject({ 'deit-studio.run': id, 'deit-studio.role': 'train' });
     }
 
@@ -97,10 +103,10 @@ describe('a run in a container', () => {
     const order = [...new Set(statuses)];
     expect(order).toEqual(['preparing', 'running', 'finished']);
 
+    for (const file of ['run.json', 'state.json', 'config.json']) {
+      expect(fs.existsSync(path.join(runDir, file)), file).toBe(true); // the app's, in the root
+    }
     for (const file of [
-      'run.json',
-      'state.json',
-      'config.json',
       'resolved-config.json',
       'metrics.jsonl',
       'train.log',
@@ -110,10 +116,10 @@ describe('a run in a container', () => {
       'eval/misclassified.json',
       'report.md',
     ]) {
-      expect(fs.existsSync(path.join(runDir, file)), file).toBe(true);
+      expect(fs.existsSync(path.join(runDir, 'output', file)), file).toBe(true); // the trainer's, in output/
     }
     // Written by the trainer as this user, not as root-by-default.
-    expect(fs.statSync(path.join(runDir, 'metrics.jsonl')).uid).toBe(process.getuid!());
+    expect(fs.statSync(path.join(runDir, 'output', 'metrics.jsonl')).uid).toBe(process.getuid!());
     const state = JSON.parse(fs.readFileSync(path.join(runDir, 'state.json'), 'utf8'));
     expect(state).toMatchObject({ status: 'finished', exitCode: 0, oomKilled: false, attempts: 1 });
     const record = JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8'));
@@ -153,7 +159,7 @@ describe('a run in a container', () => {
       expect(row.topK[0]).toEqual({ label: row.predicted, probability: row.confidence });
     }
     expect(predictions.rows.find((r) => r.file === 'damaged.jpg')).toMatchObject({ predicted: null });
-    expect(path.dirname(predictions.csvPath)).toBe(path.join(runDir, 'predictions'));
+    expect(path.dirname(predictions.csvPath)).toBe(path.join(runDir, 'output', 'predictions'));
     expect(fs.statSync(predictions.csvPath).uid).toBe(process.getuid!());
     expect(await h.containers(id)).toEqual([]); // the prediction container is gone too
   });
@@ -227,6 +233,7 @@ describe('a run in a container', () => {
     expect(failed.failure?.cause).toBe('weights_missing');
     expect(failed.failure?.fix).toEqual(expect.any(String));
     expect(await h.containers(id)).toEqual([]);
+    expect(fs.existsSync(path.join(h.paths.runsDir, id, 'output', 'metrics.jsonl'))).toBe(false);
     expect(fs.existsSync(path.join(h.paths.runsDir, id, 'metrics.jsonl'))).toBe(false);
   });
 });

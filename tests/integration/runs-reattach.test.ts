@@ -126,7 +126,7 @@ describe('reattach after the app died', () => {
     expect(Math.max(...beforeDeath)).toBeLessThan(first);
     const detail = await h.service.list();
     expect(detail.find((r) => r.id === id)).toMatchObject({ status: 'finished' });
-    expect(fs.statSync(path.join(dataDir, 'runs', id, 'metrics.jsonl')).uid).toBe(user.uid);
+    expect(fs.statSync(path.join(dataDir, 'runs', id, 'output', 'metrics.jsonl')).uid).toBe(user.uid);
     expect(await h.containers(id)).toEqual([]);
     expect(folderHash(seed.dataset)).toBe(datasetHash);
   });

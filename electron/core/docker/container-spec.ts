@@ -22,7 +22,10 @@ export type ContainerUser = { uid: number; gid: number } | null;
 /** Host folders mounted into a training container. */
 export interface RunMounts {
   dataset: string;
+  /** What the container may write: the run's output/ folder (a run from before it: the run folder). */
   run: string;
+  /** The app's config.json in the run folder, mounted read-only on its own (the container cannot change it). */
+  config: string;
   weights: string;
   cache: string;
   /** An earlier run's checkpoints/ folder when starting from it. */
@@ -103,6 +106,7 @@ export function trainContainerSpec(input: TrainContainerInput): Dockerode.Contai
   const binds: Dockerode.MountConfig = [
     bind(mounts.dataset, CONTAINER_PATHS.data, true),
     bind(mounts.run, CONTAINER_PATHS.run, false),
+    bind(mounts.config, CONTAINER_PATHS.config, true),
     // Read-only: what one run could write there, the next would trust. Only the weights-fetch and
     // import containers write /weights; the trainer keeps decoded images and compiled kernels in its
     // own run output (docs/engine-runs.md, "What each container can touch").
@@ -258,7 +262,7 @@ export interface PredictInput {
   checkpointsDir: string;
   /** The folder of images to classify (read-only). */
   imagesDir: string;
-  /** Where the CSV goes (the run's predictions/ folder) and its file name. */
+  /** Where the CSV goes (the run's output/predictions/, the only writable mount) and its file name. */
   outputDir: string;
   outputName: string;
   user: ContainerUser;

@@ -2,13 +2,16 @@ import { constants } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, type RunFile, type RunFileKind, type RunFiles } from '../../../contract';
-import { resolveRunDir } from '../folder/run-folder';
+import { APP_FILES, resolveRunDir, RunFolder, type RunLayout } from '../folder/run-folder';
 
 /**
  * A run folder's files for downloading (serve mode): what there is, and one file opened safely.
  * Only regular files inside the run folder are served: no path that leaves it, no symbolic link
  * anywhere on the way (one pointing out of the folder would hand out any file of the server), no
  * device or folder. The zip (run-zip.ts) carries the same files minus resume checkpoints.
+ * Paths are the run's as one folder, as before output/ existed: the app's files (run.json, state.json,
+ * config.json, gpu.jsonl) from the root, everything else from output/ (`export/model.onnx` is
+ * `output/export/model.onnx` on disk); a run from before output/ is served as it is.
  *
  *   const list = await listRunFiles(runsDir, id);           // for the results view
  *   const file = await openRunFile(runsDir, id, 'export/model.onnx');
@@ -62,6 +65,22 @@ function missing(file: string): AppError {
   });
 }
 
+/** A run folder as downloads see it: its real path and its layout. */
+interface RunTree {
+  dir: string;
+  layout: RunLayout;
+}
+
+/** Where a path of the run lives on disk: the app's files in the root, the rest in output/. */
+function onDisk(tree: RunTree, parts: string[]): string {
+  const appFile = parts.length === 1 && (APP_FILES as readonly string[]).includes(parts[0]!);
+  return tree.layout === 'output' && !appFile ? path.join(tree.dir, 'output', ...parts) : path.join(tree.dir, ...parts);
+}
+
+async function runTree(runsDir: string, id: string): Promise<RunTree> {
+  return { dir: await realRunDir(runsDir, id), layout: new RunFolder(runsDir, id).layout };
+}
+
 /** The run folder's real path, refusing a run folder that is itself a link to elsewhere. */
 async function realRunDir(runsDir: string, id: string): Promise<string> {
   const dir = resolveRunDir(runsDir, id);
@@ -90,8 +109,7 @@ function fileParts(file: string): string[] {
 /** Opens one regular file of a run folder, refusing anything outside it or reached through a link. */
 export async function openRunFile(runsDir: string, id: string, file: string): Promise<OpenRunFile> {
   const parts = fileParts(file);
-  const dir = await realRunDir(runsDir, id);
-  const target = path.join(dir, ...parts);
+  const target = onDisk(await runTree(runsDir, id), parts);
   let real: string;
   try {
     real = await fs.realpath(target);
@@ -116,25 +134,41 @@ export async function openRunFile(runsDir: string, id: string, file: string): Pr
   return { handle, path: parts.join('/'), size: stat.size, mtime: stat.mtime, mode: stat.mode };
 }
 
-/** Every regular file of the run folder (links and special files skipped), sorted by path. */
+/** Every regular file of a folder (links, special files and hidden folders skipped), sorted by path. */
 async function walk(dir: string, rel = ''): Promise<Array<{ path: string; size: number }>> {
   const entries = await fs.readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => []);
   const found: Array<{ path: string; size: number }> = [];
   for (const entry of entries) {
     const child = rel ? `${rel}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) found.push(...(await walk(dir, child)));
+    if (entry.isDirectory() && !entry.name.startsWith('.')) found.push(...(await walk(dir, child)));
     else if (entry.isFile() && !isTempName(entry.name)) {
       const stat = await fs.lstat(path.join(dir, child)).catch(() => null);
       if (stat?.isFile()) found.push({ path: child, size: stat.size });
     }
   }
-  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return found;
+}
+
+/** The run's files by their paths in the run (see the top): the app's from the root, the trainer's from output/. */
+async function runFilesOnDisk(tree: RunTree): Promise<Array<{ path: string; size: number }>> {
+  if (tree.layout === 'legacy') return walk(tree.dir);
+  const appFiles: Array<{ path: string; size: number }> = [];
+  for (const name of APP_FILES) {
+    const stat = await fs.lstat(path.join(tree.dir, name)).catch(() => null);
+    if (stat?.isFile()) appFiles.push({ path: name, size: stat.size });
+  }
+  // A file the trainer named like one of the app's is shadowed by the app's (never served instead of it).
+  const trainer = (await walk(path.join(tree.dir, 'output'))).filter(
+    (f) => !(APP_FILES as readonly string[]).includes(f.path),
+  );
+  return [...appFiles, ...trainer];
 }
 
 /** The downloadable files of a run and what its zip holds. */
 export async function listRunFiles(runsDir: string, id: string): Promise<RunFiles> {
-  const dir = await realRunDir(runsDir, id);
-  const files: RunFile[] = (await walk(dir)).map((f) => ({
+  const found = await runFilesOnDisk(await runTree(runsDir, id));
+  found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files: RunFile[] = found.map((f) => ({
     path: f.path,
     kind: runFileKind(f.path),
     sizeBytes: f.size,

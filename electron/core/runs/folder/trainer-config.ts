@@ -1,14 +1,18 @@
 import { TrainerConfig, type RunSettings } from '../../../contract';
 import { APP_SPLIT_SEED } from '../../dataset/scan/split-rule';
 
-/** Where the container sees each mounted folder (docs/run-folder.md, "Inside the container"). */
+/**
+ * Where the container sees each mounted folder (docs/run-folder.md, "Inside the container"). `/run` is
+ * the run's output/ folder, the only one it writes; the app's config.json is mounted read-only on its
+ * own outside it, so a container cannot change what the next attempt runs.
+ */
 export const CONTAINER_PATHS = {
   data: '/data',
   run: '/run',
   weights: '/weights',
   cache: '/cache',
   init: '/init',
-  config: '/run/config.json',
+  config: '/config/config.json',
 } as const;
 
 /**

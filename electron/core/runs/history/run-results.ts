@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, ClassMetrics, SelectionMetric, type RunResults, type SplitScores } from '../../../contract';
-import { readJsonOrNull } from '../../atomic-file';
+import { CAPS, isUnsafeFile, readContainerJson, readContainerText } from '../folder/container-file';
 import type { RunFolder } from '../folder/run-folder';
 
 // The trainer's result files (docs/run-folder.md); read tolerantly, entry by entry. Fields added
@@ -55,9 +55,13 @@ const FORMATS: Record<string, string> = {
   '.json': 'json',
 };
 
-/** Results of a finished run from its eval/, export/ and report.md; `not_found` before there are any. */
+/**
+ * Results of a finished run from its eval/, export/ and report.md; `not_found` before there are any.
+ * The trainer wrote them all, so each is read capped, never through a link (container-file.ts).
+ */
 export async function readRunResults(folder: RunFolder): Promise<RunResults> {
-  const evalFile = EvalMetricsFile.safeParse(await readJsonOrNull(folder.file('eval/metrics.json')));
+  const within = folder.trainerDir;
+  const evalFile = EvalMetricsFile.safeParse(await readContainerJson(folder.trainerFile('eval/metrics.json'), within));
   if (!evalFile.success) {
     throw new AppError('not_found', 'This run has no results yet.', {
       fix: 'Results appear when a run has finished (its last step evaluates the best model).',
@@ -68,7 +72,7 @@ export async function readRunResults(folder: RunFolder): Promise<RunResults> {
     const parsed = ClassMetrics.safeParse(entry);
     return parsed.success ? [parsed.data] : [];
   });
-  const wrongRaw = await readJsonOrNull(folder.file('eval/misclassified.json'));
+  const wrongRaw = await readContainerJson(folder.trainerFile('eval/misclassified.json'), within);
   const misclassified = (Array.isArray(wrongRaw) ? wrongRaw : []).flatMap((entry) => {
     const parsed = Misclassified.safeParse(entry);
     if (!parsed.success) return [];
@@ -85,7 +89,7 @@ export async function readRunResults(folder: RunFolder): Promise<RunResults> {
       : { labels: [], matrix: [] },
     misclassified,
     exports: await readExports(folder),
-    reportMarkdown: await fs.readFile(folder.file('report.md'), 'utf8').catch(() => ''),
+    reportMarkdown: await readReport(folder),
     validation: validationScores(metrics),
     test: testScores(metrics.test),
     selection: metrics.selection_metric
@@ -131,10 +135,26 @@ function testScores(raw: unknown): SplitScores | null {
   };
 }
 
+/** report.md as text; empty when missing; a refused one (a link, too big) says so in its place. */
+async function readReport(folder: RunFolder): Promise<string> {
+  try {
+    return (await readContainerText(folder.trainerFile('report.md'), folder.trainerDir, CAPS.report)) ?? '';
+  } catch (error) {
+    if (isUnsafeFile(error)) return `_${(error as Error).message}_\n`;
+    return '';
+  }
+}
+
 async function readExports(folder: RunFolder): Promise<RunResults['exports']> {
-  const dir = folder.file('export');
-  const names = await fs.readdir(dir).catch(() => [] as string[]);
-  const parity = (await readJsonOrNull(path.join(dir, 'parity.json'))) as Record<string, unknown> | null;
+  const dir = folder.trainerFile('export');
+  // Regular files of a real folder only: a link planted as export/ or in it is not a model to list.
+  if (!(await fs.lstat(dir).catch(() => null))?.isDirectory()) return [];
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  const names = entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
+  const parity = (await readContainerJson(path.join(dir, 'parity.json'), folder.trainerDir)) as Record<
+    string,
+    unknown
+  > | null;
   return names
     .filter((name) => !name.startsWith('.') && name !== 'parity.json')
     .sort()

@@ -1,5 +1,7 @@
-import fs, { type FileHandle } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { isUnsafeFile, openContainerFile } from '../folder/container-file';
 
 const CHUNK_BYTES = 1024 * 1024;
 
@@ -11,13 +13,21 @@ export interface FollowOptions {
   onData: (chunk: Buffer) => void;
   /** Polling interval; file-change notifications make reads faster but are not relied on. */
   pollMs?: number;
+  /** The folder the file must be in without a link on the way (default: its own folder). */
+  within?: string;
+  /** Stop reading past this offset (a container could write without end); `onLimit` is told once. */
+  maxBytes?: number;
+  onLimit?: () => void;
+  /** Told once when the file is a link, a FIFO or another non-regular file: it is never read. */
+  onRefused?: (error: Error) => void;
 }
 
 /**
  * Follows a file that another process appends to (the trainer's metrics.jsonl and train.log through
  * a bind mount), from a byte offset, like `tail -f`: reads on change notifications and on a timer,
  * one read at a time, until stopped. The file may not exist yet. Knowing the offset is what makes
- * reattaching after a restart lossless.
+ * reattaching after a restart lossless. The file was written by a container, so it is opened like
+ * every such file (container-file.ts): no link, a regular file only, and read up to `maxBytes`.
  */
 export class FileFollower {
   private handle: FileHandle | null = null;
@@ -27,6 +37,8 @@ export class FileFollower {
   private reading: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private refused = false;
+  private limited = false;
   /** Bytes read so far (the offset of the next read). */
   offset: number;
 
@@ -77,8 +89,15 @@ export class FileFollower {
       const handle = await this.open();
       if (!handle) return;
       this.tryWatch();
+      const max = this.options.maxBytes ?? Number.MAX_SAFE_INTEGER;
       for (;;) {
-        const { bytesRead } = await handle.read(this.buffer, 0, CHUNK_BYTES, this.offset);
+        const room = Math.min(CHUNK_BYTES, max - this.offset);
+        if (room <= 0) {
+          if (!this.limited) this.options.onLimit?.();
+          this.limited = true;
+          break;
+        }
+        const { bytesRead } = await handle.read(this.buffer, 0, room, this.offset);
         if (bytesRead === 0) break;
         this.offset += bytesRead;
         this.options.onData(this.buffer.subarray(0, bytesRead));
@@ -88,12 +107,16 @@ export class FileFollower {
 
   private async open(): Promise<FileHandle | null> {
     if (this.handle) return this.handle;
+    if (this.refused) return null;
     try {
-      this.handle = await fs.open(this.file, 'r');
-    } catch {
-      return null; // not created yet
+      this.handle =
+        (await openContainerFile(this.file, this.options.within ?? path.dirname(this.file)))?.handle ?? null;
+    } catch (error) {
+      if (!isUnsafeFile(error)) return null;
+      this.refused = true; // a link or a FIFO: never read, never asked again
+      this.options.onRefused?.(error as Error);
     }
-    return this.handle;
+    return this.handle; // null: not created yet
   }
 
   private tryWatch(): void {

@@ -1,8 +1,11 @@
+import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { TrainerEvent } from '../../../contract';
 import { parseEventLine } from './event-line';
 import { LineSplitter } from '../../line-splitter';
-import { applyLine, emptyRunMetrics, type RunMetrics } from './run-metrics';
+import { CAPS, isUnsafeFile, openContainerFile } from '../folder/container-file';
+import { addWarning, applyLine, emptyRunMetrics, type RunMetrics } from './run-metrics';
 
 /** Receives each event as it is read, with its line number in metrics.jsonl. */
 export type EventListener = (index: number, event: TrainerEvent) => void;
@@ -33,6 +36,19 @@ export class MetricsStream {
     return this.applyLines(this.splitter.flush());
   }
 
+  /** metrics.jsonl passed `CAPS.metrics`: the rest is not read (said once with the run's warnings). */
+  tooLarge(): void {
+    addWarning(this.metrics, {
+      code: 'stream_too_large',
+      message: `metrics.jsonl is larger than ${CAPS.metrics / 1024 / 1024} MiB; DeiT Studio does not read the rest of it.`,
+    });
+  }
+
+  /** metrics.jsonl is a link, a pipe or another non-regular file: it is never read. */
+  refused(error: Error): void {
+    addWarning(this.metrics, { code: 'stream_refused', message: error.message });
+  }
+
   /** True when bytes of an incomplete last line are waiting for their newline. */
   get hasPartialLine(): boolean {
     return this.splitter.pendingLength > 0;
@@ -51,20 +67,33 @@ export class MetricsStream {
   }
 }
 
-/** Reads a whole metrics.jsonl (missing = no events); returns its stream and the bytes read. */
-export async function loadMetrics(file: string): Promise<{ stream: MetricsStream; offset: number }> {
+/**
+ * Reads a whole metrics.jsonl (missing = no events) up to `CAPS.metrics`, never through a link or from
+ * a pipe (container-file.ts); returns its stream and the bytes read.
+ */
+export async function loadMetrics(
+  file: string,
+  within = path.dirname(file),
+): Promise<{ stream: MetricsStream; offset: number }> {
   const stream = new MetricsStream();
   let offset = 0;
   let handle;
   try {
-    handle = await fs.open(file, 'r');
-  } catch {
-    return { stream, offset };
+    handle = (await openContainerFile(file, within))?.handle;
+  } catch (error) {
+    if (!isUnsafeFile(error)) throw error;
+    stream.refused(error as Error);
   }
+  if (!handle) return { stream, offset };
   try {
     const buffer = Buffer.allocUnsafe(1024 * 1024);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+      const room = Math.min(buffer.length, CAPS.metrics - offset);
+      if (room <= 0) {
+        stream.tooLarge();
+        break;
+      }
+      const { bytesRead } = await handle.read(buffer, 0, room, offset);
       if (bytesRead === 0) break;
       offset += bytesRead;
       stream.feed(buffer.subarray(0, bytesRead));
@@ -77,18 +106,20 @@ export async function loadMetrics(file: string): Promise<{ stream: MetricsStream
 
 /**
  * Terminates a metrics.jsonl whose writer died mid-line with a newline, so that the next attempt's
- * first event starts on a line of its own. Only called when no container writes the file.
+ * first event starts on a line of its own. Only called when no container writes the file; never
+ * through a link, into a pipe or a device (a container could have planted one).
  */
 export async function endWithNewline(file: string): Promise<void> {
   let handle;
   try {
-    handle = await fs.open(file, 'r+');
+    handle = await fs.open(file, constants.O_RDWR | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch {
     return;
   }
   try {
-    const { size } = await handle.stat();
-    if (size === 0) return;
+    const stat = await handle.stat();
+    const size = stat.size;
+    if (!stat.isFile() || size === 0) return;
     const last = Buffer.alloc(1);
     await handle.read(last, 0, 1, size - 1);
     if (last[0] !== 0x0a) await handle.write('\n', size);

@@ -177,7 +177,8 @@ function addEpoch(metrics: RunMetrics, point: EpochPoint): void {
   epochs.push(point);
 }
 
-function addWarning(metrics: RunMetrics, warning: RunWarning): void {
+/** Adds a warning unless it repeats the last one, up to MAX_WARNINGS. */
+export function addWarning(metrics: RunMetrics, warning: RunWarning): void {
   const last = metrics.warnings[metrics.warnings.length - 1];
   if (last && last.code === warning.code && last.message === warning.message) return;
   if (metrics.warnings.length < MAX_WARNINGS) metrics.warnings.push(warning);

@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import type { RunStatus, RunSummary, TrainerEvent } from '../../../contract';
 import { FileFollower } from '../ingest/file-follower';
+import { CAPS } from '../folder/container-file';
 import { LineSplitter } from '../../line-splitter';
 import type { MetricsStream } from '../ingest/metrics-stream';
 import type { RunFolder } from '../folder/run-folder';
@@ -91,15 +92,22 @@ export class LiveRun {
   /** Starts following metrics.jsonl (from where the stream stopped) and train.log (from its end). */
   async follow(pollMs: number, logOffset: number): Promise<void> {
     if (this.metricsFollower) return;
+    // Written by the container: read like every such file (container-file.ts), up to a total cap.
+    const within = this.folder.trainerDir;
     this.metricsFollower = new FileFollower(this.folder.metrics, {
       offset: this.metricsOffset,
       pollMs,
+      within,
+      maxBytes: CAPS.metrics,
+      onLimit: () => this.stream.tooLarge(),
+      onRefused: (error) => this.stream.refused(error),
       onData: (chunk) => this.onMetrics(this.stream.feed(chunk)),
     });
     const splitter = new LineSplitter();
     this.logFollower = new FileFollower(this.folder.trainLog, {
       offset: logOffset,
       pollMs,
+      within,
       onData: (chunk) => {
         const lines = splitter.push(chunk);
         if (lines.length) this.publisher.log(this.id, lines);

@@ -9,6 +9,8 @@ import type { LiveRun } from './live-run';
 import { waitWhileEngineAnswers } from './engine-watch';
 import { endWithNewline } from '../ingest/metrics-stream';
 import { RunFolder } from '../folder/run-folder';
+import { checkedRunMount } from '../folder/mount-check';
+import { readContainerTail } from '../folder/container-file';
 import { classifyAttemptEnd, classifyStartError, isConnectionError } from './run-outcome';
 import {
   containerLogTail,
@@ -101,6 +103,13 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
     }
     if (live.state.stopRequested) return void (await endWithoutContainer(env, live));
     const resume = live.state.resumeNext && (await live.folder.exists(live.folder.lastCheckpoint));
+    // The container writes only output/ (a legacy run: its folder); config.json is mounted read-only.
+    // Every source is re-checked now, just before use: a real folder of the runs folder, not a link.
+    await live.folder.prepareOutput();
+    const runsDir = env.paths.runsDir;
+    const runMount = await checkedRunMount(runsDir, live.folder.trainerDir, 'folder');
+    const configMount = await checkedRunMount(runsDir, live.folder.configJson, 'file');
+    const initMount = initDir ? await checkedRunMount(runsDir, initDir, 'folder') : null;
     const spec = trainContainerSpec({
       runId: live.id,
       attempt,
@@ -109,10 +118,11 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
       settings,
       mounts: {
         dataset: settings.datasetPath,
-        run: live.folder.dir,
+        run: runMount,
+        config: configMount,
         weights: env.paths.weightsDir,
         cache: env.paths.cacheDir,
-        init: initDir,
+        init: initMount,
       },
       user: env.user,
       totalMemoryBytes: env.totalMemoryBytes,
@@ -270,8 +280,11 @@ async function crashTail(container: Dockerode.Container, live: LiveRun): Promise
   const fromDocker = await containerLogTail(container, 40);
   const lines = fromDocker.filter((line) => !line.startsWith('{"v"'));
   if (lines.length) return lines.slice(-20);
-  const log = await fs.readFile(live.folder.trainLog, 'utf8').catch(() => '');
-  return log.split(/\r?\n/).filter(Boolean).slice(-20);
+  // Its end only, never through a link (the container wrote it).
+  const log = await readContainerTail(live.folder.trainLog, live.folder.trainerDir, 64 * 1024).catch(() => ({
+    text: '',
+  }));
+  return log.text.split(/\r?\n/).filter(Boolean).slice(-20);
 }
 
 async function pingable(env: AttemptEnv): Promise<boolean> {
@@ -284,5 +297,5 @@ async function pingable(env: AttemptEnv): Promise<boolean> {
 }
 
 async function fileSize(file: string): Promise<number> {
-  return (await fs.stat(file).catch(() => null))?.size ?? 0;
+  return (await fs.lstat(file).catch(() => null))?.size ?? 0;
 }

@@ -2,12 +2,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, PredictionFileName, type PredictionRecord, type Predictions } from '../../../contract';
 import type { RunFolder } from '../folder/run-folder';
-import { metaPath, PredictionMeta, predictionRows, summarise } from './run-predict';
+import { PredictionMeta, predictionRows, summarise } from './run-predict';
+import { CAPS, readContainerJson, readContainerText } from '../folder/container-file';
 
 /**
- * A run's earlier classifications of new images: the CSVs of its predictions/ folder (a `.tmp` of
- * one cut short never counts), newest first, each with what its `.<name>.json` beside it says (the
- * folder, the duration); CSVs from before that file existed are counted from their rows.
+ * A run's earlier classifications of new images: the CSVs of its output/predictions/ folder (a `.tmp`
+ * of one cut short never counts), newest first, each with what the app's `predictions/.<name>.json`
+ * says (the folder, the duration); CSVs from before that file existed are counted from their rows.
+ * The CSVs were written by a container: read capped and never through a link (container-file.ts).
  *
  *   const items = await listPredictions(run);                  // for the results view's list
  *   const one = await openPrediction(run, items[0].file);      // the same view as right after classifying
@@ -17,7 +19,7 @@ import { metaPath, PredictionMeta, predictionRows, summarise } from './run-predi
 export const MAX_LISTED = 100;
 
 export function predictionsDir(run: RunFolder): string {
-  return path.join(run.dir, 'predictions');
+  return run.predictionsDir;
 }
 
 export async function listPredictions(run: RunFolder): Promise<PredictionRecord[]> {
@@ -29,7 +31,7 @@ export async function listPredictions(run: RunFolder): Promise<PredictionRecord[
   const names = entries
     .filter((entry) => entry.isFile() && PredictionFileName.safeParse(entry.name).success)
     .map((entry) => entry.name);
-  const records = await Promise.all(names.map((name) => record(path.join(dir, name))));
+  const records = await Promise.all(names.map((name) => record(run, path.join(dir, name))));
   return records
     .filter((r): r is PredictionRecord => r !== null)
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.file.localeCompare(a.file))
@@ -42,31 +44,29 @@ export async function openPrediction(run: RunFolder, file: string): Promise<Pred
     throw new AppError('validation', `"${file}" is not a predictions file name.`);
   }
   const csvPath = path.join(predictionsDir(run), file);
-  const text = await fs.readFile(csvPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') {
-      throw new AppError('not_found', `The run folder has no predictions file "${file}".`, {
-        fix: 'It may have been deleted: pick another one from the list of earlier classifications.',
-      });
-    }
-    throw error;
-  });
-  const meta = await readMeta(csvPath);
+  const text = await readContainerText(csvPath, run.trainerDir, CAPS.csv);
+  if (text === null) {
+    throw new AppError('not_found', `The run folder has no predictions file "${file}".`, {
+      fix: 'It may have been deleted: pick another one from the list of earlier classifications.',
+    });
+  }
+  const meta = await readMeta(run, file);
   return summarise(meta?.folder ?? '', csvPath, predictionRows(text), meta?.durationS ?? null);
 }
 
-async function record(csvPath: string): Promise<PredictionRecord | null> {
+async function record(run: RunFolder, csvPath: string): Promise<PredictionRecord | null> {
   const file = path.basename(csvPath);
   let stat;
   try {
-    stat = await fs.stat(csvPath);
+    stat = await fs.lstat(csvPath);
   } catch {
     return null; // deleted while listing
   }
-  const meta = await readMeta(csvPath);
+  const meta = await readMeta(run, file);
   let counts = meta ? { total: meta.total, classified: meta.classified } : null;
   if (!counts) {
     try {
-      const rows = predictionRows(await fs.readFile(csvPath, 'utf8'));
+      const rows = predictionRows((await readContainerText(csvPath, run.trainerDir, CAPS.csv)) ?? '');
       counts = { total: rows.length, classified: rows.filter((r) => r.predicted !== null).length };
     } catch {
       return null; // not one of the trainer's CSVs
@@ -81,13 +81,10 @@ async function record(csvPath: string): Promise<PredictionRecord | null> {
   };
 }
 
-async function readMeta(csvPath: string): Promise<PredictionMeta | null> {
-  try {
-    const parsed = PredictionMeta.safeParse(JSON.parse(await fs.readFile(metaPath(csvPath), 'utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+async function readMeta(run: RunFolder, file: string): Promise<PredictionMeta | null> {
+  // The app wrote it where no container writes (a legacy run's predictions/ was mounted: read it like the CSV).
+  const parsed = PredictionMeta.safeParse(await readContainerJson(run.predictionMeta(file), run.dir, CAPS.record));
+  return parsed.success ? parsed.data : null;
 }
 
 /** "20261129-023105-ab12.csv" → "2026-11-29T02:31:05.000Z" (the names run-predict gives, in UTC). */

@@ -11,6 +11,8 @@ import { PREDICT_PATHS, predictContainerSpec } from '../../docker/container-spec
 import { writeJsonAtomic } from '../../atomic-file';
 import type { AttemptEnv } from '../lifecycle/run-attempt';
 import type { RunFolder } from '../folder/run-folder';
+import { checkedRunMount } from '../folder/mount-check';
+import { CAPS, readContainerText } from '../folder/container-file';
 import { runToolContainer } from '../../docker/tool-container';
 
 /** Rows sent to the UI; the CSV in the run folder has all of them. */
@@ -23,7 +25,7 @@ export interface PredictTracker {
   readonly abort: AbortController;
 }
 
-/** Kept beside each CSV as `predictions/.<name>.json`: what the CSV itself cannot say. */
+/** Kept in the run folder's own `predictions/.<name>.json` (RunFolder.predictionMeta): what the CSV cannot say. */
 export const PredictionMeta = z.object({
   folder: z.string(),
   startedAt: z.string(),
@@ -32,10 +34,6 @@ export const PredictionMeta = z.object({
   classified: z.number().int(),
 });
 export type PredictionMeta = z.infer<typeof PredictionMeta>;
-
-export function metaPath(csvPath: string): string {
-  return path.join(path.dirname(csvPath), `.${path.basename(csvPath, '.csv')}.json`);
-}
 
 /**
  * Classifies every image under `input` with the run's best model: `deit_trainer predict` in a
@@ -63,8 +61,9 @@ export async function predictFolder(
       fix: 'Wait until the run has finished its first epoch (it saves its best model then), then try again.',
     });
   }
-  const outputDir = path.join(run.dir, 'predictions');
-  await fs.mkdir(outputDir, { recursive: true });
+  // Its only writable mount: output/predictions/ (a legacy run: predictions/), re-checked below.
+  const outputDir = run.predictionsDir;
+  await fs.mkdir(outputDir, { recursive: true, mode: 0o700 });
   const startedAt = env.now();
   const outputName = `${timestamp(startedAt)}-${Math.random().toString(36).slice(2, 6).padEnd(4, '0')}.csv`;
   const csvPath = path.join(outputDir, outputName);
@@ -72,9 +71,9 @@ export async function predictFolder(
   const spec = predictContainerSpec({
     runId: run.id,
     image: await env.trainerImage(),
-    checkpointsDir: run.checkpointsDir,
+    checkpointsDir: await checkedRunMount(run.runsDir, run.checkpointsDir, 'folder'),
     imagesDir: folder,
-    outputDir,
+    outputDir: await checkedRunMount(run.runsDir, outputDir, 'folder'),
     outputName,
     user: env.user,
     dataDir: env.paths.dataDir,
@@ -109,7 +108,7 @@ export async function predictFolder(
       detail: result.error?.detail ?? result.tail.join('\n'),
     });
   }
-  const rows = predictionRows(await fs.readFile(csvPath, 'utf8'));
+  const rows = predictionRows((await readContainerText(csvPath, run.trainerDir, CAPS.csv)) ?? '');
   const durationS = Math.round(((Date.now() - started) / 1000) * 10) / 10;
   const summary = summarise(folder, csvPath, rows, durationS);
   const meta: PredictionMeta = {
@@ -119,7 +118,9 @@ export async function predictFolder(
     total: summary.total,
     classified: summary.classified,
   };
-  await writeJsonAtomic(metaPath(csvPath), meta);
+  // In the root's predictions/, which no container mounts: its folder is trusted for previews.
+  await fs.mkdir(path.dirname(run.predictionMeta(outputName)), { recursive: true, mode: 0o700 });
+  await writeJsonAtomic(run.predictionMeta(outputName), meta);
   return summary;
 }
 

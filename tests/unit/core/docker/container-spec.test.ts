@@ -16,7 +16,14 @@ const input: TrainContainerInput = {
   attempt: 2,
   image: 'deit-studio/trainer:abc',
   settings: { device: 'gpu', gpuIds: [] },
-  mounts: { dataset: '/home/ann/flowers', run: '/d/runs/r1', weights: '/d/weights', cache: '/d/cache', init: null },
+  mounts: {
+    dataset: '/home/ann/flowers',
+    run: '/d/runs/r1/output',
+    config: '/d/runs/r1/config.json',
+    weights: '/d/weights',
+    cache: '/d/cache',
+    init: null,
+  },
   user: { uid: 1000, gid: 1000 },
   totalMemoryBytes: 64 * GIB,
   resume: false,
@@ -45,7 +52,7 @@ describe('trainContainerSpec', () => {
   const host = spec.HostConfig!;
 
   it('runs the trainer on its config, as the user, labelled to be found again', () => {
-    expect(spec.Cmd).toEqual(['python', '-m', 'deit_trainer', 'train', '--config', '/run/config.json']);
+    expect(spec.Cmd).toEqual(['python', '-m', 'deit_trainer', 'train', '--config', '/config/config.json']);
     expect(spec.User).toBe('1000:1000');
     expect(spec.name).toBe('deit-studio-20261127-2340-deit-small-x7k2-2');
     expect(spec.Labels).toEqual({
@@ -70,7 +77,8 @@ describe('trainContainerSpec', () => {
   it('mounts the dataset, weights and cache read-only (one run cannot poison the next) and the run read-write', () => {
     expect(host.Mounts).toEqual([
       { Type: 'bind', Source: '/home/ann/flowers', Target: '/data', ReadOnly: true },
-      { Type: 'bind', Source: '/d/runs/r1', Target: '/run', ReadOnly: false },
+      { Type: 'bind', Source: '/d/runs/r1/output', Target: '/run', ReadOnly: false },
+      { Type: 'bind', Source: '/d/runs/r1/config.json', Target: '/config/config.json', ReadOnly: true },
       { Type: 'bind', Source: '/d/weights', Target: '/weights', ReadOnly: true },
       { Type: 'bind', Source: '/d/cache', Target: '/cache', ReadOnly: true },
     ]);

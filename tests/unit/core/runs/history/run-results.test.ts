@@ -10,7 +10,7 @@ let runsDir: string;
 let folder: RunFolder;
 
 function write(relative: string, value: unknown) {
-  const file = folder.file(relative);
+  const file = folder.trainerFile(relative);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
 }
@@ -124,7 +124,7 @@ describe('readRunResults', () => {
     expect(results).toMatchObject({ valTop1: 0.9, valTop5: 1, validation: null, test: null, selection: null });
     expect(results.evalPrecision).toBeNull();
     expect(results.exports).toEqual([
-      { format: 'onnx', path: folder.file('export/model.onnx'), parityMaxAbsDiff: 1e-6, parity: null },
+      { format: 'onnx', path: folder.trainerFile('export/model.onnx'), parityMaxAbsDiff: 1e-6, parity: null },
     ]);
   });
 
@@ -136,6 +136,21 @@ describe('readRunResults', () => {
     expect(results.test).toBeNull();
     expect(results.validation).toMatchObject({ count: 2, top1: 0.5, top1Interval: null, classesWithoutImages: [] });
     expect(results.exports[0]).toMatchObject({ parityMaxAbsDiff: null, parity: null });
+  });
+
+  it('reads a run from before output/ from its folder, and follows no link a container planted', async () => {
+    const old = new RunFolder(runsDir, 'run-old');
+    fs.mkdirSync(path.join(old.dir, 'eval'), { recursive: true });
+    fs.writeFileSync(path.join(old.dir, 'metrics.jsonl'), '');
+    fs.writeFileSync(path.join(old.dir, 'eval', 'metrics.json'), JSON.stringify({ val_top1: 0.7 }));
+    fs.writeFileSync(path.join(runsDir, 'secret.md'), 'a file of the user');
+    fs.symlinkSync(path.join(runsDir, 'secret.md'), path.join(old.dir, 'report.md'));
+    fs.symlinkSync(path.join(runsDir, 'secret.md'), path.join(old.dir, 'eval', 'misclassified.json'));
+    const results = await readRunResults(old);
+    expect(results.valTop1).toBe(0.7);
+    expect(results.misclassified).toEqual([]);
+    expect(results.reportMarkdown).not.toContain('a file of the user');
+    expect(results.reportMarkdown).toContain('report.md in the run folder is a link');
   });
 
   it('says a run has no results before eval/metrics.json exists', async () => {

@@ -18,7 +18,7 @@ afterEach(() => cleanup());
 
 function liveRun(updates: RunSummary[], events: number[]): LiveRun {
   const folder = new RunFolder(dir, 'r1');
-  fs.mkdirSync(folder.dir);
+  fs.mkdirSync(folder.outputDir, { recursive: true }); // the trainer's files are in output/
   const settings = RunSettings.parse({ datasetPath: dir, modelId: 'deit_tiny_patch16_224' });
   const record = {
     version: 1 as const,

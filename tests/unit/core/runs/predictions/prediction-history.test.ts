@@ -8,7 +8,6 @@ import {
   timeFromName,
 } from '../../../../../electron/core/runs/predictions/prediction-history';
 import { RunFolder } from '../../../../../electron/core/runs/folder/run-folder';
-import { metaPath } from '../../../../../electron/core/runs/predictions/run-predict';
 import { tempDir } from '../../../../helpers/runs-temp';
 
 // As deit_trainer predict writes it (Python's csv module, \r\n line ends).
@@ -28,8 +27,10 @@ let predictions: string;
 beforeEach(() => {
   ({ dir, cleanup } = tempDir());
   run = new RunFolder(path.join(dir, 'runs'), 'run-1');
-  predictions = path.join(run.dir, 'predictions');
+  // A run of today's layout: the CSVs in output/predictions/, the app's records in predictions/.
+  predictions = path.join(run.dir, 'output', 'predictions');
   fs.mkdirSync(predictions, { recursive: true });
+  fs.mkdirSync(path.join(run.dir, 'predictions'));
 });
 
 afterEach(() => cleanup());
@@ -37,7 +38,7 @@ afterEach(() => cleanup());
 function write(name: string, meta?: object): string {
   const file = path.join(predictions, name);
   fs.writeFileSync(file, CSV);
-  if (meta) fs.writeFileSync(metaPath(file), JSON.stringify(meta));
+  if (meta) fs.writeFileSync(run.predictionMeta(name), JSON.stringify(meta));
   return file;
 }
 
@@ -77,6 +78,40 @@ describe('listPredictions', () => {
   it('is empty for a run that never classified anything', async () => {
     fs.rmSync(predictions, { recursive: true });
     expect(await listPredictions(run)).toEqual([]);
+  });
+});
+
+describe('what a container could plant in output/predictions/', () => {
+  it('a record beside the CSV is not the app’s: its folder is never trusted for previews', async () => {
+    write('20261129-023105-ab12.csv');
+    const planted = {
+      folder: '/home/someone/.ssh',
+      startedAt: '2026-11-29T02:31:05.120Z',
+      durationS: 1,
+      total: 3,
+      classified: 2,
+    };
+    fs.writeFileSync(path.join(predictions, '.20261129-023105-ab12.json'), JSON.stringify(planted));
+    expect(await listPredictions(run)).toMatchObject([{ file: '20261129-023105-ab12.csv', folder: null }]);
+    expect(await openPrediction(run, '20261129-023105-ab12.csv')).toMatchObject({ folder: '' });
+  });
+
+  it('a CSV that is a link is neither listed nor opened', async () => {
+    const elsewhere = path.join(dir, 'elsewhere.csv');
+    fs.writeFileSync(elsewhere, CSV);
+    fs.symlinkSync(elsewhere, path.join(predictions, '20261129-023105-ab12.csv'));
+    expect(await listPredictions(run)).toEqual([]);
+    await expect(openPrediction(run, '20261129-023105-ab12.csv')).rejects.toMatchObject({ kind: 'not_available' });
+  });
+
+  it('a run from before output/ keeps its CSVs and records in predictions/', async () => {
+    const old = new RunFolder(path.join(dir, 'runs'), 'run-old');
+    fs.mkdirSync(path.join(old.dir, 'checkpoints'), { recursive: true });
+    fs.mkdirSync(path.join(old.dir, 'predictions'));
+    fs.writeFileSync(path.join(old.dir, 'predictions', '20261129-023105-ab12.csv'), CSV);
+    const meta = { folder: '/data/new', startedAt: '2026-11-29T02:31:05.120Z', durationS: 2, total: 3, classified: 2 };
+    fs.writeFileSync(path.join(old.dir, 'predictions', '.20261129-023105-ab12.json'), JSON.stringify(meta));
+    expect(await listPredictions(old)).toMatchObject([{ file: '20261129-023105-ab12.csv', folder: '/data/new' }]);
   });
 });
 
