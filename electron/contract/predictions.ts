@@ -33,6 +33,8 @@ export const PredictionProgress = z.object({
   /** Seconds left; null until measurable. */
   etaS: z.number().nullable(),
   startedAt: z.string(),
+  /** Where it classifies, in words: "GPU 0 (NVIDIA H100 80GB HBM3), bf16" or "the processor"; null when not said. */
+  device: z.string().nullable().default(null),
 });
 export type PredictionProgress = z.infer<typeof PredictionProgress>;
 

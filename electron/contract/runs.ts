@@ -303,6 +303,8 @@ export const Predictions = z.object({
   truncated: z.boolean(),
   /** Null for an earlier classification whose duration was not recorded. */
   durationS: z.number().nullable(),
+  /** Where it was classified: "GPU 0 (NVIDIA H100 80GB HBM3), bf16" or "the processor"; null when not recorded. */
+  device: z.string().nullable().default(null),
 });
 export type Predictions = z.infer<typeof Predictions>;
 

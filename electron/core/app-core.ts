@@ -71,7 +71,11 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
     ...createImageHandlers(engine.images),
     ...createDatasetHandlers(context),
     ...createRunHandlers(context, runs),
-    ...createPredictionHandlers(context, runs, predictions),
+    ...createPredictionHandlers(context, runs, predictions, async () => ({
+      // The environment check knows whether containers can use a GPU; the telemetry, which ones are idle.
+      report: engine.doctor.latest ?? (await engine.doctor.check().catch(() => null)),
+      readings: engine.telemetry.recent(5).at(-1)?.gpus ?? null,
+    })),
     ...createWeightsHandlers(context, runs.env),
     ...createDownloadHandlers(context),
     ...createCompareHandlers(context, runs),

@@ -270,6 +270,8 @@ export interface PredictInput {
   namePrefix: string;
   /** The machine's RAM, for the memory limit (default: this machine's). */
   totalMemoryBytes?: number;
+  /** One GPU to classify on, and the autocast precision there (predict-device.ts); absent: the processor. */
+  gpu?: { id: string; precision: 'bf16' | 'fp16' | 'fp32' };
 }
 
 /** Inside a prediction container. */
@@ -278,7 +280,7 @@ export const PREDICT_PATHS = { model: '/model', images: '/images', out: '/out' }
 /**
  * The create options of a prediction container: locked down like training (no network, no new
  * privileges, no capabilities, the user's uid:gid), the images and the model read-only, and on the
- * processor (a folder of images takes seconds to minutes; the GPU stays free for training).
+ * processor, or on the one GPU `gpu` names (run-predict.ts decides: an idle GPU when the machine has one).
  */
 export function predictContainerSpec(input: PredictInput): Dockerode.ContainerCreateOptions {
   return {
@@ -295,6 +297,7 @@ export function predictContainerSpec(input: PredictInput): Dockerode.ContainerCr
       PREDICT_PATHS.images,
       '--output',
       `${PREDICT_PATHS.out}/${input.outputName}`,
+      ...(input.gpu ? ['--device', 'cuda', '--precision', input.gpu.precision] : []), // default: the processor
     ],
     Env: trainerEnv(true, input.image),
     ...(input.user ? { User: `${input.user.uid}:${input.user.gid}` } : {}),
@@ -314,6 +317,8 @@ export function predictContainerSpec(input: PredictInput): Dockerode.ContainerCr
       NetworkMode: 'none',
       ...LOCKED_DOWN,
       Memory: memoryLimitBytes(input.totalMemoryBytes ?? os.totalmem(), MEMORY_SHARE.predict),
+      // Exactly the one GPU chosen (by DeviceIDs, never Count), no network still.
+      ...(input.gpu ? { DeviceRequests: gpuDeviceRequests([input.gpu.id]) } : {}),
     },
   };
 }

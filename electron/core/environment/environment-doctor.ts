@@ -35,12 +35,16 @@ export interface DoctorDeps {
  */
 export class EnvironmentDoctor {
   private running: Promise<EnvironmentReport> | null = null;
+  /** The last finished check's report (classification asks whether containers can use a GPU). */
+  latest: EnvironmentReport | null = null;
 
   constructor(private readonly deps: DoctorDeps) {}
 
   /** Runs every check; a second call while one runs shares its result. */
   check(): Promise<EnvironmentReport> {
-    this.running ??= this.run().finally(() => (this.running = null));
+    this.running ??= this.run()
+      .then((report) => (this.latest = report))
+      .finally(() => (this.running = null));
     return this.running;
   }
 

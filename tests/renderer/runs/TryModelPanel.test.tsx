@@ -22,6 +22,7 @@ function predictions(file: string, folder: string, total: number): Predictions {
     ],
     truncated: false,
     durationS: 3.5,
+    device: null,
   };
 }
 
@@ -36,6 +37,7 @@ function progress(patch: Partial<PredictionProgress>): PredictionProgress {
     imgPerS: null,
     etaS: null,
     startedAt: '2026-12-01T10:00:00.000Z',
+    device: null,
     ...patch,
   };
 }
@@ -103,6 +105,22 @@ describe('TryModelPanel', () => {
     await waitFor(() => expect(within(earlier).getAllByRole('listitem')).toHaveLength(3));
     expect(api.count('runs.predictions')).toBe(2);
     expect(within(earlier).getAllByRole('listitem')[0]).toHaveTextContent('(shown below)');
+  });
+
+  it('says where it classifies: on the GPU it was given (and its precision), or on the processor', async () => {
+    const user = userEvent.setup();
+    const answer = deferred<ReturnType<typeof ok<Predictions>>>();
+    api.handle('runs.predict', () => answer.promise);
+    const panel = await renderPanel();
+    await user.type(within(panel).getByRole('combobox', { name: 'Folder with new images' }), '/data/new birds{Enter}');
+    const gpu = 'GPU 1 (NVIDIA H100 80GB HBM3), bf16';
+    act(() => api.emit('run.predictProgress', progress({ done: 10, total: 100, device: gpu })));
+    expect(panel).toHaveTextContent(`Classifying on ${gpu}.`);
+    // The GPU was not visible inside the container: the trainer said so, and so does the panel.
+    act(() => api.emit('run.predictProgress', progress({ done: 20, total: 100, device: 'the processor' })));
+    expect(panel).toHaveTextContent('Classifying on the processor.');
+    answer.resolve(ok({ ...predictions('20261201-100000-new1.csv', '/data/new birds', 100), device: gpu }));
+    expect(await within(panel).findByText(/in 3\.5 s on GPU 1 \(NVIDIA H100 80GB HBM3\), bf16/)).toBeInTheDocument();
   });
 
   it('cancels: the container is stopped, the user is told no CSV was kept, and can classify again', async () => {

@@ -5,6 +5,7 @@ import { listPredictions, openPrediction } from './prediction-history';
 import type { PredictionJobs } from './prediction-jobs';
 import { readRun, RunFolder } from '../folder/run-folder';
 import { predictFolder } from './run-predict';
+import { choosePredictDevice, readTrainingPrecision, type PredictMachine } from './predict-device';
 import type { RunService } from '../lifecycle/run-service';
 
 type PredictionCallName = 'runs.predict' | 'runs.predictions' | 'runs.prediction' | 'runs.cancelPredict';
@@ -14,6 +15,8 @@ export function createPredictionHandlers(
   ctx: CoreContext,
   service: RunService,
   jobs: PredictionJobs,
+  /** What the environment check and the telemetry know of the GPUs now; none: classify on the processor. */
+  machine: () => Promise<PredictMachine> = async () => ({ report: null, readings: null }),
 ): Pick<Handlers, PredictionCallName> {
   const folder = (id: string) => new RunFolder(ctx.paths.runsDir, id);
   /** Its images may be previewed in the table (only folders classified or scanned are served). */
@@ -26,7 +29,12 @@ export function createPredictionHandlers(
       await readRun(folder(id));
       const job = jobs.begin(id);
       try {
-        const predictions = await predictFolder(service.env, folder(id), images, job);
+        const run = folder(id);
+        const device = choosePredictDevice({
+          ...(await machine()),
+          trainingPrecision: await readTrainingPrecision(run),
+        });
+        const predictions = await predictFolder(service.env, run, images, job, device);
         await previewable(predictions.folder);
         jobs.end(job, 'finished');
         return predictions;

@@ -51,7 +51,7 @@ export async function openPrediction(run: RunFolder, file: string): Promise<Pred
     });
   }
   const meta = await readMeta(run, file);
-  return summarise(meta?.folder ?? '', csvPath, predictionRows(text), meta?.durationS ?? null);
+  return summarise(meta?.folder ?? '', csvPath, predictionRows(text), meta?.durationS ?? null, meta?.device ?? null);
 }
 
 async function record(run: RunFolder, csvPath: string): Promise<PredictionRecord | null> {

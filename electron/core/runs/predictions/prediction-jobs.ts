@@ -34,8 +34,8 @@ export class PredictionJob {
     return this.progress;
   }
 
-  /** The folder is checked and the container about to start. */
-  started(folder: string, file: string): void {
+  /** The folder is checked and the container about to start; `device` says where it classifies. */
+  started(folder: string, file: string, device: string | null = null): void {
     this.progress = {
       runId: this.runId,
       file,
@@ -46,12 +46,19 @@ export class PredictionJob {
       imgPerS: null,
       etaS: null,
       startedAt: this.now().toISOString(),
+      device,
     };
     this.publish(this.progress);
   }
 
-  /** A trainer event of the prediction container; its `predict` progress moves the count. */
+  /** A trainer event of the prediction container: its `predict` progress moves the count, a `device_fallback` warning corrects where. */
   onEvent(event: TrainerEvent): void {
+    if (this.progress && event.type === 'warning' && event.code === 'device_fallback') {
+      // The GPU it was given was not visible inside the container: say where it really classifies.
+      this.progress = { ...this.progress, device: 'the processor (the GPU was not visible in the container)' };
+      this.publish(this.progress);
+      return;
+    }
     if (!this.progress || event.type !== 'progress' || event.phase !== 'predict') return;
     if (this.countingSince === null || event.done === 0) this.countingSince = event.time;
     const seconds = event.time - this.countingSince;

@@ -14,13 +14,14 @@ import type { RunFolder } from '../folder/run-folder';
 import { checkedRunMount } from '../folder/mount-check';
 import { CAPS, readContainerText } from '../folder/container-file';
 import { runToolContainer } from '../../docker/tool-container';
+import { PROCESSOR, type PredictDevice } from './predict-device';
 
 /** Rows sent to the UI; the CSV in the run folder has all of them. */
 export const MAX_PREDICTION_ROWS = 1000;
 
 /** What follows one classification (prediction-jobs.ts): its progress, and its Cancel. */
 export interface PredictTracker {
-  started(folder: string, file: string): void;
+  started(folder: string, file: string, device?: string | null): void;
   onEvent(event: TrainerEvent): void;
   readonly abort: AbortController;
 }
@@ -32,6 +33,8 @@ export const PredictionMeta = z.object({
   durationS: z.number(),
   total: z.number().int(),
   classified: z.number().int(),
+  /** Where it was classified (PredictDevice.label); absent in older files. */
+  device: z.string().nullable().default(null),
 });
 export type PredictionMeta = z.infer<typeof PredictionMeta>;
 
@@ -48,6 +51,7 @@ export async function predictFolder(
   run: RunFolder,
   input: string,
   tracker?: PredictTracker,
+  device: PredictDevice = PROCESSOR,
 ): Promise<Predictions> {
   const folder = resolveDatasetRoot(input);
   const stat = await fs.stat(folder).catch((error: unknown) => Promise.reject(rootError(folder, error)));
@@ -78,8 +82,9 @@ export async function predictFolder(
     user: env.user,
     dataDir: env.paths.dataDir,
     namePrefix: env.namePrefix,
+    ...(device.kind === 'gpu' ? { gpu: { id: device.gpuId, precision: device.precision } } : {}),
   });
-  tracker?.started(folder, outputName);
+  tracker?.started(folder, outputName, device.label);
   const docker = await env.docker();
   let result;
   try {
@@ -110,13 +115,14 @@ export async function predictFolder(
   }
   const rows = predictionRows((await readContainerText(csvPath, run.trainerDir, CAPS.csv)) ?? '');
   const durationS = Math.round(((Date.now() - started) / 1000) * 10) / 10;
-  const summary = summarise(folder, csvPath, rows, durationS);
+  const summary = summarise(folder, csvPath, rows, durationS, device.label);
   const meta: PredictionMeta = {
     folder,
     startedAt: startedAt.toISOString(),
     durationS,
     total: summary.total,
     classified: summary.classified,
+    device: device.label,
   };
   // In the root's predictions/, which no container mounts: its folder is trusted for previews.
   await fs.mkdir(path.dirname(run.predictionMeta(outputName)), { recursive: true, mode: 0o700 });
@@ -148,7 +154,13 @@ export function predictionRows(csv: string): Prediction[] {
 }
 
 /** The rows as the results view shows them: counts per class, the first rows. */
-export function summarise(folder: string, csvPath: string, rows: Prediction[], durationS: number | null): Predictions {
+export function summarise(
+  folder: string,
+  csvPath: string,
+  rows: Prediction[],
+  durationS: number | null,
+  device: string | null = null,
+): Predictions {
   const counts = new Map<string, number>();
   for (const row of rows) if (row.predicted) counts.set(row.predicted, (counts.get(row.predicted) ?? 0) + 1);
   return {
@@ -160,6 +172,7 @@ export function summarise(folder: string, csvPath: string, rows: Prediction[], d
     rows: rows.slice(0, MAX_PREDICTION_ROWS),
     truncated: rows.length > MAX_PREDICTION_ROWS,
     durationS,
+    device,
   };
 }
 

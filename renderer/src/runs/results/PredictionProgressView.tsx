@@ -34,6 +34,7 @@ export function PredictionProgressView({
           </>
         )}
       </p>
+      {progress?.device && <p className="run-predict-device">Classifying on {progress.device}.</p>}
       <button type="button" onClick={onCancel} aria-disabled={cancelling ? 'true' : undefined}>
         {cancelling ? 'Cancelling…' : 'Cancel'}
       </button>

@@ -26,6 +26,7 @@ export function PredictionsView({ runId, result }: { runId: string; result: Pred
           {formatCount(result.classified)} of {formatCount(result.total)} images classified
         </strong>
         {result.durationS !== null && ` in ${result.durationS} s`}
+        {result.device && ` on ${result.device}`}
         {unreadable > 0 && `; ${formatCount(unreadable)} could not be read (see the table)`}. Saved as{' '}
         <code className="run-path">{result.csvPath}</code>
         {!isDesktop() && (

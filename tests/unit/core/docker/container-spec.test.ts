@@ -231,4 +231,22 @@ describe('predictContainerSpec', () => {
     ]);
     expect(spec.Labels!['deit-studio.role']).toBe('predict');
   });
+
+  it('on a GPU: exactly the chosen one (DeviceIDs), the run’s precision, and still no network', () => {
+    const spec = predictContainerSpec({
+      runId: input.runId,
+      image: input.image,
+      checkpointsDir: '/d/runs/r1/output/checkpoints',
+      imagesDir: '/home/ann/new photos',
+      outputDir: '/d/runs/r1/output/predictions',
+      outputName: '20261129-023105-ab12.csv',
+      user: input.user,
+      dataDir: '/d',
+      namePrefix: 'deit-studio',
+      gpu: { id: '2', precision: 'bf16' },
+    });
+    expect(spec.HostConfig!.DeviceRequests).toEqual([{ Driver: '', DeviceIDs: ['2'], Capabilities: [['gpu']] }]);
+    expect(spec.Cmd!.slice(-4)).toEqual(['--device', 'cuda', '--precision', 'bf16']);
+    expect(spec.HostConfig).toMatchObject({ NetworkMode: 'none', CapDrop: ['ALL'] });
+  });
 });

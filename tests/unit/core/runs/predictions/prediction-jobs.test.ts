@@ -56,6 +56,18 @@ describe('PredictionJobs', () => {
     expect(published).toHaveLength(1);
   });
 
+  it('says where it classifies, and corrects it when the trainer could not see the GPU it was given', () => {
+    const { jobs, published } = setup();
+    const job = jobs.begin('run-1');
+    job.started('/data/new', 'a.csv', 'GPU 1 (NVIDIA H100 80GB HBM3), bf16');
+    expect(published.at(-1)!.device).toBe('GPU 1 (NVIDIA H100 80GB HBM3), bf16');
+    const warning = { v: 1, seq: 1, time: 2, type: 'warning', code: 'device_fallback', message: 'No GPU is visible' };
+    job.onEvent(warning as TrainerEvent);
+    expect(published.at(-1)!.device).toMatch(/^the processor/);
+    job.onEvent(progress(5, 10, 3));
+    expect(published.at(-1)).toMatchObject({ done: 5, device: expect.stringMatching(/^the processor/) });
+  });
+
   it('allows one classification per run at a time, each run its own', () => {
     const { jobs } = setup();
     const job = jobs.begin('run-1');
