@@ -1,5 +1,6 @@
 import { memo, useMemo } from 'react';
 import { niceDomain, niceTicks } from '../../charts/nice-domain';
+import { useElementWidth } from '../../charts/use-element-width';
 
 /** One run's line: its points (y null = no value there: the line breaks), colour and dash. */
 export interface CompareLine {
@@ -24,7 +25,8 @@ export interface CompareChartProps {
   yRange?: [number, number];
 }
 
-const W = 640;
+/** The drawing's width where it cannot be measured (jsdom): the SVG then scales to its box. */
+const FALLBACK_WIDTH = 640;
 const H = 220;
 const M = { left: 52, right: 12, top: 10, bottom: 30 };
 
@@ -51,12 +53,15 @@ export const RUN_DASHES = [undefined, '6 3', '2 3', '9 3 2 3', '1 2'];
  */
 export const CompareChart = memo(function CompareChart(props: CompareChartProps) {
   const { title, xLabel, lines, formatX, formatY, best, yRange, describeX = formatX } = props;
+  // Drawn at the figure's own width, so labels keep their size (a viewBox of another width would scale them).
+  const [ref, measured] = useElementWidth<HTMLElement>();
+  const W = measured > 0 ? measured : FALLBACK_WIDTH;
   const frame = useMemo(() => chartFrame(lines, yRange), [lines, yRange]);
   const hasPoints = lines.some((line) => line.points.some(([, y]) => y !== null));
   const sx = (x: number) => M.left + ((x - frame.x[0]) / (frame.x[1] - frame.x[0] || 1)) * (W - M.left - M.right);
   const sy = (y: number) => M.top + (1 - (y - frame.y[0]) / (frame.y[1] - frame.y[0] || 1)) * (H - M.top - M.bottom);
   return (
-    <figure className="compare-chart">
+    <figure className="compare-chart" ref={ref}>
       <figcaption className="compare-chart-title">{title}</figcaption>
       {hasPoints ? (
         <svg viewBox={`0 0 ${W} ${H}`} className="compare-chart-svg" aria-hidden="true" focusable="false">

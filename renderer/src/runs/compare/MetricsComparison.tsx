@@ -18,7 +18,7 @@ export function MetricsComparison({ runs, baseline }: { runs: readonly ComparedR
       title="Final metrics"
       description="The best model of each run, evaluated once at the end. Δ: the change against the baseline, in percentage points. Overlapping intervals mean the difference may be chance."
     >
-      <div className="run-table-scroll">
+      <div className="run-table-scroll compare-table-scroll">
         <table className="run-table compare-table">
           <caption className="visually-hidden">Final metrics of the compared runs</caption>
           <thead>
@@ -107,7 +107,7 @@ export function ClassF1Comparison({ runs, baseline }: { runs: readonly ComparedR
       title="F1 per class"
       description="On each run’s validation images. A class a run has no validation images of is not scored (—)."
     >
-      <div className="run-table-scroll">
+      <div className="run-table-scroll compare-table-scroll">
         <table className="run-table compare-table">
           <caption className="visually-hidden">F1 per class of the compared runs</caption>
           <thead>

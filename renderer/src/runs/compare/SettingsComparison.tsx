@@ -33,7 +33,7 @@ export function SettingsComparison({ runs, baseline }: { runs: readonly Compared
         />{' '}
         <label htmlFor={toggleId}>Only the settings that differ</label>
       </p>
-      <div className="run-table-scroll">
+      <div className="run-table-scroll compare-table-scroll">
         <table className="run-table compare-table">
           <caption className="visually-hidden">
             Settings of the compared runs; differences from the baseline marked
