@@ -45,8 +45,10 @@ describe('GPU choice (four recorded H100s, GPU 2 used by another program)', () =
     await waitFor(() => expect(api.inputsOf('runs.estimate').at(-1)?.settings.gpuIds).toEqual(['0', '1', '3']));
     const facts = within(group).getByLabelText('What the GPU choice means');
     expect(facts).toHaveTextContent('GPUs3');
-    expect(facts).toHaveTextContent('Global batch3 × the batch per GPU');
-    expect(facts).toHaveTextContent('scales with the global batch: 1e-4 × √(global batch / 256)');
+    // 216 training images over 3 GPUs: 72 each, the automatic rule's 16 (at least 30 steps an epoch).
+    expect(facts).toHaveTextContent('Batch per GPUautomatic: 16 (216 training images shared by 3 GPUs');
+    expect(facts).toHaveTextContent('Global batch3 × 16 = 48 images per step');
+    expect(facts).toHaveTextContent('4.3e-5 (1e-4 × √(48 / 256), scaled with the global batch — lower if');
   });
 
   test('keyboard: Tab reaches the boxes, Space ticks the busy GPU, which is then named as in use', async () => {
@@ -89,11 +91,15 @@ describe('GPU choice (four recorded H100s, GPU 2 used by another program)', () =
   });
 
   test('with no readings (telemetry not there) every GPU is chosen and says its use is unknown', async () => {
-    setup(chosen, []);
+    setup({ ...chosen, scan: null }, []);
     const group = await screen.findByRole('group', { name: 'GPUs' });
     for (const i of [0, 1, 2, 3]) expect(box(group, i)).toBeChecked();
     expect(box(group, 0)).toHaveAccessibleDescription('current use not known yet');
     expect(group).toHaveAccessibleDescription(/all 4 GPUs/);
+    // No scan yet: the automatic batch cannot be worked out, the rule is said instead.
+    const facts = within(group).getByLabelText('What the GPU choice means');
+    expect(facts).toHaveTextContent('Global batch4 × the batch per GPU');
+    expect(facts).toHaveTextContent('scales with the global batch: 1e-4 × √(global batch / 256)');
   });
 
   test('the review step names the chosen GPUs', async () => {

@@ -27,11 +27,14 @@ export function GpuChoice({
   value,
   onChange,
   draft,
+  nTrain = 0,
 }: {
   gpus: MachineReadiness['gpus'];
   value: string[];
   onChange: (gpuIds: string[]) => void;
   draft: Pick<SettingsDraft, 'batchMode' | 'batchSize' | 'learningRate' | 'freezeBackbone' | 'fromScratch'>;
+  /** Training images of the scanned dataset, for the automatic batch per GPU (0: not known). */
+  nTrain?: number;
 }) {
   const readings = useLatestReadings();
   const allIds = gpus.map((gpu) => String(gpu.index));
@@ -89,7 +92,7 @@ export function GpuChoice({
         {busyChosen.length > 0 &&
           ` GPU ${busyChosen.join(', ')} ${busyChosen.length === 1 ? 'is' : 'are'} in use by another program: training there is slower and may run out of memory.`}
       </p>
-      <GpuChoiceSummary count={chosen.length} draft={draft} />
+      <GpuChoiceSummary count={chosen.length} draft={draft} nTrain={nTrain} />
     </fieldset>
   );
 }

@@ -1,3 +1,4 @@
+import { BATCH_RULE, chooseBatch } from '@contract';
 import type { SettingsDraft } from './settings-draft';
 
 /**
@@ -23,29 +24,45 @@ const sig = (value: number) => {
 export function GpuChoiceSummary({
   count,
   draft,
+  nTrain,
 }: {
   count: number;
   draft: Pick<SettingsDraft, 'batchMode' | 'batchSize' | 'learningRate' | 'freezeBackbone' | 'fromScratch'>;
+  /** Training images of the scanned dataset (0 when not known yet): the automatic batch rule needs them. */
+  nTrain: number;
 }) {
   const fixed = draft.batchMode === 'fixed' && /^\d+$/.test(draft.batchSize.trim()) ? Number(draft.batchSize) : null;
-  const global = fixed === null ? null : fixed * count;
+  // The trainer's rule sees each process's share of the images (train.py _choose_batch_size).
+  const auto =
+    fixed === null && nTrain > 0
+      ? chooseBatch(Math.ceil(nTrain / count), BATCH_RULE.maxAutoBatch, 'cuda').batchSize
+      : null;
+  const perGpu = fixed ?? auto;
+  const global = perGpu === null ? null : perGpu * count;
   const { base, per } = lrRule(draft);
   const typedLr = draft.learningRate.trim();
+  const unless = auto !== null ? ' — lower if the batch is lowered to fit memory' : '';
   return (
     <dl className="gpu-choice-summary" aria-label="What the GPU choice means">
       <dt>GPUs</dt>
       <dd>{count}</dd>
       <dt>Batch per GPU</dt>
-      <dd>{fixed === null ? 'automatic (the largest that fits one GPU’s memory, chosen at the start)' : fixed}</dd>
+      <dd>
+        {fixed !== null
+          ? fixed
+          : auto !== null
+            ? `automatic: ${auto} (${nTrain.toLocaleString('en-US')} training images shared by ${count} GPUs, at least 30 steps an epoch; smaller if one GPU’s memory holds fewer)`
+            : 'automatic (the largest that fits one GPU’s memory, chosen at the start)'}
+      </dd>
       <dt>Global batch</dt>
-      <dd>{global === null ? `${count} × the batch per GPU` : `${count} × ${fixed} = ${global} images per step`}</dd>
+      <dd>{global === null ? `${count} × the batch per GPU` : `${count} × ${perGpu} = ${global} images per step`}</dd>
       <dt>Learning rate</dt>
       <dd>
         {typedLr
           ? `${typedLr}, as you set it, for the global batch`
           : global === null
             ? `scales with the global batch: ${sig(base)} × √(global batch / ${per})`
-            : `${sig(base * Math.sqrt(global / per))} (${sig(base)} × √(${global} / ${per}), scaled with the global batch)`}
+            : `${sig(base * Math.sqrt(global / per))} (${sig(base)} × √(${global} / ${per}), scaled with the global batch${unless})`}
       </dd>
     </dl>
   );

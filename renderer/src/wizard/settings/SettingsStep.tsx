@@ -89,6 +89,7 @@ export function SettingsStep() {
             value={state.draft.gpuIds}
             onChange={(gpuIds) => updateDraft({ gpuIds })}
             draft={state.draft}
+            nTrain={state.scan?.classes.reduce((sum, c) => sum + c.train, 0) ?? 0}
           />
         )}
       </Panel>
