@@ -2,6 +2,7 @@
 
 Usage:
     python -m deit_trainer train --config /config/config.json [--resume] [--set train.epochs=3 ...]
+    python -m deit_trainer launch --nproc-per-node 2|all train --config … [--resume]   # several GPUs (distributed.py)
     python -m deit_trainer health
     python -m deit_trainer fetch-weights --model deit_small_patch16_224 [--weights-dir /weights]
     python -m deit_trainer import-weights --model deit_tiny_patch16_224 --file /in/x.safetensors \
@@ -81,6 +82,10 @@ def _train(args, events):
 
 def main(argv=None):
     os.umask(0o077)  # checkpoints, decoded pixels, predictions: private to the user (files 0600, folders 0700)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["launch"]:  # torchrun around `train` (distributed.py); before the thread counts below,
+        from .distributed import launch  # which launch shares out among its processes
+        return launch(argv[1:])
     from .threads import configure_threads
     configure_threads()  # before torch is imported: its thread pools read these once
     args = _parser().parse_args(argv)
@@ -96,8 +101,10 @@ def main(argv=None):
         from .runtime import health
         print(json.dumps(health(), indent=2))
         return 0
+    from .distributed import Distributed, SilentEvents
     from .events import EventStream
-    events = EventStream()
+    ranks = Distributed.from_env()  # under torchrun only rank 0 writes events and logs
+    events = EventStream() if ranks.is_main else SilentEvents()
     try:
         if args.command == "train":
             return _train(args, events)
@@ -117,11 +124,14 @@ def main(argv=None):
             return run_predict(args, events)
     except TrainerError as e:
         events.error(e)
+        ranks.record_failure(e)  # another rank's error reaches rank 0 (distributed.py); no-op in one process
         return e.exit_code
     except Exception as e:
         tail = "".join(traceback.format_exception(e)[-6:])
-        events.error(TrainerError("internal", f"The trainer failed unexpectedly ({type(e).__name__}: {str(e)[:300]}).",
-                                  "Report it with the run's train.log.", detail=tail[-4000:]))
+        err = TrainerError("internal", f"The trainer failed unexpectedly ({type(e).__name__}: {str(e)[:300]}).",
+                           "Report it with the run's train.log.", detail=tail[-4000:])
+        events.error(err)
+        ranks.record_failure(err)
         return 1
     return 0
 

@@ -2,6 +2,7 @@
 
 Usage:
     m = evaluate(forward, loader, batch_size, img_size, n_classes, device, precision, should_stop)  # None if stopped
+    m = evaluate(..., dist=dist)   # several processes: each scores its share, the sums are added (distributed.py)
     name, why = selection_metric(train_per_class)      # the metric that picks the best epoch
     write_eval_artifacts(run_dir, m, dataset, extra)    # eval/metrics.json, eval/misclassified.json
 Batches are padded to one static shape (torch.compile: no recompile for a short last batch).
@@ -101,14 +102,18 @@ def exact_fp32(device):
 
 @torch.no_grad()
 def evaluate(forward, loader, batch_size, img_size, n_classes, device, precision, should_stop, collect=False,
-             keep_inputs=0):
+             keep_inputs=0, dist=None):
     """Scores `forward` on every image of `loader`. `collect`: also the probabilities (misclassified list);
-    `keep_inputs`: also the first N model inputs exactly as fed (CPU float32; export parity)."""
+    `keep_inputs`: also the first N model inputs exactly as fed (CPU float32; export parity).
+    `dist` (distributed.Distributed, several processes): this process scores its share of the images and
+    the sums (loss, top-5 hits, confusion, count) are added over all: the numbers of one process scoring
+    all (the loss up to float64 summation order). Not with `collect`/`keep_inputs` (rank 0 alone does those)."""
+    rank, world = (dist.rank, dist.world_size) if dist is not None else (0, 1)
     loss_sum = torch.zeros((), device=device, dtype=torch.float64)
     top5 = torch.zeros((), device=device, dtype=torch.long)
     confusion = torch.zeros((n_classes, n_classes), device=device, dtype=torch.long)
     probs_all, inputs, kept, n = [], [], 0, 0
-    for x_u8, y, n_real in loader.sequential(batch_size):
+    for x_u8, y, n_real in loader.sequential(batch_size, rank, world):
         if should_stop():
             return None
         x = eval_batch(x_u8, img_size)
@@ -125,6 +130,10 @@ def evaluate(forward, loader, batch_size, img_size, n_classes, device, precision
         if collect:
             probs_all.append(logits.softmax(1).cpu())
         n += n_real
+    if world > 1:
+        counts = torch.cat([top5.view(1), torch.tensor([n], device=device), confusion.flatten()])
+        dist.sum(loss_sum), dist.sum(counts)
+        top5, n, confusion = counts[0], int(counts[1]), counts[2:].view(n_classes, n_classes)
     out = {"val_loss": None, "val_top1": None, "val_top1_ci": None, "val_top5": None, "val_balanced_accuracy": None,
            "val_macro_f1": None, "confusion": confusion.cpu(), "count": n}
     if keep_inputs:

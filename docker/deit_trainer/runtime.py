@@ -2,6 +2,7 @@
 
 Usage:
     device = resolve_device("auto")                     # raises config_invalid for cuda without a GPU
+    device = resolve_device("auto", index=1)            # cuda:1: the GPU of torchrun's LOCAL_RANK 1
     precision, warning = resolve_precision("auto", device)
     ok, why = compile_supported(device)
     facts = health()                                    # what `python -m deit_trainer health` prints
@@ -26,13 +27,14 @@ def versions():
             "timm": timm.__version__, "cuda": torch.version.cuda}
 
 
-def resolve_device(choice):
+def resolve_device(choice, index=0):
+    """The device of this process: cuda:`index` (its LOCAL_RANK under torchrun), or the processor."""
     if choice == "cuda" and not torch.cuda.is_available():
         raise TrainerError("config_invalid", "The settings ask for a GPU, but no CUDA GPU is visible in the container.",
                            "Check the NVIDIA driver and the NVIDIA Container Toolkit, or choose the CPU.")
     if choice == "cpu" or not torch.cuda.is_available():
         return torch.device("cpu")
-    return torch.device("cuda", 0)
+    return torch.device("cuda", index)
 
 
 def device_facts(device):

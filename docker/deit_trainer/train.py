@@ -9,6 +9,9 @@ classes are imbalanced: evaluate.selection_metric), early stopping. At the end: 
 exports, report. A stop signal finishes the step, saves `last` and exits 0; `--resume` continues
 exactly, because every step's randomness is seeded from (seed, global step) and the data order
 from (seed, epoch).
+Several GPUs (torchrun, distributed.py): each process trains its share of every global batch
+(batch_size per process x world_size) through DDP; the processes agree each step whether to stop and
+whether to report; validation sums are added over all; only rank 0 writes anything.
 """
 import os
 import random
@@ -22,6 +25,7 @@ from .augment import PRESETS, mix_batch, train_batch
 from .batching import auto_batch, fixed_batch
 from .cache import StopRequested
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from .distributed import Distributed, is_collective_failure, prepare_on_ranks
 from .errors import TrainerError
 from .evaluate import SCORE_KEYS, evaluate, per_class_accuracy, selection_metric
 from .events import RateLimiter, log, run_started_fields
@@ -64,8 +68,9 @@ def step_seed(seed, global_step):
 
 
 class Trainer:
-    def __init__(self, cfg, events, resume):
+    def __init__(self, cfg, events, resume, dist=None):
         self.cfg, self.events, self.resume = cfg, events, resume
+        self.dist = dist or Distributed()  # world 1 without torchrun
         self.run_dir = cfg.output.run_dir
         self.last_path = os.path.join(self.run_dir, "checkpoints", "last.pt")
         self.best_path = os.path.join(self.run_dir, "checkpoints", "best.pt")
@@ -78,7 +83,8 @@ class Trainer:
         cfg, ev, t = self.cfg, self.events, self.cfg.train
         self.stop.install()
         self.stop.on_second = self._exit_now
-        self.device = resolve_device(t.device)
+        self.device = resolve_device(t.device, self.dist.cuda_index())
+        self.dist.start(self.device)
         self.precision, why = resolve_precision(t.precision, self.device)
         if why:
             ev.warning("precision_fallback", why)
@@ -89,7 +95,7 @@ class Trainer:
         torch.manual_seed(t.seed)
 
         ckpt = self._resume_checkpoint()
-        self.data = prepare_data(cfg, ev, self.stop, resume=ckpt is not None)
+        self.data = prepare_on_ranks(self.dist, prepare_data, cfg, ev, self.stop, resume=ckpt is not None)
         ds = self.data.dataset
         if ckpt is not None and ckpt["classes"] != ds.classes:
             raise TrainerError("checkpoint_invalid", "The run's classes changed since it was stopped; it cannot be resumed.",
@@ -107,7 +113,7 @@ class Trainer:
         if scratch and ckpt is None:
             ev.warning("training_from_scratch", "This run starts from random weights: on a small dataset it gives a "
                        "much weaker model than fine-tuning pretrained weights.")
-        self.lr = t.lr or default_lr(self.batch_size, cfg.model.freeze_backbone, scratch=scratch)
+        self.lr = t.lr or default_lr(self.global_batch(), cfg.model.freeze_backbone, scratch=scratch)
         self.schedule = Schedule(self.lr, t.epochs, warmup_epochs(t.warmup_epochs, scratch, t.epochs))
         if self.schedule.warmup_capped and ckpt is None:
             ev.warning("warmup_capped", f"Warmup was shortened to {self.schedule.warmup:.2f} epochs (a third of the run).")
@@ -116,7 +122,7 @@ class Trainer:
         self.class_weights = (class_weights(ds.per_class(ds.train)).to(self.device)
                               if t.class_balance == "weights" else None)
         self.scaler = torch.amp.GradScaler("cuda") if self.precision == "fp16" else None
-        steps = self.train_loader.steps_per_epoch(self.batch_size)
+        steps = self.steps_per_epoch()
         self.ema = ModelEma(self.model, ema_decay(steps * t.epochs)) if t.ema else None
         self.pos = Position()
         # The metric that picks best.pt and drives early stopping (evaluate.selection_metric); a resumed run keeps its own.
@@ -126,7 +132,8 @@ class Trainer:
         if ckpt is not None:
             self._restore(ckpt)
         self.aug_gen = torch.Generator(device=self.device)
-        self.train_forward = torch.compile(self.model) if self.use_compile else self.model
+        self.train_module = self.dist.wrap(self.model)  # DDP, then torch.compile (PyTorch's order for the two)
+        self.train_forward = torch.compile(self.train_module) if self.use_compile else self.train_module
         eval_module = self.ema.module if self.ema else self.model
         self.eval_forward = torch.compile(eval_module) if self.use_compile else eval_module
         self._write_resolved_config()
@@ -144,11 +151,13 @@ class Trainer:
 
     def _choose_batch_size(self, ckpt):
         """(batch size, its record): a resumed run keeps its own; else the config's, or auto (batching.py)."""
-        t, n_train = self.cfg.train, len(self.train_loader)
+        t, world = self.cfg.train, self.dist.world_size
+        n_train = -(-len(self.train_loader) // world)  # images per process and epoch: the rule sees those
         reason = "auto" if t.batch_size == "auto" else "config"
         if ckpt is not None:  # older checkpoints lack the choice's record
-            return ckpt["batch_size"], ckpt.get("batch_choice") or {
+            kept = ckpt.get("batch_choice") or {
                 "reason": reason, "limit": None, "why": f"Batch size {ckpt['batch_size']}: kept from the start of this run."}
+            return self.dist.kept_batch(ckpt, kept, self.events)
         if t.batch_size == "auto":  # the steps-per-epoch rule, then memory (batching.py)
             choice = auto_batch(self.model, self.cfg.model.img_size, self.device, self.precision, n_train,
                                 t.assume_gpu_memory_gb)
@@ -156,8 +165,8 @@ class Trainer:
             choice = fixed_batch(n_train, t.batch_size)
             if choice.batch_size < t.batch_size:
                 self.events.warning("batch_size_capped", f"The batch size {t.batch_size} is larger than the {n_train} "
-                                    f"training images; using {n_train}.")
-        return choice.batch_size, {"reason": reason, "limit": choice.limit, "why": choice.why}
+                                    f"training images{self.dist.per_process()}; using {n_train}.")
+        return self.dist.batch_choice(choice.batch_size, {"reason": reason, "limit": choice.limit, "why": choice.why})
 
     def _restore(self, ckpt):
         self.model.load_state_dict(ckpt["model"])
@@ -183,11 +192,13 @@ class Trainer:
     def _write_resolved_config(self):
         """resolved-config.json: the config with every `auto` decided, itself a valid config file."""
         cfg = self.cfg
+        if not self.dist.is_main:
+            return
         cfg = replace(cfg, data=replace(cfg.data, num_workers=resolve_workers(cfg.data.num_workers)),
                       train=replace(cfg.train, batch_size=self.batch_size, lr=self.lr, precision=self.precision,
                                     compile=self.use_compile, device=self.device.type))
         resolved = dict(self.batch_choice, batch_size=self.batch_size, steps_per_epoch=self.steps_per_epoch(),
-                        total_steps=self.total_steps())
+                        total_steps=self.total_steps(), **self.dist.record(self.batch_size))
         write_json(os.path.join(self.run_dir, "resolved-config.json"), dict(cfg.to_dict(), resolved=resolved))
 
     def _run_started(self, resumed):
@@ -199,7 +210,7 @@ class Trainer:
             img_size=cfg.model.img_size, precision=self.precision, compile=self.use_compile,
             versions=versions(), device=device_facts(self.device), dataset=self.data.dataset,
             preprocessing=self.data.preprocessing, recipe=self._recipe(steps), image=os.environ.get("DEIT_STUDIO_IMAGE"),
-            selection_metric=self.selection, selection_reason=self.selection_reason))
+            selection_metric=self.selection, selection_reason=self.selection_reason), **self.dist.record(self.batch_size))
 
     def _recipe(self, steps):
         """The recipe as resolved for this run (`run_started.recipe`)."""
@@ -213,26 +224,34 @@ class Trainer:
                 "seed": t.seed, "fused_optimizer": self.fused, "num_workers": resolve_workers(cfg.data.num_workers)}
 
     # ---- bookkeeping ---------------------------------------------------------------------------
+    def global_batch(self):
+        """Images per optimizer step, over all processes (the batch size with one)."""
+        return self.batch_size * self.dist.world_size
+
     def steps_per_epoch(self):
-        return self.train_loader.steps_per_epoch(self.batch_size)
+        return self.train_loader.steps_per_epoch(self.global_batch())
 
     def total_steps(self):
         spe, p = self.steps_per_epoch(), self.pos
-        left_this_epoch = max(0, spe - p.sample // self.batch_size)
+        left_this_epoch = max(0, spe - p.sample // self.global_batch())
         return p.global_step + left_this_epoch + (self.cfg.train.epochs - p.epoch) * spe
 
     def save_last(self, epoch=None):
+        if not self.dist.is_main:
+            return
         save_checkpoint(self.last_path, {
             "model_name": self.cfg.model.name, "classes": self.data.dataset.classes,
             "img_size": self.cfg.model.img_size, "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(), "scaler": self.scaler.state_dict() if self.scaler else None,
             "ema": self.ema.state_dict() if self.ema else None, "rng": rng_state(self.device),
             "position": self.pos.to_dict(), "best": self.best, "bad_epochs": self.bad_epochs, "batch_size": self.batch_size,
-            "batch_choice": self.batch_choice})
+            "batch_choice": self.batch_choice, **self.dist.record(self.batch_size)})
         self.events.emit("checkpoint", kind="last", path=self.last_path, epoch=epoch or self.pos.epoch,
                          global_step=self.pos.global_step)
 
     def save_best(self, epoch, top1):
+        if not self.dist.is_main:
+            return
         module = self.ema.module if self.ema else self.model
         save_checkpoint(self.best_path, {
             "model_name": self.cfg.model.name, "classes": self.data.dataset.classes,
@@ -252,7 +271,7 @@ class Trainer:
     # ---- one step ------------------------------------------------------------------------------
     def train_step(self, x_u8, y, progress, n_real):
         t, g = self.cfg.train, self.pos.global_step
-        seed = step_seed(t.seed, g)
+        seed = (step_seed(t.seed, g) + 104_729 * self.dist.rank) % (2 ** 62)  # other images, other draws per rank
         torch.manual_seed(seed)            # dropout / drop path
         self.aug_gen.manual_seed(seed)     # crops, flips, RandAugment
         lr = self.schedule.lr_at(progress)
@@ -285,12 +304,15 @@ class Trainer:
         self.events.warning("compile_failed", f"torch.compile failed ({type(error).__name__}: {str(error)[:300]}); "
                             "training continues without it.")
         self.use_compile = False
-        self.train_forward = self.model
+        self.train_forward = self.train_module
         self.eval_forward = self.ema.module if self.ema else self.model
 
     def _out_of_memory(self, error):
-        """Halves the batch size after an out-of-memory error; raises when it is already 1."""
+        """Halves the batch size after an out-of-memory error; raises when it is already 1, or with several
+        processes (the others wait in DDP's gradient exchange: the run ends, resumable, for all)."""
         self.optimizer.zero_grad(set_to_none=True)
+        if self.dist.enabled:
+            raise self.dist.out_of_memory(self.batch_size, error)
         if self.device.type == "cuda":
             torch.cuda.empty_cache()
         if self.batch_size == 1:
@@ -312,19 +334,22 @@ class Trainer:
         p, t = self.pos, self.cfg.train
         limiter = RateLimiter(t.log_interval_s)
         window = StepWindow()
+        stopping = self.dist.agree(self.stop())[0]  # every process stops at the same step
         while True:  # once, or again from where it was after an out-of-memory error halved the batch
-            spe, bs = self.steps_per_epoch(), self.batch_size
+            spe, bs, rank, world = self.steps_per_epoch(), self.batch_size, self.dist.rank, self.dist.world_size
             try:
-                for step, x_u8, y, n_real in self.train_loader.epoch(p.epoch, bs, p.sample, t.seed):
-                    if self.stop():
+                for step, x_u8, y, n_real in self.train_loader.epoch(p.epoch, bs, p.sample, t.seed, rank, world):
+                    if stopping or self.stop() and not self.dist.enabled:
                         return False
                     loss, correct, lr = self._counted_step(x_u8, y, p.epoch - 1 + step / spe, n_real)
-                    p.sample = (step + 1) * bs
+                    p.sample = (step + 1) * bs * world  # global: a checkpoint resumes with any process count
                     window.add(loss, correct, n_real)
                     if self.hooks.stop_after(p.global_step):
                         self.stop.requested = True
-                    if limiter.ready(force=step + 1 == spe or self.stop()):
-                        window = self._step_event(step + 1, spe, window, lr)
+                    stopping, report = self.dist.agree(self.stop(), limiter.ready(force=step + 1 == spe or self.stop()))
+                    self.stop.requested = self.stop.requested or stopping
+                    if report:
+                        window = self._step_event(step + 1, spe, self.dist.window_sums(window), lr)
                 return True
             except torch.OutOfMemoryError as e:
                 if window.steps:  # keep the steps done before the error in the epoch's mean loss and accuracy
@@ -394,6 +419,9 @@ class Trainer:
                 what = "Val top-1" if self.selection == "top1" else "Val balanced accuracy"
                 ev.warning("early_stopped", f"{what} did not improve for {patience} epochs; stopping early.")
                 break
+        self.dist.shutdown()  # the other processes are done; rank 0 alone evaluates, exports and reports
+        if not self.dist.is_main:
+            return 0
         finish_run(self._result(early_stopped), ev)
         return 0
 
@@ -434,26 +462,39 @@ class Trainer:
         """Scores the model on the val split in eval mode (drop path off: a deterministic score), then
         switches back to training mode. torch.compile keeps one graph per mode, so no recompiles."""
         self.model.eval()
+        several = self.dist.enabled  # then a stop is agreed after the sums, never by one process alone
         try:
-            return evaluate(self.eval_forward, self.val_loader, self.batch_size, self.cfg.model.img_size,
-                            len(self.data.dataset.classes), self.device, self.precision, self.stop)
+            m = evaluate(self.eval_forward, self.val_loader, self.batch_size, self.cfg.model.img_size,
+                         len(self.data.dataset.classes), self.device, self.precision,
+                         (lambda: False) if several else self.stop, dist=self.dist if several else None)
         finally:
             self.model.train()
+        return None if several and self.dist.agree(self.stop())[0] else m
 
     def _stopped(self):
         self.save_last()
+        self.dist.shutdown()
+        if not self.dist.is_main:
+            return 0
         self.events.emit("stopped", resumable=True, epoch=self.pos.epoch, global_step=self.pos.global_step,
                          checkpoint=self.last_path)
         return 0
 
 
 def run_training(cfg, events, resume=False):
-    """Entry of `train`: returns the exit code (typed errors are raised to the caller)."""
-    trainer = Trainer(cfg, events, resume)
+    """Entry of `train`: returns the exit code (typed errors are raised to the caller). Under torchrun,
+    a collective that fails because another process is gone becomes that process's error (distributed.py)."""
+    dist = Distributed.from_env()
+    trainer = Trainer(cfg, events, resume, dist)
     try:
-        trainer.setup()
-    except StopRequested:
-        events.emit("stopped", resumable=True, epoch=1, global_step=0,
-                    checkpoint=trainer.last_path if os.path.exists(trainer.last_path) else None)
-        return 0
-    return trainer.run()
+        try:
+            trainer.setup()
+        except StopRequested:
+            events.emit("stopped", resumable=True, epoch=1, global_step=0,
+                        checkpoint=trainer.last_path if os.path.exists(trainer.last_path) else None)
+            return 0
+        return trainer.run()
+    except Exception as e:
+        if dist.enabled and not isinstance(e, TrainerError) and is_collective_failure(e):
+            raise dist.lost(e) from None
+        raise

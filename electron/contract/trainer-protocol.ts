@@ -62,8 +62,13 @@ export const RunStartedEvent = z.looseObject({
   epochs: z.number().int(),
   steps_per_epoch: z.number().int(),
   total_steps: z.number().int(),
+  /** Images per step of each training process (per GPU). */
   batch_size: z.number().int(),
   batch: BatchChoiceRecord.optional(),
+  /** Training processes, one per GPU (torchrun; 1 = one process). Absent in older runs: 1. */
+  world_size: z.number().int().positive().optional(),
+  /** Images per optimizer step over all processes: batch_size × world_size. Absent in older runs. */
+  global_batch_size: z.number().int().positive().optional(),
   model: z.string(),
   img_size: z.number().int(),
   precision: z.enum(['bf16', 'fp16', 'fp32']),

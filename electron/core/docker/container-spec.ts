@@ -85,9 +85,16 @@ export const LOCKED_DOWN = {
   PidsLimit: PIDS_LIMIT,
 } satisfies Dockerode.HostConfig;
 
-/** The trainer's command line (docs/trainer-protocol.md). */
-export function trainCommand(resume: boolean): string[] {
-  return ['python', '-m', 'deit_trainer', 'train', '--config', CONTAINER_PATHS.config, ...(resume ? ['--resume'] : [])];
+/**
+ * The trainer's command line (docs/trainer-protocol.md). One process on the processor or on one chosen
+ * GPU; else `launch`, PyTorch's torchrun with one training process per GPU: the chosen ones, or with
+ * none chosen every GPU the container is given (`all`: the trainer counts them; with one it runs plain).
+ */
+export function trainCommand(resume: boolean, settings: Pick<RunSettings, 'device' | 'gpuIds'>): string[] {
+  const train = ['train', '--config', CONTAINER_PATHS.config, ...(resume ? ['--resume'] : [])];
+  const gpus = settings.device === 'cpu' ? 1 : new Set(settings.gpuIds).size || 'all';
+  if (gpus === 1) return ['python', '-m', 'deit_trainer', ...train];
+  return ['python', '-m', 'deit_trainer', 'launch', '--nproc-per-node', String(gpus), ...train];
 }
 
 /** Shared memory for DataLoader workers: half the RAM, at most 8 GiB, at least Docker's 64 MiB. */
@@ -117,7 +124,7 @@ export function trainContainerSpec(input: TrainContainerInput): Dockerode.Contai
   return {
     name: `${input.namePrefix}-${input.runId}-${input.attempt}`,
     Image: input.image,
-    Cmd: trainCommand(input.resume),
+    Cmd: trainCommand(input.resume, input.settings),
     Env: [...trainerEnv(true, input.imageLabel ?? input.image), ...(input.extraEnv ?? [])],
     ...(input.user ? { User: `${input.user.uid}:${input.user.gid}` } : {}),
     WorkingDir: CONTAINER_PATHS.run,

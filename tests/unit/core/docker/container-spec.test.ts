@@ -6,11 +6,15 @@ import {
   memoryLimitBytes,
   predictContainerSpec,
   shmSizeBytes,
+  trainCommand,
   trainContainerSpec,
   type TrainContainerInput,
 } from '../../../../electron/core/docker/container-spec';
+import { CONTAINER_PATHS } from '../../../../electron/core/runs/folder/trainer-config';
 
 const GIB = 1024 ** 3;
+/** `train` and its config file inside the container: what every training command ends with. */
+const TRAIN = ['train', '--config', CONTAINER_PATHS.config];
 const input: TrainContainerInput = {
   runId: '20261127-2340-deit-small-x7k2',
   attempt: 2,
@@ -52,7 +56,8 @@ describe('trainContainerSpec', () => {
   const host = spec.HostConfig!;
 
   it('runs the trainer on its config, as the user, labelled to be found again', () => {
-    expect(spec.Cmd).toEqual(['python', '-m', 'deit_trainer', 'train', '--config', '/config/config.json']);
+    // every GPU the container is given (no GPU chosen): the trainer counts them (trainCommand below)
+    expect(spec.Cmd).toEqual(['python', '-m', 'deit_trainer', 'launch', '--nproc-per-node', 'all', ...TRAIN]);
     expect(spec.User).toBe('1000:1000');
     expect(spec.name).toBe('deit-studio-20261127-2340-deit-small-x7k2-2');
     expect(spec.Labels).toEqual({
@@ -113,6 +118,30 @@ describe('trainContainerSpec', () => {
     const cpu = trainContainerSpec({ ...input, settings: { device: 'cpu', gpuIds: ['0'] }, user: null });
     expect(cpu.HostConfig!.DeviceRequests).toEqual([]);
     expect(cpu).not.toHaveProperty('User');
+  });
+});
+
+describe('trainCommand', () => {
+  const plain = ['python', '-m', 'deit_trainer', ...TRAIN];
+  const launch = (n: string) => ['python', '-m', 'deit_trainer', 'launch', '--nproc-per-node', n, ...TRAIN];
+
+  it('runs one plain process on the processor, whatever GPUs are listed, and on one chosen GPU', () => {
+    expect(trainCommand(false, { device: 'cpu', gpuIds: [] })).toEqual(plain);
+    expect(trainCommand(false, { device: 'cpu', gpuIds: ['0', '1'] })).toEqual(plain);
+    expect(trainCommand(true, { device: 'gpu', gpuIds: ['3'] })).toEqual([...plain, '--resume']);
+  });
+
+  it('launches one process per chosen GPU through torchrun (`launch`), or `all` when none is chosen', () => {
+    expect(trainCommand(false, { device: 'gpu', gpuIds: ['0', '2'] })).toEqual(launch('2'));
+    expect(trainCommand(true, { device: 'gpu', gpuIds: ['0', '1', '2', '3'] })).toEqual([...launch('4'), '--resume']);
+    expect(trainCommand(false, { device: 'gpu', gpuIds: ['1', '1'] })).toEqual(plain); // one GPU, listed twice
+    expect(trainCommand(false, { device: 'gpu', gpuIds: [] })).toEqual(launch('all'));
+  });
+
+  it('reaches the container: the chosen GPUs in DeviceRequests, one process each in the command', () => {
+    const spec = trainContainerSpec({ ...input, resume: true, settings: { device: 'gpu', gpuIds: ['1', '3'] } });
+    expect(spec.HostConfig!.DeviceRequests).toEqual([{ Driver: '', DeviceIDs: ['1', '3'], Capabilities: [['gpu']] }]);
+    expect(spec.Cmd).toEqual([...launch('2'), '--resume']);
   });
 });
 
