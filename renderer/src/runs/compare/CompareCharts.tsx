@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { memo, useId, useMemo, useState } from 'react';
 import type { ComparedRun } from '@contract';
 import { formatMetric, formatPercent } from '../../components/format';
 import { Panel } from '../../components/Panel';
@@ -18,7 +18,7 @@ function timeUnit(maxS: number): { div: number; unit: string } {
  * Loss and accuracy of every run on shared axes, by epoch or by time since each run's first step
  * (a radio group switches both). Training loss by time uses the runs' steps; the rest their epochs.
  */
-export function CompareCharts({ runs }: { runs: readonly ComparedRun[] }) {
+export const CompareCharts = memo(function CompareCharts({ runs }: { runs: readonly ComparedRun[] }) {
   const [mode, setMode] = useState<XMode>('epoch');
   const name = useId();
   const charts = useMemo(() => buildCharts(runs, mode), [runs, mode]);
@@ -57,13 +57,15 @@ export function CompareCharts({ runs }: { runs: readonly ComparedRun[] }) {
           {...charts.common}
           title="Validation accuracy (top-1)"
           lines={charts.valTop1}
-          formatY={(y) => formatPercent(y, 0)}
+          formatY={formatWholePercent}
           yRange={ACCURACY_RANGE}
         />
       </div>
     </Panel>
   );
-}
+});
+
+const formatWholePercent = (y: number) => formatPercent(y, 0);
 
 function buildCharts(runs: readonly ComparedRun[], mode: XMode) {
   const style = (i: number) => ({ color: RUN_COLORS[i % RUN_COLORS.length]!, dash: RUN_DASHES[i % RUN_DASHES.length] });

@@ -93,7 +93,7 @@ function Delta({ value }: { value: string }) {
   return <div className="compare-delta">Δ {value}</div>;
 }
 
-const CLASS_ROWS = 50;
+const CLASS_ROWS = 20;
 
 /** F1 per class (validation images) of every run side by side, with the change against the baseline. */
 export function ClassF1Comparison({ runs, baseline }: { runs: readonly ComparedRun[]; baseline: number }) {
