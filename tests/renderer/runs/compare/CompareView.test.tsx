@@ -149,6 +149,16 @@ describe('CompareView', () => {
     await waitFor(() => expect(api.requests).toEqual([]));
   });
 
+  it('shows 20 classes, and all of them on request', async () => {
+    const many = Array.from({ length: 25 }, (_, i) => ({ name: `class_${i}`, f1: 0.5 }));
+    runs = [comparedRun('run-a', { perClass: many }), comparedRun('run-b', { perClass: many })];
+    await renderCompare();
+    const classes = within(screen.getByRole('region', { name: 'F1 per class' }));
+    expect(classes.getAllByRole('rowheader')).toHaveLength(20);
+    await userEvent.click(classes.getByRole('button', { name: 'Show all 25 classes' }));
+    expect(classes.getAllByRole('rowheader')).toHaveLength(25);
+  });
+
   it('a run without results is compared by its curves, and says why its metrics are missing', async () => {
     runs[1] = comparedRun('run-b', { name: 'Still going', results: false, status: 'running' });
     await renderCompare();
