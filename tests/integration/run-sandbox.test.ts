@@ -98,6 +98,20 @@ describe('a training container and its run folder', () => {
     expect(JSON.parse(fs.readFileSync(path.join(runDir, 'state.json'), 'utf8'))).toMatchObject({ status: 'stopped' });
   });
 
+  it('checks run.json’s dataset path again on resume (a container of an older run could have changed it)', async () => {
+    const h = harness();
+    const id = '20261127-2100-deit-tiny-cd34';
+    writeRunFolder(h.paths.runsDir, id, {
+      settings: { ...tinyCpuSettings(seed.dataset), datasetPath: '/etc' },
+      state: { status: 'stopped', resumable: true },
+    });
+    await h.service.resume(id);
+    const failed = await h.waitStatus(id, ['failed', 'running', 'finished'], 120_000);
+    expect(failed.status).toBe('failed');
+    expect(failed.failure!.message).toContain('/etc is the whole disk or a system folder');
+    expect(await h.containers(id)).toEqual([]);
+  });
+
   it('refuses an earlier run’s checkpoints/ that a container replaced by a link, before any container starts', async () => {
     const h = harness();
     const earlier = '20261127-2200-deit-tiny-ab12';
