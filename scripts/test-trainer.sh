@@ -75,7 +75,7 @@ if [ $update = 1 ]; then
   say "updated docker/protocol/fixtures from this run's real event streams"
 fi
 
-say "container run: $TRAINER as uid $TEST_UID, --network none, dataset read-only"
+say "container run: $TRAINER as uid $TEST_UID, --network none, dataset, weights and cache read-only (as the app mounts them)"
 docker run "${common[@]}" --name "deit-trainer-test-prep-$$" -v "$here/tests/trainer:/tests:ro" \
   -v "$work/e2e/data:/data" -v "$work/e2e/weights:/weights" "$TESTS" sh -c \
   'python /tests/make_dataset.py --out /data --messy >/dev/null &&
@@ -89,7 +89,7 @@ cat > "$work/e2e/run/config.json" <<'JSON'
 JSON
 names+=("deit-trainer-test-run-$$")
 docker run "${common[@]}" --name "deit-trainer-test-run-$$" \
-  -v "$work/e2e/data:/data:ro" -v "$work/e2e/run:/run" -v "$work/e2e/weights:/weights" -v "$work/e2e/cache:/cache" \
+  -v "$work/e2e/data:/data:ro" -v "$work/e2e/run:/run" -v "$work/e2e/weights:/weights:ro" -v "$work/e2e/cache:/cache:ro" \
   "$TRAINER" python -m deit_trainer train --config /run/config.json >"$work/e2e/stdout.jsonl" 2>"$work/e2e/stderr.log" \
   || { say "the trainer container failed:"; tail -n 20 "$work/e2e/stderr.log" >&2; exit 1; }
 docker run "${common[@]}" --name "deit-trainer-test-check-$$" -v "$here/tests/trainer:/tests:ro" \

@@ -2,10 +2,13 @@
 
 Usage: python tests/trainer/check_run_folder.py RUN_DIR [--schema docker/protocol/events.schema.json]
 Exit 0 and one line "run folder ok: ..." when complete; exit 1 listing what is missing or invalid.
+Also: everything the trainer wrote is private (files 0600, folders 0700; config.json and the folder
+itself are the caller's), and its decoded images are in the run's own .cache/ (never a shared folder).
 """
 import argparse
 import json
 import os
+import stat
 import sys
 
 import jsonschema
@@ -37,12 +40,26 @@ def main():
                 "headline", "precision"):
         if key not in metrics:
             problems.append(f"eval/metrics.json lacks {key}")
+    problems += _not_private(args.run_dir)
+    if not os.path.isdir(os.path.join(args.run_dir, ".cache", "decoded")):
+        problems.append("no .cache/decoded/ in the run folder (the decoded images went elsewhere)")
     if problems:
         print("run folder INCOMPLETE:\n  " + "\n  ".join(problems))
         return 1
     numbers = {fmt: v["max_abs_prob_diff"] for fmt, v in parity.items()}
     print(f"run folder ok: {len(REQUIRED)} files, {len(events)} valid events, parity (max |Δ probability|) {numbers}")
     return 0
+
+
+def _not_private(run_dir):
+    loose = []
+    for folder, dirs, files in os.walk(run_dir):
+        for name in dirs + files:
+            path = os.path.join(folder, name)
+            mode = stat.S_IMODE(os.lstat(path).st_mode)
+            if path != os.path.join(run_dir, "config.json") and mode & 0o077:
+                loose.append(f"{os.path.relpath(path, run_dir)} is readable by others ({mode:o})")
+    return loose[:20]
 
 
 if __name__ == "__main__":
