@@ -84,9 +84,14 @@ export async function openContainerFile(file: string, within: string): Promise<C
   }
   // A folder on the way that is a link (to inside or outside) makes the real path differ.
   if (realParent !== path.join(realWithin, path.dirname(rel))) throw unsafeFile(file, 'is inside a link');
+  const target = path.join(realParent, path.basename(file));
+  // Without O_NOFOLLOW (Windows) a link is seen by lstat instead (a narrower check: it races a swap).
+  if (constants.O_NOFOLLOW === undefined && (await fs.lstat(target).catch(() => null))?.isSymbolicLink()) {
+    throw unsafeFile(file, 'is a link');
+  }
   let handle: FileHandle;
   try {
-    handle = await fs.open(path.join(realParent, path.basename(file)), READ_FLAGS);
+    handle = await fs.open(target, READ_FLAGS);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
