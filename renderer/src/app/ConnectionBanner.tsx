@@ -32,7 +32,7 @@ export function ConnectionBanner({ status = connection }: { status?: ConnectionS
             with <code>?token=…</code> that it printed in its terminal, or wrote to its <code>--token-file</code>{' '}
             (through your SSH tunnel, if you use one), in this tab — or paste the token here. Your runs are safe.
           </p>
-          <TokenForm label="New access token" />
+          <TokenForm label="New access token" submit="Use this token" />
         </div>
       )}
     </>

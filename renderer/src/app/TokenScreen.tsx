@@ -9,9 +9,11 @@ import './token-screen.css';
  */
 export function TokenForm({
   label = 'Access token',
+  submit = 'Open DeiT Studio',
   onSaved = () => window.location.reload(),
 }: {
   label?: string;
+  submit?: string;
   onSaved?: () => void;
 }) {
   const id = useId();
@@ -41,7 +43,7 @@ export function TokenForm({
         aria-describedby={problem ? `${id}-problem` : undefined}
         onChange={(event) => setValue(event.target.value)}
       />
-      <button type="submit">Open DeiT Studio</button>
+      <button type="submit">{submit}</button>
       {problem && (
         <p id={`${id}-problem`} role="alert" className="token-form-problem">
           {problem}
