@@ -55,8 +55,10 @@ def files_in(run):
                   if ".cache" not in d)
 
 
-def test_two_processes_train_like_one_with_the_same_global_batch(tmp_path, weights_dir, cache_dir, event_validator):
+def test_two_processes_train_like_one_with_the_same_global_batch(tmp_path, weights_dir, event_validator):
     data = flat_dataset(tmp_path / "data")
+    cache_dir = tmp_path / "cache"  # read-only, as the app mounts /cache: each run decodes into <run>/.cache
+    os.makedirs(cache_dir, mode=0o555)
     train = {"epochs": 2, "lr": 1e-3, "augment": "light", "warmup_epochs": 0.5}
     one = tmp_path / "one"
     code, _ = run_cli("train", "--config", write_config(one, data, weights_dir, cache_dir,
@@ -85,8 +87,10 @@ def test_two_processes_train_like_one_with_the_same_global_batch(tmp_path, weigh
     assert max(diffs) < LOSS_TOL, list(zip(l1.values(), l2.values()))
     assert abs(l1[1] - l1[len(l1)]) > 20 * LOSS_TOL  # it trains: equal curves are not two flat lines
 
-    # one set of files, the single process's set: nothing from rank 1, one last.pt and one best.pt
+    # one set of files, the single process's set: nothing from rank 1, one last.pt and one best.pt; rank 1
+    # read the cache rank 0 decoded into the run folder (through its scratch folder's link), made no other
     assert files_in(two) == files_in(one)
+    assert len(os.listdir(two / ".cache" / "decoded")) == 1 == len(os.listdir(one / ".cache" / "decoded"))
     assert sorted(os.listdir(two / "checkpoints")) == ["best.pt", "last.pt"]
     ckpt = load_checkpoint(str(two / "checkpoints" / "last.pt"))
     assert ckpt["world_size"] == 2 and ckpt["global_batch_size"] == 8
