@@ -120,6 +120,8 @@ describe('a run in a container', () => {
     }
     // Written by the trainer as this user, not as root-by-default.
     expect(fs.statSync(path.join(runDir, 'output', 'metrics.jsonl')).uid).toBe(process.getuid!());
+    // A finished run's own caches (decoded images, compile) are freed: only a resume would reuse them.
+    expect(fs.existsSync(path.join(runDir, 'output', '.cache'))).toBe(false);
     const state = JSON.parse(fs.readFileSync(path.join(runDir, 'state.json'), 'utf8'));
     expect(state).toMatchObject({ status: 'finished', exitCode: 0, oomKilled: false, attempts: 1 });
     const record = JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8'));

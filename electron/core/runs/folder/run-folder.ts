@@ -119,6 +119,16 @@ export class RunFolder {
     this.knownLayout = 'output';
   }
 
+  /**
+   * Frees the trainer's caches of a finished run (`.cache/`: decoded images, compile caches), which only
+   * a resume would reuse: each run keeps its own (engine-runs.md), and 100,000 photos decode to ~25 GB.
+   * A `.cache` that is a link is removed as a link, never followed.
+   */
+  async dropTrainerCaches(): Promise<void> {
+    if (this.layout !== 'output') return;
+    await fs.rm(path.join(this.outputDir, '.cache'), { recursive: true, force: true });
+  }
+
   /** Reads run.json; null when missing or unreadable. */
   async readRecord(): Promise<RunRecordFile | null> {
     const parsed = RunRecordFile.safeParse(await readContainerJson(this.runJson, this.dir, CAPS.record));

@@ -229,6 +229,7 @@ export async function watchUntilExit(env: AttemptEnv, live: LiveRun, abort: Abor
     false,
   );
   if (!dockerGone) await removeContainer(container).catch(() => undefined);
+  if (outcome.status === 'finished') await live.folder.dropTrainerCaches().catch(() => undefined);
   live.container = null;
   live.announce();
   return true;

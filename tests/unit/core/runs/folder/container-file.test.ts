@@ -45,6 +45,20 @@ async function memoryGrowth<T>(task: () => Promise<T>): Promise<{ value: T; grow
 }
 
 describe('the run folder layout', () => {
+  it('frees a finished run’s caches; a .cache planted as a link is removed as a link, its target kept', async () => {
+    fs.mkdirSync(path.join(folder.outputDir, '.cache', 'decoded', 'k1'), { recursive: true });
+    fs.writeFileSync(path.join(folder.outputDir, '.cache', 'decoded', 'k1', 'images.u8'), 'x');
+    fs.writeFileSync(path.join(folder.outputDir, 'metrics.jsonl'), '');
+    await folder.dropTrainerCaches();
+    expect(fs.existsSync(path.join(folder.outputDir, '.cache'))).toBe(false);
+    expect(fs.existsSync(folder.metrics)).toBe(true);
+    fs.writeFileSync(path.join(outside, 'keep.txt'), 'mine');
+    fs.symlinkSync(outside, path.join(folder.outputDir, '.cache'));
+    await folder.dropTrainerCaches();
+    expect(fs.existsSync(path.join(folder.outputDir, '.cache'))).toBe(false);
+    expect(fs.readFileSync(path.join(outside, 'keep.txt'), 'utf8')).toBe('mine');
+  });
+
   it('puts the trainer’s files in output/ and keeps the app’s in the root; a run from before output/ reads as it was', () => {
     expect(folder.layout).toBe('output');
     expect(folder.metrics).toBe(path.join(folder.dir, 'output', 'metrics.jsonl'));
