@@ -2,7 +2,9 @@
 
 Usage:
     d = decide_compile(remaining_images=45_000, eager_img_per_s=5_200.0, cache_warm=False)
-    d.compile, d.reason      # False, "Not compiling: ~1.9 s saved over the remaining 45,000 images ..."
+    d.compile, d.reason      # False, "Not compiling the model: it would not pay for itself on this run; ..."
+    probe = EagerProbe(cache_warm, sync)   # the trainer, compile "auto" on a GPU: eager first, then decide
+    d = probe.after_step(steps_done_in_this_process, images_per_step, remaining_images)   # once, else None
 
 Compiling costs a fixed time before the first compiled step (cold: the first run of a model on this
 machine; warm: the inductor/Triton cache of an earlier run of the same model and shapes) and makes each
@@ -19,6 +21,8 @@ the ~30 s measured on an H100 (2026-11-28, DeiT-S/B, time to first step 52 s of 
 the warm cost and the speed-up are assumptions until measured, chosen conservatively (a smaller speed-up
 and a larger cost both make the policy compile less often).
 """
+import os
+import time
 from dataclasses import dataclass
 
 COMPILE_COLD_S = 30.0  # measured: H100, torch.compile of DeiT-S/B training step, first run
@@ -26,6 +30,7 @@ COMPILE_WARM_S = 12.0  # assumed until measured: the same with the inductor/Trit
 COMPILED_SPEEDUP = 1.2  # assumed until measured: compiled step speed / eager step speed (bf16, same batch)
 MARGIN_S = 5.0  # compile only when it saves at least this much: the estimate is rough
 EAGER_PROBE_STEPS = 8  # eager steps measured before deciding (the first ones are warm-up: allocator, cuDNN)
+ON_PREFIX, OFF_PREFIX = "Compiling the model", "Not compiling the model"  # how report.py finds the decision
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,35 @@ def decide_compile(remaining_images, eager_img_per_s, cache_warm, speedup=COMPIL
     facts = (f"{remaining_images:,} images to go at {eager_img_per_s:,.0f} img/s: ~{eager_s:.0f} s as is, "
              f"~{compiled_s:.0f} s compiled ({cost:.0f} s to compile, {cache})")
     if saved >= MARGIN_S:
-        return CompileDecision(True, f"Compiling the model (torch.compile): {facts}.", eager_s, compiled_s)
-    return CompileDecision(False, f"Not compiling the model: it would not pay for itself on this run; {facts}.",
+        return CompileDecision(True, f"{ON_PREFIX} (torch.compile): {facts}.", eager_s, compiled_s)
+    return CompileDecision(False, f"{OFF_PREFIX}: it would not pay for itself on this run; {facts}.",
                            eager_s, compiled_s)
+
+
+
+class EagerProbe:
+    """compile "auto" on a GPU: the run starts eager; after WARMUP_STEPS steps of this process the next
+    EAGER_PROBE_STEPS are timed (a device sync at each end, twice per run), and the measured speed decides
+    once whether compiling pays for the images still to train on. A run shorter than that stays eager."""
+
+    WARMUP_STEPS = 2  # allocator, cuDNN autotuning: not the eager speed
+
+    def __init__(self, cache_warm, sync):
+        self.cache_warm, self.sync, self.t0 = cache_warm, sync, None
+
+    def after_step(self, steps_here, images_per_step, remaining_images):
+        """-> the CompileDecision at the end of the timed steps, else None."""
+        if steps_here == self.WARMUP_STEPS:
+            self.sync()
+            self.t0 = time.perf_counter()
+        elif steps_here == self.WARMUP_STEPS + EAGER_PROBE_STEPS and self.t0 is not None:
+            self.sync()
+            speed = EAGER_PROBE_STEPS * images_per_step / max(time.perf_counter() - self.t0, 1e-9)
+            return decide_compile(remaining_images, speed, self.cache_warm)
+        return None
+
+
+def compile_cache_warm(run_dir):
+    """True when this run's own compile cache has entries (a resume of a compiled run)."""
+    folder = os.path.join(run_dir, ".cache", "compile")
+    return os.path.isdir(folder) and any(os.scandir(folder))

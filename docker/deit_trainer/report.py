@@ -7,6 +7,7 @@ Built from the run folder's own records (metrics.jsonl, resolved-config.json), s
 import json
 import os
 
+from .compile_policy import OFF_PREFIX, ON_PREFIX
 from .evaluate import classes_without_images, per_class_report
 from .fsutil import write_text
 from .model import weights_source_text
@@ -82,6 +83,15 @@ def _layer_decay_line(tr):
             f"lr × {d ** (blocks + 1):.3g}")
 
 
+def _compile_text(events, last):
+    """'on'/'off', with the compile policy's reason when it decided (compile "auto" on a GPU)."""
+    decided = [e["message"] for e in events if e.get("type") == "progress" and e.get("phase") == "compile"
+               and str(e.get("message", "")).startswith((ON_PREFIX, OFF_PREFIX))]
+    if not decided:
+        return "on" if last.get("compile") else "off"
+    return f"{'on' if decided[-1].startswith(ON_PREFIX) else 'off'} ({decided[-1].rstrip('.')})"
+
+
 def write_report(tr, m, best, parity, test=None):
     run_dir, cfg, ds = tr.run_dir, tr.cfg, tr.data.dataset
     events = _events(run_dir)
@@ -99,7 +109,7 @@ def write_report(tr, m, best, parity, test=None):
         f"- Versions: Python {v.get('python')}, PyTorch {v.get('torch')}, torchvision {v.get('torchvision')}, "
         f"timm {v.get('timm')}, CUDA {v.get('cuda') or 'none (CPU)'}",
         f"- Device: {dev.get('name')} ({dev.get('kind')}), precision {last.get('precision')}, "
-        f"torch.compile {'on' if last.get('compile') else 'off'}",
+        f"torch.compile {_compile_text(events, last)}",
         f"- Started with {len(starts)} process start(s){' (resumed)' if len(starts) > 1 else ''}",
         "", "## Data", "",
         f"- Folder `{ds.root}`, layout `{ds.layout}`"

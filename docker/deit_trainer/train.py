@@ -25,6 +25,7 @@ from .augment import PRESETS, mix_batch, train_batch
 from .batching import auto_batch, fixed_batch
 from .cache import StopRequested
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from .compile_policy import EagerProbe, compile_cache_warm
 from .distributed import Distributed, is_collective_failure, prepare_on_ranks
 from .errors import TrainerError
 from .evaluate import SCORE_KEYS, evaluate, per_class_accuracy, selection_metric
@@ -91,6 +92,10 @@ class Trainer:
         self.use_compile, why = resolve_compile(t.compile, self.device)
         if why:
             ev.warning("compile_unavailable", why)
+        # compile "auto": eager first; the first steps' measured speed decides whether compiling pays (compile_policy.py)
+        probe = t.compile == "auto" and (self.use_compile or self.hooks.compile_probe_on_cpu)
+        self.compile_probe = EagerProbe(compile_cache_warm(self.run_dir), self._sync) if probe else None
+        self.use_compile = self.use_compile and self.compile_probe is None
         speed_flags(self.device)
         torch.manual_seed(t.seed)
 
@@ -366,14 +371,34 @@ class Trainer:
         except torch.OutOfMemoryError:
             raise
         except Exception as e:
-            if not self.use_compile or self.pos.global_step > self.first_step:
+            if not self.use_compile or self.pos.global_step > self.compile_step:
                 raise
             self._compile_fallback(e)
             out = self.train_step(x_u8, y, progress, n_real)
         self.pos.global_step += 1
-        if self.use_compile and self.pos.global_step == self.first_step + 1:
+        if self.use_compile and self.pos.global_step == self.compile_step + 1:
             self.events.progress("compile", 1, 1, f"Compiled and ran the first step in {time.monotonic() - started:.1f} s")
+        if self.compile_probe is not None:
+            self._decide_compile()
         return out
+
+    def _sync(self):
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+
+    def _decide_compile(self):
+        """compile "auto": once the eager steps are timed, compile from the next step on if it pays."""
+        left = (self.total_steps() - self.pos.global_step) * self.global_batch()
+        d = self.compile_probe.after_step(self.pos.global_step - self.first_step, self.global_batch(), left)
+        if d is None:
+            return
+        self.compile_probe = None
+        if self.dist.agree(d.compile)[0]:  # every process compiles, or none
+            self.use_compile, self.compile_step = True, self.pos.global_step
+            self.train_forward = torch.compile(self.train_module)
+            self.eval_forward = torch.compile(self.ema.module if self.ema else self.model)
+        self.events.progress("compile", 0 if self.use_compile else 1, 1, d.reason)
+        self._write_resolved_config()
 
     def _step_event(self, step, spe, window, lr):
         """Adds the window to the epoch's sums and emits a `step` event; returns the next, empty window."""
@@ -397,6 +422,7 @@ class Trainer:
         """Epochs until the last one, a stop, or early stopping; then the end of the run (finish.py)."""
         ev, t = self.events, self.cfg.train
         self.first_step, self.loop_started = self.pos.global_step, time.monotonic()
+        self.compile_step = self.first_step  # the first step of this process that runs compiled
         if self.use_compile:
             ev.progress("compile", 0, 1, "Compiling the model (torch.compile) during the first steps; this can take a minute")
         early_stopped = False

@@ -1,5 +1,9 @@
 """The compile policy (issue 19): torch.compile only when the time it saves on this run exceeds its cost."""
-from deit_trainer.compile_policy import COMPILE_COLD_S, COMPILE_WARM_S, decide_compile
+import json
+
+from conftest import of_type, read_events, run_cli, write_config
+from deit_trainer.compile_policy import (COMPILE_COLD_S, COMPILE_WARM_S, EAGER_PROBE_STEPS, OFF_PREFIX, EagerProbe,
+                                         decide_compile)
 
 
 def test_a_short_fine_tune_is_not_compiled():
@@ -31,3 +35,30 @@ def test_the_decision_is_monotonic_in_the_work_left():
 def test_nothing_left_or_no_speed_means_no_compile():
     assert not decide_compile(0, 5_000.0, cache_warm=True).compile
     assert not decide_compile(10_000, 0.0, cache_warm=True).compile
+
+
+def test_the_probe_times_the_steps_after_the_warm_up_and_decides_once():
+    syncs = []
+    probe = EagerProbe(cache_warm=False, sync=lambda: syncs.append(1))
+    decisions = [probe.after_step(n, 256, 50_000) for n in range(1, EagerProbe.WARMUP_STEPS + EAGER_PROBE_STEPS + 5)]
+    made = [d for d in decisions if d is not None]
+    assert len(made) == 1 and decisions.index(made[0]) == EagerProbe.WARMUP_STEPS + EAGER_PROBE_STEPS - 1
+    assert len(syncs) == 2  # one device sync at each end of the timed steps, nothing per step
+    assert not made[0].compile  # 50,000 images at the speed of doing nothing: compiling cannot pay
+
+
+def test_compile_auto_is_decided_by_the_eager_probe_and_the_reason_is_reported(learnable, tmp_path, weights_dir,
+                                                                               cache_dir, monkeypatch):
+    monkeypatch.setenv("DEIT_TRAINER_FAULT", "compile_probe_on_cpu:1")  # on a GPU only, otherwise
+    run = tmp_path / "run"
+    config = write_config(run, learnable, weights_dir, cache_dir,
+                          train={"epochs": 4, "batch_size": 4, "compile": "auto"})
+    code, _ = run_cli("train", "--config", config)
+    assert code == 0
+    events = read_events(run)
+    decided = [e for e in of_type(events, "progress") if e["phase"] == "compile"]
+    assert len(decided) == 1 and decided[0]["message"].startswith(OFF_PREFIX), decided
+    assert "images to go at" in decided[0]["message"]
+    assert of_type(events, "run_started")[0]["compile"] is False
+    assert json.loads((run / "resolved-config.json").read_text())["train"]["compile"] is False
+    assert f"torch.compile off ({OFF_PREFIX}" in (run / "report.md").read_text()
