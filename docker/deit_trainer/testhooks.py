@@ -5,6 +5,7 @@ Usage (train.py / finish.py call these at the named points; each is a no-op unle
     hooks.before_step(global_step)         # `oom_at_step:N`: a simulated out-of-memory error at step N (once)
     hooks.stop_after(global_step)          # `stop_at_step:N`: True after step N, as if SIGTERM arrived
     hooks.keep_stream_open()               # DEIT_TRAINER_KEEP_OPEN set: finish leaves the event stream open
+    hooks.slow_checkpoint_s                # `slow_checkpoint_write:S`: each background `last` write waits S s first
     hooks.compile_probe_on_cpu             # `compile_probe_on_cpu:1`: compile "auto" is decided by the eager
                                            # probe on the processor too (on a GPU only, otherwise)
 
@@ -15,14 +16,15 @@ import os
 
 import torch
 
-FAULTS = {"oom_at_step": "oom_at", "stop_at_step": "stop_at", "compile_probe_on_cpu": "compile_probe_on_cpu"}
+FAULTS = {"oom_at_step": "oom_at", "stop_at_step": "stop_at", "compile_probe_on_cpu": "compile_probe_on_cpu",
+          "slow_checkpoint_write": "slow_checkpoint_s"}
 
 
 class TestHooks:
     __test__ = False  # not a pytest test class, whatever its name
 
     def __init__(self, fault_spec=None, keep_open=False):
-        self.oom_at = self.stop_at = self.compile_probe_on_cpu = None
+        self.oom_at = self.stop_at = self.compile_probe_on_cpu = self.slow_checkpoint_s = None
         self.keep_open = keep_open
         for part in filter(None, (fault_spec or "").split(",")):
             name, _, value = part.partition(":")

@@ -25,6 +25,7 @@ from .augment import PRESETS, mix_batch, train_batch
 from .batching import auto_batch, fixed_batch
 from .cache import StopRequested
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from .checkpoint_writer import CheckpointWriter, last_due
 from .compile_policy import EagerProbe, compile_cache_warm
 from .distributed import Distributed, is_collective_failure, prepare_on_ranks
 from .errors import TrainerError
@@ -77,6 +78,8 @@ class Trainer:
         self.best_path = os.path.join(self.run_dir, "checkpoints", "best.pt")
         self.stop = StopFlag()
         self.hooks = TestHooks.from_env()  # test-only faults (testhooks.py); nothing unless a test sets them
+        self.writer = CheckpointWriter(self.hooks.slow_checkpoint_s or 0)  # `last` off the loop (checkpoint_writer.py)
+        self.last_written_at = None  # when this process last began writing `last` (monotonic clock)
         self.started = time.time()
 
     # ---- setup ---------------------------------------------------------------------------------
@@ -241,18 +244,27 @@ class Trainer:
         left_this_epoch = max(0, spe - p.sample // self.global_batch())
         return p.global_step + left_this_epoch + (self.cfg.train.epochs - p.epoch) * spe
 
-    def save_last(self, epoch=None):
+    def save_last(self, epoch=None, background=False):
+        """`last`: in the background at an epoch's end, else (Stop, out of memory) now, after any write in flight."""
         if not self.dist.is_main:
             return
-        save_checkpoint(self.last_path, {
+        epoch, step = epoch or self.pos.epoch, self.pos.global_step
+        state = {
             "model_name": self.cfg.model.name, "classes": self.data.dataset.classes,
             "img_size": self.cfg.model.img_size, "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(), "scaler": self.scaler.state_dict() if self.scaler else None,
             "ema": self.ema.state_dict() if self.ema else None, "rng": rng_state(self.device),
             "position": self.pos.to_dict(), "best": self.best, "bad_epochs": self.bad_epochs, "batch_size": self.batch_size,
-            "batch_choice": self.batch_choice, **self.dist.record(self.batch_size)})
-        self.events.emit("checkpoint", kind="last", path=self.last_path, epoch=epoch or self.pos.epoch,
-                         global_step=self.pos.global_step)
+            "batch_choice": self.batch_choice, **self.dist.record(self.batch_size)}
+        self.last_written_at = time.monotonic()
+
+        def written():
+            self.events.emit("checkpoint", kind="last", path=self.last_path, epoch=epoch, global_step=step)
+        if background:
+            return self.writer.submit(self.last_path, state, written)
+        self.writer.wait()
+        save_checkpoint(self.last_path, state)
+        written()
 
     def save_best(self, epoch, top1):
         if not self.dist.is_main:
@@ -366,6 +378,7 @@ class Trainer:
         """One step, counted in the position. When compiling the model fails on the first step of this
         process, the step runs again without torch.compile."""
         started = time.monotonic()
+        self.writer.poll()  # a `last` written in the background: its event now, from this thread
         try:
             out = self.train_step(x_u8, y, progress, n_real)
         except torch.OutOfMemoryError:
@@ -440,11 +453,14 @@ class Trainer:
             self.pos = self.pos.next_epoch()
             if is_best:
                 self.save_best(finished_epoch, m["val_top1"])
-            self.save_last(epoch=finished_epoch)
+            since = time.monotonic() - (self.last_written_at or 0)
+            if last_due(self.last_written_at is None, early_stopped or self.pos.epoch > t.epochs, since):
+                self.save_last(epoch=finished_epoch, background=True)
             if early_stopped:
                 what = "Val top-1" if self.selection == "top1" else "Val balanced accuracy"
                 ev.warning("early_stopped", f"{what} did not improve for {patience} epochs; stopping early.")
                 break
+        self.writer.wait()  # the run's last `last` is on disk before the end of the run
         self.dist.shutdown()  # the other processes are done; rank 0 alone evaluates, exports and reports
         if not self.dist.is_main:
             return 0
