@@ -48,7 +48,10 @@ class BatchLoader:
     def _gather(self, idx):
         out = torch.empty((len(idx), self.source.shape[1]), dtype=torch.uint8, pin_memory=self.pin)
         torch.index_select(self.source, 0, self.rows[idx], out=out)
-        return out.view(len(idx), *self.shape), self.labels[idx]
+        y = self.labels[idx]
+        # pinned too: a non-blocking copy from pageable memory is a blocking one (the caching host allocator
+        # makes the small pinned buffer cheap)
+        return out.view(len(idx), *self.shape), (y.pin_memory() if self.pin else y)
 
     def _to_device(self, x, y):
         return x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
