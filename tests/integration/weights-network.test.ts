@@ -226,7 +226,7 @@ describe('Import weights… and training from scratch', () => {
     expect(done.failure).toBeNull();
     expect(done.status).toBe('finished');
     expect(created.some((c) => role(c) === 'fetch-weights')).toBe(false); // imported weights need no download
-    const report = fs.readFileSync(path.join(h.paths.runsDir, id, 'report.md'), 'utf8');
+    const report = fs.readFileSync(path.join(h.paths.runsDir, id, 'output', 'report.md'), 'utf8');
     expect(report).toContain(`imported file \`deit_tiny_patch16_224.safetensors\` (sha256 \`${imported.sha256}\`)`);
   });
 
@@ -241,7 +241,7 @@ describe('Import weights… and training from scratch', () => {
       model: { pretrained: boolean };
     };
     expect(config.model.pretrained).toBe(false);
-    const report = fs.readFileSync(path.join(h.paths.runsDir, id, 'report.md'), 'utf8');
+    const report = fs.readFileSync(path.join(h.paths.runsDir, id, 'output', 'report.md'), 'utf8');
     expect(report).toContain('Starting weights: none: random initialisation (trained from scratch)');
   });
 });
