@@ -4,6 +4,7 @@ Usage:
     logits, maps = rollout(model, x)     # x normalised [B,3,H,W]; maps [B, prefix, gh, gw] in 0..1
     entry = encode_map(maps[i])          # {"grid": [gh, gw], "cls": base64 uint8, "dist": ... or absent}
     write_attention(path, {"a/b.jpg": entry, ...})   # eval/attention.json, predictions/<name>.attention.json
+    write_misclassified_attention(run_dir, module, cache, img_size, device)   # finish.py: eval/attention.json
 
 Each block's attention (softmax(q k^T / sqrt(d)), averaged over heads) gets the residual connection added
 (0.5 A + 0.5 I, rows renormalised), and the blocks' matrices are multiplied from the first to the last; the
@@ -18,12 +19,16 @@ pass each block is switched to its explicit path (same numbers), and the matrix 
 """
 import base64
 import contextlib
+import json
+import os
 
 import torch
 
+from .augment import eval_batch
 from .fsutil import write_json
 
 RESIDUAL = 0.5  # weight of the attention against the skip connection, as in the paper
+BATCH = 16  # images per rollout pass: every block's [heads, N, N] matrix is kept until the end of the pass
 
 
 @contextlib.contextmanager
@@ -86,3 +91,24 @@ def write_attention(path, entries):
     """Writes {"method", "maps": {image path: entry}} atomically (docs/run-folder.md)."""
     write_json(path, {"method": "attention rollout (Abnar & Zuidema 2020), heads averaged, residual 0.5",
                       "maps": entries})
+
+
+def write_misclassified_attention(run_dir, module, cache, img_size, device):
+    """Maps for exactly the images of eval/misclassified.json (at most 100) -> eval/attention.json.
+    `module`: the best model (eval mode, fp32 — the caller's exact_fp32); images preprocessed as validation
+    does (the decoded cache rows through eval_batch). Returns the path, or None for a model that is not a ViT."""
+    root = getattr(module, "_orig_mod", module)  # a compiled module's own model (same weights)
+    if not hasattr(root, "blocks"):
+        return None
+    with open(os.path.join(run_dir, "eval", "misclassified.json"), encoding="utf-8") as f:
+        paths = [w["path"] for w in json.load(f)]
+    entries = {}
+    for start in range(0, len(paths), BATCH):
+        chunk = paths[start:start + BATCH]
+        rows = torch.as_tensor([cache.row[p] for p in chunk], dtype=torch.long)
+        x_u8 = torch.from_numpy(cache.array[rows.numpy()]).to(device)
+        _, maps = rollout(root, eval_batch(x_u8, img_size))
+        entries.update((p, encode_map(m)) for p, m in zip(chunk, maps))
+    path = os.path.join(run_dir, "eval", "attention.json")
+    write_attention(path, entries)
+    return path

@@ -9,6 +9,7 @@ import copy
 import time
 from dataclasses import dataclass
 
+from .attention import write_misclassified_attention
 from .checkpoint import load_checkpoint
 from .evaluate import evaluate, exact_fp32, write_eval_artifacts
 from .export import export_model, parity_image_count
@@ -84,6 +85,10 @@ def finish_run(tr, ev):
     extra = {"selection_metric": tr.selection, "selection_reason": tr.selection_reason, "best_epoch": best.get("epoch"),
              "precision": FINAL_PRECISION, "training_precision": tr.training_precision}
     for path in write_eval_artifacts(tr.run_dir, m, ds, extra, test):
+        ev.emit("artifact", kind="eval", path=path, format="json")
+    with exact_fp32(tr.device):  # maps of the listed mistakes only (at most 100): one small extra pass
+        path = write_misclassified_attention(tr.run_dir, module, tr.data.cache, img_size, tr.device)
+    if path:
         ev.emit("artifact", kind="eval", path=path, format="json")
     parity = {}
     if formats:

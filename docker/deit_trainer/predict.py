@@ -9,6 +9,9 @@ Progress: `progress` events, phase `predict` (done/total images, eta_s), on stdo
 --output (on stderr when the CSV itself goes to stdout): one when the images are listed, then at most
 about twice a second, and one when all are done. The CSV is written to <output>.tmp and renamed at the end,
 so a stopped container leaves no half-written CSV under the real name.
+Attention maps (attention.py, vision transformers only): with --output, the first ATTENTION_CAP images of
+the folder get an attention-rollout map, computed in the same forward pass that classifies them, written to
+<output without .csv>.attention.json before the CSV is renamed into place.
 Preprocessing is exactly validation's: the same cache row (decode.py: EXIF-rotated, RGB, shorter side to
 the model's eval resize recorded in best.pt) and the same eval_batch (resize + centre crop, normalise).
 Device (`--device cuda|cpu`, default cpu): the app asks for cuda when it gave the container a GPU; with
@@ -24,6 +27,7 @@ import time
 
 import torch
 
+from .attention import encode_map, rollout, write_attention
 from .augment import eval_batch
 from .checkpoint import load_checkpoint
 from .dataset import _is_hidden_or_system
@@ -34,6 +38,8 @@ from .runtime import autocast
 
 BATCH = 32  # images per forward pass on the processor
 GPU_BATCH = 128  # on a GPU: a few hundred MiB of activations for DeiT-B at 224 px, far below any GPU's memory
+ATTENTION_CAP = 200  # images of a folder that get an attention map: the first ones, in listing order
+ATTENTION_BATCH = 32  # their batches stay this small: the rollout keeps every block's [heads, N, N] matrix
 PROGRESS_EVERY_S = 0.5  # a UI counter needs no more; thousands of events would only fill the log
 
 
@@ -113,8 +119,17 @@ def _device_and_precision(device, precision, events):
     return dev, precision
 
 
+def attention_path(csv_path):
+    """predictions/x.csv -> predictions/x.attention.json (docs/run-folder.md)."""
+    base = csv_path[:-4] if csv_path.lower().endswith(".csv") else csv_path
+    return base + ".attention.json"
+
+
 @torch.no_grad()
-def predict(checkpoint_path, input_path, out, top_k=5, events=None, device="cpu", precision="fp32"):
+def predict(checkpoint_path, input_path, out, top_k=5, events=None, device="cpu", precision="fp32",
+            attention=None):
+    """Writes the CSV rows to `out`; returns the number of files. `attention`: a dict that receives
+    {image path: map entry} for the first ATTENTION_CAP images (left empty for a model that is not a ViT)."""
     dev, precision = _device_and_precision(device, precision, events)
     model, classes, img_size, prep = load_model(checkpoint_path)
     model = model.to(dev)
@@ -124,10 +139,15 @@ def predict(checkpoint_path, input_path, out, top_k=5, events=None, device="cpu"
     writer.writerow(["path", "predicted", "confidence", "top_k", "error"])
     paths = list_images(input_path)
     progress = _Progress(events, len(paths))  # after the model is loaded: the rate counts images only
-    for start in range(0, len(paths), batch):
+    maps_wanted = attention is not None and hasattr(model, "blocks")
+    start = 0
+    while start < len(paths):
         progress.send(start)
+        with_maps = maps_wanted and start < ATTENTION_CAP
+        size = min(batch, ATTENTION_BATCH, ATTENTION_CAP - start) if with_maps else batch
+        chunk, start = paths[start:start + size], start + size
         arrays, good = [], []
-        for p in paths[start:start + batch]:
+        for p in chunk:
             try:
                 arrays.append(torch.from_numpy(decode_row(p, prep["resize"], None, prep["interpolation"])))
                 good.append(p)
@@ -137,7 +157,9 @@ def predict(checkpoint_path, input_path, out, top_k=5, events=None, device="cpu"
             continue
         x = eval_batch(torch.stack(arrays).to(dev, non_blocking=True), img_size)
         with autocast(dev, precision):
-            logits = model(x)
+            logits, maps = rollout(model, x) if with_maps else (model(x), None)  # one pass either way
+        if maps is not None:
+            attention.update((p, encode_map(m)) for p, m in zip(good, maps))
         probs = logits.float().softmax(1)
         top = probs.topk(k, dim=1)
         for p, vals, idx in zip(good, top.values.tolist(), top.indices.tolist()):
@@ -150,9 +172,11 @@ def predict(checkpoint_path, input_path, out, top_k=5, events=None, device="cpu"
 def run_predict(args, events=None):
     checkpoint = args.checkpoint or os.path.join(args.run or "/run", "checkpoints", "best.pt")
     if args.output:
-        tmp = args.output + ".tmp"
+        tmp, maps = args.output + ".tmp", {}
         with open(tmp, "w", newline="", encoding="utf-8") as f:
-            n = predict(checkpoint, args.input, f, args.top_k, events, args.device, args.precision)
+            n = predict(checkpoint, args.input, f, args.top_k, events, args.device, args.precision, maps)
+        if maps:  # before the CSV appears under its name: the app finds both or neither
+            write_attention(attention_path(args.output), maps)
         os.replace(tmp, args.output)
     else:
         from .events import EventStream

@@ -242,6 +242,32 @@ export type ParityCheck = z.infer<typeof ParityCheck>;
 /** Above this max |Δ probability| an export is flagged as not matching the trained model. */
 export const PARITY_WARN = 1e-4;
 
+/** Largest attention grid accepted (DeiT at 224 px has 14×14; 1024 px at 16 px patches has 64×64). */
+export const ATTENTION_MAX_GRID = 64;
+
+/** Base64 of `n` bytes (with padding), as Python's base64.b64encode writes it. */
+function base64OfLength(text: string, n: number): boolean {
+  return text.length === 4 * Math.ceil(n / 3) && /^[A-Za-z0-9+/]*={0,2}$/.test(text);
+}
+
+/**
+ * An attention-rollout map of one image (docs/run-folder.md): a grid of patches, one uint8 per patch
+ * (0..255, row-major, base64) for the class token and, for distilled models, the distillation token.
+ */
+export const AttentionMap = z
+  .object({
+    grid: z.tuple([z.number().int().min(1).max(ATTENTION_MAX_GRID), z.number().int().min(1).max(ATTENTION_MAX_GRID)]),
+    cls: z.string(),
+    dist: z.string().optional(),
+  })
+  .refine(
+    (m) =>
+      base64OfLength(m.cls, m.grid[0] * m.grid[1]) &&
+      (m.dist === undefined || base64OfLength(m.dist, m.grid[0] * m.grid[1])),
+    { message: 'an attention map must hold one byte per patch of its grid' },
+  );
+export type AttentionMap = z.infer<typeof AttentionMap>;
+
 /** Results of a finished run: from its eval/, export/ and report.md. */
 export const RunResults = z.object({
   folder: z.string(),
@@ -250,7 +276,14 @@ export const RunResults = z.object({
   perClass: z.array(ClassMetrics),
   confusion: z.object({ labels: z.array(z.string()), matrix: z.array(z.array(z.number().int())) }),
   misclassified: z.array(
-    z.object({ path: z.string(), trueLabel: z.string(), predictedLabel: z.string(), confidence: z.number() }),
+    z.object({
+      path: z.string(),
+      trueLabel: z.string(),
+      predictedLabel: z.string(),
+      confidence: z.number(),
+      /** Where the model looked (eval/attention.json); absent for runs from before it and non-ViT models. */
+      attention: AttentionMap.optional(),
+    }),
   ),
   exports: z.array(
     z.object({
@@ -287,6 +320,8 @@ export const Prediction = z.object({
   topK: z.array(z.object({ label: z.string(), probability: z.number() })),
   /** Why the file was not classified. */
   error: z.string().nullable(),
+  /** Where the model looked (`<csv>.attention.json`): the first 200 images of a folder, ViT models only. */
+  attention: AttentionMap.optional(),
 });
 export type Prediction = z.infer<typeof Prediction>;
 

@@ -15,7 +15,7 @@ import jsonschema
 
 REQUIRED = ["config.json", "resolved-config.json", "metrics.jsonl", "train.log", "split.json", "skipped.json",
             "checkpoints/last.pt", "checkpoints/best.pt", "eval/metrics.json", "eval/misclassified.json",
-            "export/model.torchscript.pt", "export/model.onnx", "export/labels.json", "export/preprocessing.json",
+            "eval/attention.json", "export/model.torchscript.pt", "export/model.onnx", "export/labels.json", "export/preprocessing.json",
             "export/parity.json", "report.md"]
 
 

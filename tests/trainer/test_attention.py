@@ -80,3 +80,38 @@ def test_maps_are_stored_small_and_read_back(tmp_path):
     write_attention(str(path), {"a/b.jpg": entry})
     saved = json.loads(path.read_text())
     assert saved["maps"]["a/b.jpg"] == entry and "rollout" in saved["method"]
+
+
+def test_the_run_end_maps_exactly_the_listed_mistakes_from_the_eval_cache_rows(tmp_path):
+    from types import SimpleNamespace
+
+    from deit_trainer.attention import write_misclassified_attention
+    from deit_trainer.augment import eval_batch
+    from deit_trainer.decode import decode_row
+    from PIL import Image
+    model, rng = tiny(), np.random.default_rng(2)
+    rows = []
+    for i in range(5):  # real cache rows (decode.py) of small noisy pictures
+        Image.fromarray(rng.integers(0, 256, (70 + i, 90, 3), dtype=np.uint8)).save(tmp_path / f"{i}.png")
+        rows.append(decode_row(str(tmp_path / f"{i}.png"), 73, None, "bicubic"))
+    array = np.stack(rows)
+    cache = SimpleNamespace(array=array, row={f"c/{i}.jpg": i for i in range(5)})
+    (tmp_path / "eval").mkdir()
+    wrong = ["c/3.jpg", "c/0.jpg"]
+    (tmp_path / "eval" / "misclassified.json").write_text(json.dumps([{"path": p} for p in wrong]))
+    path = write_misclassified_attention(str(tmp_path), model, cache, 64, torch.device("cpu"))
+    maps = json.loads(open(path).read())["maps"]
+    assert sorted(maps) == sorted(wrong)
+    x = eval_batch(torch.from_numpy(array[[3, 0]]), 64)  # validation's own preprocessing of those rows
+    expected = direct_rollout(model, x)
+    for i, p in enumerate(wrong):
+        got = np.frombuffer(base64.b64decode(maps[p]["cls"]), np.uint8).reshape(4, 4)
+        assert maps[p]["grid"] == [4, 4] and np.abs(got.astype(float) - expected[i, 0] * 255).max() <= 1
+
+
+def test_models_without_blocks_get_no_attention_file(tmp_path):
+    from deit_trainer.attention import write_misclassified_attention
+    (tmp_path / "eval").mkdir()
+    (tmp_path / "eval" / "misclassified.json").write_text("[]")
+    assert write_misclassified_attention(str(tmp_path), torch.nn.Linear(2, 2), None, 64, "cpu") is None
+    assert not (tmp_path / "eval" / "attention.json").exists()

@@ -57,7 +57,7 @@ def test_progress_counts_every_file_from_zero_to_the_total(best_pt, folder, tmp_
     assert progress[0]["eta_s"] is None and progress[-1]["eta_s"] == 0
     rows = list(csv.DictReader(out.open()))
     assert len(rows) == total
-    assert sorted(p.name for p in out.parent.iterdir()) == ["p.csv"]  # the .tmp was renamed
+    assert sorted(p.name for p in out.parent.iterdir()) == ["p.attention.json", "p.csv"]  # the .tmp was renamed
 
 
 def test_a_stopped_classification_leaves_only_the_temp_file(best_pt, folder, tmp_path, monkeypatch):
@@ -84,3 +84,16 @@ def test_csv_on_stdout_keeps_stdout_for_the_csv(best_pt, folder, capsys):
     assert rows[0] == ["path", "predicted", "confidence", "top_k", "error"] and len(rows) == IMAGES + 2
     progress = [e for e in events_of(capsys.readouterr().err) if e["type"] == "progress"]
     assert progress and progress[-1]["done"] == IMAGES + 1
+
+
+def test_attention_maps_cover_the_first_images_only(best_pt, folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(predict_module, "ATTENTION_CAP", 40)  # the cap (200) as a smaller number: same code path
+    out = tmp_path / "p.csv"
+    code, _ = run_cli("predict", "--checkpoint", str(best_pt), "--input", str(folder), "--output", str(out))
+    assert code == 0
+    rows = list(csv.DictReader(out.open()))
+    maps = json.loads((tmp_path / "p.attention.json").read_text())["maps"]
+    listed = predict_module.list_images(str(folder))[:40]  # the folder's first images, in listing order
+    first = [p for p in listed if not p.endswith("damaged.jpg")]  # the damaged file gets a row but no map
+    assert len(rows) == IMAGES + 1 and sorted(maps) == sorted(first) and len(maps) == 39
+    assert all(m["grid"] == [2, 2] and "dist" not in m for m in maps.values())

@@ -1,4 +1,5 @@
 """Training end to end on CPU: learning, the run folder, exports, predict, resume, OOM, weights."""
+import base64
 import csv
 import json
 import os
@@ -10,7 +11,7 @@ from deit_trainer.config import validate
 
 RUN_FOLDER = ["config.json", "resolved-config.json", "metrics.jsonl", "train.log", "split.json", "skipped.json",
               "checkpoints/last.pt", "checkpoints/best.pt", "eval/metrics.json", "eval/misclassified.json",
-              "export/model.torchscript.pt", "export/model.onnx", "export/labels.json", "export/preprocessing.json",
+              "eval/attention.json", "export/model.torchscript.pt", "export/model.onnx", "export/labels.json", "export/preprocessing.json",
               "export/parity.json", "report.md"]
 
 
@@ -74,6 +75,11 @@ def test_a_messy_learnable_dataset_trains_and_leaves_a_complete_run_folder(messy
     assert {"name", "precision", "recall", "f1", "support"} <= set(metrics["per_class"][0])
     for wrong in json.loads((run / "eval" / "misclassified.json").read_text()):
         assert (data / wrong["path"]).exists() and wrong["true"] != wrong["predicted"]
+    # attention maps (issue 21): exactly the listed mistakes, on the model's 2x2 patch grid (32 px / 16 px)
+    wrong = [w["path"] for w in json.loads((run / "eval" / "misclassified.json").read_text())]
+    maps = json.loads((run / "eval" / "attention.json").read_text())["maps"]
+    assert sorted(maps) == sorted(wrong)
+    assert all(m["grid"] == [2, 2] and len(base64.b64decode(m["cls"])) == 4 for m in maps.values())
     resolved = json.loads((run / "resolved-config.json").read_text())
     assert resolved["train"]["batch_size"] == 16 and resolved["train"]["precision"] == "fp32"
     started = of_type(events, "run_started")[0]
@@ -124,6 +130,9 @@ def test_predict_writes_a_csv_for_a_folder(messy_run, tmp_path):
     good = [r for r in rows if not r["error"]]
     assert sum(r["predicted"] == "class_1" for r in good) >= 0.8 * len(good)
     assert all(0 <= float(r["confidence"]) <= 1 for r in good)
+    maps = json.loads((tmp_path / "pred.attention.json").read_text())["maps"]  # beside the CSV, one per image
+    assert sorted(maps) == sorted(r["path"] for r in good)
+    assert all(m["grid"] == [2, 2] and len(base64.b64decode(m["cls"])) == 4 for m in maps.values())
 
 
 def test_resume_after_a_stop_gives_the_same_metrics_as_an_uninterrupted_run(learnable, tmp_path, weights_dir,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError, ClassMetrics, SelectionMetric, type RunResults, type SplitScores } from '../../../contract';
 import { CAPS, isUnsafeFile, readContainerJson, readContainerText } from '../folder/container-file';
 import type { RunFolder } from '../folder/run-folder';
+import { readAttentionMaps } from '../attention/attention-file';
 
 // The trainer's result files (docs/run-folder.md); read tolerantly, entry by entry. Fields added
 // later are optional: run folders from older trainers load with them null.
@@ -73,11 +74,14 @@ export async function readRunResults(folder: RunFolder): Promise<RunResults> {
     return parsed.success ? [parsed.data] : [];
   });
   const wrongRaw = await readContainerJson(folder.trainerFile('eval/misclassified.json'), within);
+  // Where the model looked on each mistake; no file (older runs, models that are not ViTs): no maps.
+  const maps = await readAttentionMaps(folder.trainerFile('eval/attention.json'), within);
   const misclassified = (Array.isArray(wrongRaw) ? wrongRaw : []).flatMap((entry) => {
     const parsed = Misclassified.safeParse(entry);
     if (!parsed.success) return [];
     const { path: file, true: trueLabel, predicted, confidence } = parsed.data;
-    return [{ path: file, trueLabel, predictedLabel: predicted, confidence }];
+    const attention = maps.get(file);
+    return [{ path: file, trueLabel, predictedLabel: predicted, confidence, ...(attention ? { attention } : {}) }];
   });
   return {
     folder: folder.dir,

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, PredictionFileName, type PredictionRecord, type Predictions } from '../../../contract';
 import type { RunFolder } from '../folder/run-folder';
-import { PredictionMeta, predictionRows, summarise } from './run-predict';
+import { PredictionMeta, predictionRows, summarise, withAttention } from './run-predict';
 import { CAPS, readContainerJson, readContainerText } from '../folder/container-file';
 
 /**
@@ -51,7 +51,14 @@ export async function openPrediction(run: RunFolder, file: string): Promise<Pred
     });
   }
   const meta = await readMeta(run, file);
-  return summarise(meta?.folder ?? '', csvPath, predictionRows(text), meta?.durationS ?? null, meta?.device ?? null);
+  const summary = summarise(
+    meta?.folder ?? '',
+    csvPath,
+    predictionRows(text),
+    meta?.durationS ?? null,
+    meta?.device ?? null,
+  );
+  return withAttention(summary, run.trainerDir);
 }
 
 async function record(run: RunFolder, csvPath: string): Promise<PredictionRecord | null> {

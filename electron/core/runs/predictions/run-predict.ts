@@ -15,6 +15,7 @@ import { checkedRunMount } from '../folder/mount-check';
 import { CAPS, readContainerText } from '../folder/container-file';
 import { runToolContainer } from '../../docker/tool-container';
 import { PROCESSOR, type PredictDevice } from './predict-device';
+import { attentionPathOf, readAttentionMaps } from '../attention/attention-file';
 
 /** Rows sent to the UI; the CSV in the run folder has all of them. */
 export const MAX_PREDICTION_ROWS = 1000;
@@ -102,9 +103,12 @@ export async function predictFolder(
     });
   } finally {
     await fs.rm(`${csvPath}.tmp`, { force: true }); // only there when it did not complete
+    // the maps are written just before the CSV is renamed: without the CSV they belong to nothing
+    if (!(await run.exists(csvPath))) await fs.rm(attentionPathOf(csvPath), { force: true });
   }
   if (tracker?.abort.signal.aborted) {
     await fs.rm(csvPath, { force: true }); // cancelled in the very moment it completed: as asked, nothing kept
+    await fs.rm(attentionPathOf(csvPath), { force: true });
     throw new AppError('cancelled', 'Classifying the images was cancelled; no CSV file was kept.');
   }
   if (result.exitCode !== 0) {
@@ -115,7 +119,7 @@ export async function predictFolder(
   }
   const rows = predictionRows((await readContainerText(csvPath, run.trainerDir, CAPS.csv)) ?? '');
   const durationS = Math.round(((Date.now() - started) / 1000) * 10) / 10;
-  const summary = summarise(folder, csvPath, rows, durationS, device.label);
+  const summary = await withAttention(summarise(folder, csvPath, rows, durationS, device.label), run.trainerDir);
   const meta: PredictionMeta = {
     folder,
     startedAt: startedAt.toISOString(),
@@ -151,6 +155,19 @@ export function predictionRows(csv: string): Prediction[] {
       : [],
     error: error || null,
   }));
+}
+
+/** The rows sent to the UI with their attention maps, when the trainer wrote `<name>.attention.json`. */
+export async function withAttention(summary: Predictions, within: string): Promise<Predictions> {
+  const maps = await readAttentionMaps(attentionPathOf(summary.csvPath), within);
+  if (maps.size === 0) return summary;
+  const prefix = `${PREDICT_PATHS.images}/`;
+  const byFile = new Map([...maps].map(([key, map]) => [key.startsWith(prefix) ? key.slice(prefix.length) : key, map]));
+  const rows = summary.rows.map((row) => {
+    const attention = byFile.get(row.file);
+    return attention ? { ...row, attention } : row;
+  });
+  return { ...summary, rows };
 }
 
 /** The rows as the results view shows them: counts per class, the first rows. */

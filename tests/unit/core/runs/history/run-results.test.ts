@@ -128,6 +128,24 @@ describe('readRunResults', () => {
     ]);
   });
 
+  it('gives each mistake its attention map when eval/attention.json has one (older runs: none)', async () => {
+    write('eval/metrics.json', { val_top1: 0.5, val_count: 2 });
+    const wrong = [
+      { path: 'rose/1.jpg', true: 'rose', predicted: 'tulip', confidence: 0.9 },
+      { path: 'tulip/2.jpg', true: 'tulip', predicted: 'rose', confidence: 0.6 },
+    ];
+    write('eval/misclassified.json', wrong);
+    expect((await readRunResults(folder)).misclassified.map((m) => m.attention)).toEqual([undefined, undefined]);
+    const cls = Buffer.from(Array.from({ length: 196 }, (_, i) => i)).toString('base64'); // 14×14, DeiT at 224 px
+    write('eval/attention.json', {
+      method: 'attention rollout',
+      maps: { 'rose/1.jpg': { grid: [14, 14], cls }, 'tulip/2.jpg': { grid: [14, 14], cls: 'AAAA' } },
+    });
+    const results = RunResults.parse(await readRunResults(folder));
+    expect(results.misclassified[0]?.attention).toEqual({ grid: [14, 14], cls });
+    expect(results.misclassified[1]?.attention).toBeUndefined(); // 3 bytes for 196 patches: left out
+  });
+
   it('ignores a test section or parity entry it cannot read instead of failing', async () => {
     write('eval/metrics.json', { val_top1: 0.5, val_count: 2, test: { count: 'many' } });
     write('export/parity.json', { onnx: { max_abs_prob_diff: 'tiny' } });

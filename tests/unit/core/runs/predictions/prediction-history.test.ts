@@ -140,6 +140,25 @@ describe('openPrediction', () => {
     expect(opened.rows.map((r) => r.file)).toEqual(['a.jpg', 'b.jpg', 'broken.jpg']);
   });
 
+  it('gives each row its attention map from <name>.attention.json, and leaves out malformed maps', async () => {
+    write('20261129-023105-ab12.csv');
+    const byte = (n: number) => Buffer.alloc(n, 200).toString('base64');
+    fs.writeFileSync(
+      path.join(predictions, '20261129-023105-ab12.attention.json'),
+      JSON.stringify({
+        method: 'attention rollout',
+        maps: {
+          '/images/a.jpg': { grid: [2, 2], cls: byte(4), dist: byte(4) },
+          '/images/b.jpg': { grid: [2, 2], cls: byte(3) }, // one byte short of its grid
+          '/images/c.jpg': { grid: [65, 1], cls: byte(65) }, // larger than any DeiT grid
+        },
+      }),
+    );
+    const rows = (await openPrediction(run, '20261129-023105-ab12.csv')).rows;
+    expect(rows[0]?.attention).toEqual({ grid: [2, 2], cls: byte(4), dist: byte(4) });
+    expect(rows.slice(1).map((r) => r.attention)).toEqual([undefined, undefined]);
+  });
+
   it('opens an older CSV without its record (no folder to preview from, no duration)', async () => {
     write('20261130-080000-cd34.csv');
     expect(await openPrediction(run, '20261130-080000-cd34.csv')).toMatchObject({ folder: '', durationS: null });
