@@ -4,6 +4,8 @@ import { useCall } from '../../api/hooks';
 import { formatPercent } from '../../components/format';
 import { FactList } from '../../components/FactList';
 import { Panel } from '../../components/Panel';
+import { AttentionControls, useAttentionView, type AttentionView } from './attention/AttentionControls';
+import { AttentionOverlay } from './attention/AttentionOverlay';
 
 type Mistake = RunResults['misclassified'][number];
 
@@ -15,6 +17,8 @@ const PAGE = 12;
  */
 export function MistakesGallery({ runId, mistakes }: { runId: string; mistakes: RunResults['misclassified'] }) {
   const [shown, setShown] = useState(PAGE);
+  const [view, setView] = useAttentionView();
+  const withMaps = mistakes.filter((m) => m.attention);
   return (
     <Panel titleId="run-mistakes-title" title="Most confident mistakes">
       {mistakes.length === 0 ? (
@@ -25,9 +29,16 @@ export function MistakesGallery({ runId, mistakes }: { runId: string; mistakes: 
             Validation images the model was most sure about and still got wrong. Look for mislabelled images (move them
             to the right class folder) or classes that look alike (add more varied examples).
           </p>
+          {withMaps.length > 0 && (
+            <AttentionControls
+              view={view}
+              onChange={setView}
+              distilled={withMaps.some((m) => m.attention?.dist !== undefined)}
+            />
+          )}
           <ul className="run-mistakes">
             {mistakes.slice(0, shown).map((m) => (
-              <MistakeCard key={m.path} runId={runId} mistake={m} />
+              <MistakeCard key={m.path} runId={runId} mistake={m} view={view} />
             ))}
           </ul>
           {shown < mistakes.length && (
@@ -41,7 +52,7 @@ export function MistakesGallery({ runId, mistakes }: { runId: string; mistakes: 
   );
 }
 
-function MistakeCard({ runId, mistake }: { runId: string; mistake: Mistake }) {
+function MistakeCard({ runId, mistake, view }: { runId: string; mistake: Mistake; view: AttentionView }) {
   const image = useCall('runs.image', { id: runId, file: mistake.path });
   const description = `${mistake.trueLabel} predicted as ${mistake.predictedLabel}`;
   return (
@@ -51,6 +62,9 @@ function MistakeCard({ runId, mistake }: { runId: string; mistake: Mistake }) {
           <img src={`data:${image.data.mime};base64,${image.data.dataBase64}`} alt={description} />
         ) : (
           <span className="muted">{image.error ? 'Image not available' : 'Loading…'}</span>
+        )}
+        {view.shown && mistake.attention && image.data && (
+          <AttentionOverlay map={mistake.attention} token={view.token} opacity={view.opacity} />
         )}
       </div>
       <FactList

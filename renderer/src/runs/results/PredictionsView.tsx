@@ -3,6 +3,8 @@ import { isDesktop } from '../../api/api';
 import { DatasetThumbnail } from '../../wizard/dataset/DatasetThumbnail';
 import { formatCount, formatPercent } from '../../components/format';
 import { DownloadLink } from './RunDownloads';
+import { AttentionControls, useAttentionView, type AttentionView } from './attention/AttentionControls';
+import { AttentionOverlay } from './attention/AttentionOverlay';
 
 /**
  * One classification of a folder (just made, or an earlier one opened from the list): how many
@@ -10,6 +12,7 @@ import { DownloadLink } from './RunDownloads';
  * is known and still there.
  */
 export function PredictionsView({ runId, result }: { runId: string; result: Predictions }) {
+  const [view, setView] = useAttentionView();
   if (result.total === 0) {
     return (
       <p>
@@ -19,6 +22,7 @@ export function PredictionsView({ runId, result }: { runId: string; result: Pred
     );
   }
   const unreadable = result.total - result.classified;
+  const withMaps = result.rows.filter((r) => r.attention);
   return (
     <>
       <p>
@@ -43,6 +47,18 @@ export function PredictionsView({ runId, result }: { runId: string; result: Pred
           </li>
         ))}
       </ul>
+      {withMaps.length > 0 && result.folder && (
+        <>
+          <AttentionControls
+            view={view}
+            onChange={setView}
+            distilled={withMaps.some((r) => r.attention?.dist !== undefined)}
+          />
+          {withMaps.length < result.classified && (
+            <p className="muted">Maps are made for the first 200 images of a folder only.</p>
+          )}
+        </>
+      )}
       <div className="run-table-scroll">
         <table className="run-table">
           <caption className="visually-hidden">What the model says about each image</caption>
@@ -58,7 +74,7 @@ export function PredictionsView({ runId, result }: { runId: string; result: Pred
           </thead>
           <tbody>
             {result.rows.map((row) => (
-              <PredictionRow key={row.file} row={row} folder={result.folder} />
+              <PredictionRow key={row.file} row={row} folder={result.folder} view={view} />
             ))}
           </tbody>
         </table>
@@ -74,7 +90,7 @@ export function PredictionsView({ runId, result }: { runId: string; result: Pred
 }
 
 /** One image: its preview (fetched when it scrolls into view) and what the model says about it. */
-function PredictionRow({ row, folder }: { row: Prediction; folder: string }) {
+function PredictionRow({ row, folder, view }: { row: Prediction; folder: string; view: AttentionView }) {
   if (row.error !== null || row.predicted === null) {
     return (
       <tr>
@@ -90,7 +106,14 @@ function PredictionRow({ row, folder }: { row: Prediction; folder: string }) {
     <tr>
       <td>
         <span className="run-prediction-image">
-          {folder && <DatasetThumbnail root={folder} file={row.file} alt={row.file} />}
+          {folder && (
+            <span className="attention-frame">
+              <DatasetThumbnail root={folder} file={row.file} alt={row.file} />
+              {view.shown && row.attention && (
+                <AttentionOverlay map={row.attention} token={view.token} opacity={view.opacity} />
+              )}
+            </span>
+          )}
           <code className="run-path">{row.file}</code>
         </span>
       </td>
