@@ -3,7 +3,7 @@ import { DOCKER_STOPPED_MESSAGE, type RunSummary } from '@contract';
 import { api } from '../api/api';
 import { DataTable, type Column } from '../components/DataTable';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { folderName, formatCount, formatDuration, formatPercent, formatShortDate } from '../components/format';
+import { folderName, formatDuration, formatPercent, formatShortDate, plural } from '../components/format';
 import { ConfirmDialog } from './ConfirmDialog';
 import { isActive, modelName, runDurationS, runStatusBadge } from './run-labels';
 import { RunFailurePanel } from './RunFailurePanel';
@@ -141,7 +141,7 @@ function runColumns(onDelete: (run: RunSummary) => void): Column<RunSummary>[] {
       cell: (run) => (
         <>
           {runDurationS(run) === null ? '—' : formatDuration(runDurationS(run))}
-          {run.epochs > 0 && <div className="muted">{formatCount(run.epochsDone)} epochs</div>}
+          {run.epochs > 0 && <div className="muted">{plural(run.epochsDone, 'epoch')}</div>}
         </>
       ),
     },

@@ -98,7 +98,7 @@ describe('RunDashboard', () => {
     await renderLoaded();
     expect(screen.getByText('The class “fox” has no validation images.')).toBeInTheDocument();
     server.append(warningEvent('out_of_memory', 'Out of GPU memory at batch size 128: trying 64.'));
-    expect(await screen.findByText(/2 warnings \(training goes on\)/)).toBeInTheDocument();
+    expect(await screen.findByText(/2 warnings \(not errors: they do not stop training\)/)).toBeInTheDocument();
     expect(screen.getByText('Out of GPU memory at batch size 128: trying 64.')).toBeInTheDocument();
   });
 

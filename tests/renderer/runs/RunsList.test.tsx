@@ -44,6 +44,10 @@ beforeEach(() => {
 
 afterEach(() => setApi(null));
 
+async function findRow(name: string): Promise<HTMLElement> {
+  return (await screen.findByRole('rowheader', { name: new RegExp(name) })).closest('tr')!;
+}
+
 function row(name: string): HTMLElement {
   return screen.getByRole('rowheader', { name: new RegExp(name) }).closest('tr')!;
 }
@@ -59,8 +63,15 @@ describe('RunsList', () => {
     expect(within(done).getByText('cats-vs-dogs')).toBeInTheDocument();
     expect(within(done).getByText('93.1 %')).toBeInTheDocument();
     expect(within(done).getByText('1 h 0 min')).toBeInTheDocument();
+    expect(within(done).getByText('10 epochs')).toBeInTheDocument();
     expect(within(done).getByRole('link', { name: 'Results' })).toHaveAttribute('href', '#/runs/run-old/results');
     expect(within(row('Cats vs dogs')).getByText('epoch 2 of 10')).toBeInTheDocument();
+  });
+
+  it('counts one epoch in the singular ("1 epoch", not "1 epochs")', async () => {
+    runs = [{ ...finished(), epochsDone: 1 }];
+    render(<RunsList />);
+    expect(await within(await findRow('Flowers v1')).findByText('1 epoch')).toBeInTheDocument();
   });
 
   it('has a helpful empty state', async () => {

@@ -68,8 +68,9 @@ export function TrainingFields({
           </p>
         )}
         <p id="batch-hint" className="field-hint">
-          Images per training step. Auto gives small datasets enough steps per epoch (at least 30 where it can, never
-          below 16 images), and large ones the largest batch that fits in GPU memory.
+          Images per training step (on each GPU, when a run uses several). Auto gives small datasets enough steps per
+          epoch (at least 30 where it can, never below 16 images), and large ones the largest batch that fits in GPU
+          memory.
         </p>
       </fieldset>
     </div>
