@@ -37,6 +37,21 @@ export type ComparedEpoch = z.infer<typeof ComparedEpoch>;
 export const ComparedStep = z.object({ globalStep: z.number(), elapsedS: z.number(), loss: z.number() });
 export type ComparedStep = z.infer<typeof ComparedStep>;
 
+/**
+ * What a run actually trained with, where the trainer decided it (resolved-config.json, run_started):
+ * every field null when the run has not said (not started yet, older run).
+ */
+export const ResolvedSettings = z.object({
+  /** Images per optimizer step over all GPUs. */
+  batchSize: z.number().int().nullable(),
+  learningRate: z.number().nullable(),
+  /** Layer-wise lr decay in effect: 1 = off (from scratch, frozen backbone, or turned off). */
+  layerDecay: z.number().nullable(),
+  precision: z.string().nullable(),
+  compile: z.boolean().nullable(),
+});
+export type ResolvedSettings = z.infer<typeof ResolvedSettings>;
+
 /** One run as the comparison view shows it. */
 export const ComparedRun = z.object({
   id: z.string(),
@@ -45,6 +60,8 @@ export const ComparedRun = z.object({
   createdAt: z.string(),
   durationS: z.number().nullable(),
   settings: RunSettings,
+  /** What ran, where the trainer resolved a setting (absent from older app versions). */
+  resolved: ResolvedSettings.optional(),
   data: ComparedData,
   epochs: z.array(ComparedEpoch),
   steps: z.array(ComparedStep),

@@ -3,7 +3,7 @@ import { Line, LineChart, XAxis, YAxis, useXAxisScale, useYAxisScale, type Scale
 import { makeAxisTick } from './axis-tick';
 import { chartTuning } from './chart-tuning';
 import type { ChartLine } from './LiveLineChart';
-import type { Domain } from './nice-domain';
+import { DOTS_UP_TO, type Domain } from './nice-domain';
 import type { ChartPoint } from './series';
 
 /** Width of the y-axis labels, px. */
@@ -72,17 +72,34 @@ function PlotPaths({ lines }: { lines: readonly ChartLine[] }) {
   return (
     <g className="run-chart-lines">
       {lines.map((line, i) => (
-        <path
-          key={line.key}
-          d={svgPath(data[i] ?? [], x, y)}
-          fill="none"
-          stroke={line.color}
-          strokeWidth={1.6}
-          strokeDasharray={line.dash}
-          strokeLinejoin="round"
-        />
+        <g key={line.key}>
+          <path
+            d={svgPath(data[i] ?? [], x, y)}
+            fill="none"
+            stroke={line.color}
+            strokeWidth={1.6}
+            strokeDasharray={line.dash}
+            strokeLinejoin="round"
+          />
+          {(data[i]?.length ?? 0) <= DOTS_UP_TO && <PlotDots points={data[i] ?? []} x={x} y={y} color={line.color} />}
+        </g>
       ))}
     </g>
+  );
+}
+
+/** A dot at each point of a short series (a one-epoch run's single point is otherwise invisible). */
+function PlotDots(props: { points: readonly ChartPoint[]; x: ScaleFunction; y: ScaleFunction; color: string }) {
+  const { points, x, y, color } = props;
+  return (
+    <>
+      {points.map((p) => {
+        const px = x(p.x);
+        const py = y(p.y);
+        if (px === undefined || py === undefined || !Number.isFinite(px) || !Number.isFinite(py)) return null;
+        return <circle key={p.x} className="run-chart-dot" cx={px} cy={py} r={2.6} fill={color} />;
+      })}
+    </>
   );
 }
 

@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { ChartPlot, PLOT_MARGIN, PlotData, Y_AXIS_WIDTH } from './ChartPlot';
 import { useDrawnVersion } from './frame-queue';
-import { niceDomain, niceTicks, niceTimeDomain, type Domain } from './nice-domain';
+import { niceDomain, niceTicks, niceTimeDomain, wholeTicks, type Domain } from './nice-domain';
 import type { LiveSeries } from './series';
 import { useElementWidth } from './use-element-width';
 
@@ -33,6 +33,8 @@ export interface LiveLineChartProps {
   formatY: (y: number) => string;
   /** 'time': x is unix seconds, with ticks on round clock times. */
   xKind?: 'number' | 'time';
+  /** x counts whole things (epochs): ticks on whole numbers only. */
+  xWhole?: boolean;
   xRange?: AxisRange;
   yRange?: AxisRange;
   /** Shown instead of the plot while there are no points yet. */
@@ -44,13 +46,13 @@ const AUTO: AxisRange = ['auto', 'auto'];
 
 /**
  * A live line chart (recharts) of series downsampled (LTTB) to about the plot's pixel width, with
- * no animation, no dots and no tooltip (PITFALLS: recharts costs 30–140 ms per update with
+ * no animation, no tooltip, and dots only on short series (PITFALLS: recharts costs 30–140 ms per update with
  * thousands of points). Redraws wait for their turn in the draw queue (one chart per frame). The
  * latest values are written out as text, which is also what screen readers get.
  */
 export const LiveLineChart = memo(function LiveLineChart(props: LiveLineChartProps) {
   const { title, lines, version, xLabel, formatX, formatY, emptyText, height = 170 } = props;
-  const { xKind = 'number', xRange = AUTO, yRange = AUTO, formatXTick = formatX } = props;
+  const { xKind = 'number', xWhole = false, xRange = AUTO, yRange = AUTO, formatXTick = formatX } = props;
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const plotWidth = Math.max(0, width - Y_AXIS_WIDTH - PLOT_MARGIN.left - PLOT_MARGIN.right);
   const hasPoints = lines.some((line) => line.series.length > 0);
@@ -64,7 +66,10 @@ export const LiveLineChart = memo(function LiveLineChart(props: LiveLineChartPro
     [lines, plotWidth, drawn],
   );
   // Callers pass memoised ranges.
-  const frame = useMemo(() => axisFrame(lines, xKind, xRange, yRange), [lines, drawn, xKind, xRange, yRange]);
+  const frame = useMemo(
+    () => axisFrame(lines, xKind, xRange, yRange, xWhole),
+    [lines, drawn, xKind, xRange, yRange, xWhole],
+  );
   /* eslint-enable react-hooks/exhaustive-deps */
   // Same numbers, same arrays: the memoised plot frame then skips its redraw.
   const [x0, x1] = frame.x;
@@ -112,6 +117,7 @@ function axisFrame(
   xKind: 'number' | 'time',
   xRange: AxisRange,
   yRange: AxisRange,
+  xWhole: boolean,
 ): { x: Domain; y: Domain; xTicks: number[]; yTicks: number[] } {
   let xMin = Infinity;
   let xMax = -Infinity;
@@ -135,7 +141,7 @@ function axisFrame(
     return { x: time.domain, y, xTicks: time.ticks, yTicks };
   }
   const x = pick(xRange, niceDomain(xRange[0] === 'auto' ? xMin : Math.min(xMin, xRange[0]), xMax));
-  return { x, y, xTicks: niceTicks(x[0], x[1]), yTicks };
+  return { x, y, xTicks: xWhole ? wholeTicks(x[0], x[1]) : niceTicks(x[0], x[1]), yTicks };
 }
 
 function ChartLegend({ lines }: { lines: readonly ChartLine[] }) {

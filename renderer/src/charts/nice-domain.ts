@@ -34,6 +34,22 @@ export function niceTicks(lo: number, hi: number, count = 4): number[] {
   return ticks;
 }
 
+/**
+ * Ticks on whole numbers only, for axes whose values are counts (epochs): a one-epoch run gets
+ * 0 and 1, not 0.25, 0.5, 0.75. The step is the nice step, at least 1 (2.5 becomes 2).
+ */
+export function wholeTicks(lo: number, hi: number, count = 4): number[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi <= lo) return [];
+  const nice = niceStep(hi - lo, count);
+  const step = nice < 1 ? 1 : nice === 2.5 ? 2 : nice;
+  const ticks: number[] = [];
+  for (let i = Math.ceil(lo / step); i * step <= hi + 1e-9; i++) ticks.push(i * step);
+  return ticks;
+}
+
+/** Series with at most this many drawn points get a dot at each: one point alone draws no line. */
+export const DOTS_UP_TO = 30;
+
 const MINUTE = 60;
 const TIME_STEPS = [1, 5, 10, 15, 30].map((m) => m * MINUTE).concat([1, 2, 3, 6, 12, 24].map((h) => h * 3600));
 

@@ -71,7 +71,7 @@ export const RunTrainingCharts = memo(function RunTrainingCharts({
     formatXTick: formatStepTick,
     xRange: stepRange,
   };
-  const byEpoch = { version: epochsVersion, xLabel: 'epoch', formatX: formatEpoch, xRange: epochRange };
+  const byEpoch = { version: epochsVersion, xLabel: 'epoch', formatX: formatEpoch, xRange: epochRange, xWhole: true };
 
   return (
     <Panel titleId="run-training-charts" title="Training">

@@ -48,6 +48,44 @@ describe('LiveLineChart', () => {
     expect(screen.getByText(/0\.095 at step 20000, lowest 0\.095/)).toBeInTheDocument();
   });
 
+  it('draws a dot for a one-epoch series, with whole-epoch ticks; long series get no dots', async () => {
+    const series = new LiveSeries();
+    series.push(1, 2.24);
+    const lines = [{ key: 'val', label: 'Validation', series, color: '#e0691a', best: 'min' as const }];
+    const { container } = render(
+      <LiveLineChart
+        title="Loss per epoch"
+        lines={lines}
+        version={series.version}
+        xLabel="epoch"
+        formatX={String}
+        formatY={(y) => y.toFixed(2)}
+        xRange={[0, 1]}
+        xWhole
+        emptyText="No epochs yet."
+      />,
+    );
+    await waitFor(() => expect(container.querySelectorAll('.run-chart-dot')).toHaveLength(1));
+    // Ticks at epochs 0 and 1 only (not 0, 0.25, 0.5, 0.75, 1): their marks' x, at the plot's two ends.
+    const xTicks = [...container.querySelectorAll('.recharts-xAxis-tick-lines line')].map((t) => t.getAttribute('x1'));
+    expect(xTicks).toEqual(['56', '378']);
+
+    const long = [lossLine(2000)];
+    const other = render(
+      <LiveLineChart
+        title="Training loss"
+        lines={long}
+        version={long[0]!.series.version}
+        xLabel="step"
+        formatX={String}
+        formatY={(y) => y.toFixed(3)}
+        emptyText="No steps yet."
+      />,
+    );
+    await waitFor(() => expect(segments(other.container)).toBeGreaterThan(100));
+    expect(other.container.querySelectorAll('.run-chart-dot')).toHaveLength(0);
+  });
+
   it('redraws new points on its turn in the draw queue, and the text at once', async () => {
     const lines = [lossLine(100)];
     const props = {

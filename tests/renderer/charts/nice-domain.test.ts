@@ -4,9 +4,18 @@ import {
   niceTicks,
   niceTimeDomain,
   niceTimeStep,
+  wholeTicks,
 } from '../../../renderer/src/charts/nice-domain';
 
 describe('nice axis ranges', () => {
+  it('puts epoch ticks on whole numbers only', () => {
+    expect(wholeTicks(0, 1)).toEqual([0, 1]);
+    expect(wholeTicks(0, 2, 5)).toEqual([0, 1, 2]);
+    expect(wholeTicks(0, 10)).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(wholeTicks(0, 100)).toEqual([0, 25, 50, 75, 100]);
+    expect(niceTicks(0, 1)).toContain(0.25); // what an epoch axis showed before
+  });
+
   it('picks round steps', () => {
     expect(niceStep(210_000, 4)).toBe(100_000);
     expect(niceStep(2.3, 4)).toBe(1);

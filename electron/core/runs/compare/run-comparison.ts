@@ -15,6 +15,7 @@ import { readRunResults } from '../history/run-results';
 import { buildRunSummary } from '../history/run-summary';
 import type { RunMetrics } from '../ingest/run-metrics';
 import type { LiveRun } from '../lifecycle/live-run';
+import { readResolvedSettings } from './resolved-settings';
 
 /**
  * Runs side by side (`runs.compare`): each run's settings, which images it trained and was scored on,
@@ -63,6 +64,7 @@ async function compareOne(id: string, maxPoints: number, src: CompareSources): P
     createdAt: record.createdAt,
     durationS: summary.durationS,
     settings: record.settings,
+    resolved: await readResolvedSettings(folder, metrics),
     data: comparedData(record.settings.datasetPath, record.settings.valRatio, metrics),
     epochs: downsampleLttb<ComparedEpoch>(epochTimes(metrics, t0), maxPoints, {
       x: (e) => e.epoch,

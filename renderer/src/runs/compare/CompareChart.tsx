@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import { niceDomain, niceTicks } from '../../charts/nice-domain';
+import { DOTS_UP_TO, niceDomain, niceTicks, wholeTicks } from '../../charts/nice-domain';
 import { useElementWidth } from '../../charts/use-element-width';
 
 /** One run's line: its points (y null = no value there: the line breaks), colour and dash. */
@@ -21,6 +21,8 @@ export interface CompareChartProps {
   describeX?: (x: number) => string;
   /** Which value is the best one to name in the text ("best 0.31"). */
   best: 'min' | 'max';
+  /** x counts whole things (epochs): ticks on whole numbers only. */
+  xWhole?: boolean;
   /** Fixed y range (accuracy: 0–1); from the data when absent. */
   yRange?: [number, number];
 }
@@ -52,11 +54,11 @@ export const RUN_DASHES = [undefined, '6 3', '2 3', '9 3 2 3', '1 2'];
  * written under it, which is what screen readers read.
  */
 export const CompareChart = memo(function CompareChart(props: CompareChartProps) {
-  const { title, xLabel, lines, formatX, formatY, best, yRange, describeX = formatX } = props;
+  const { title, xLabel, lines, formatX, formatY, best, yRange, xWhole = false, describeX = formatX } = props;
   // Drawn at the figure's own width, so labels keep their size (a viewBox of another width would scale them).
   const [ref, measured] = useElementWidth<HTMLElement>();
   const W = measured > 0 ? measured : FALLBACK_WIDTH;
-  const frame = useMemo(() => chartFrame(lines, yRange), [lines, yRange]);
+  const frame = useMemo(() => chartFrame(lines, yRange, xWhole), [lines, yRange, xWhole]);
   const hasPoints = lines.some((line) => line.points.some(([, y]) => y !== null));
   const sx = (x: number) => M.left + ((x - frame.x[0]) / (frame.x[1] - frame.x[0] || 1)) * (W - M.left - M.right);
   const sy = (y: number) => M.top + (1 - (y - frame.y[0]) / (frame.y[1] - frame.y[0] || 1)) * (H - M.top - M.bottom);
@@ -84,15 +86,23 @@ export const CompareChart = memo(function CompareChart(props: CompareChartProps)
             </text>
           </g>
           {lines.map((line) => (
-            <path
-              key={line.runId}
-              data-run={line.runId}
-              d={pathOf(line.points, sx, sy)}
-              fill="none"
-              stroke={line.color}
-              strokeWidth={2}
-              strokeDasharray={line.dash}
-            />
+            <g key={line.runId}>
+              <path
+                data-run={line.runId}
+                d={pathOf(line.points, sx, sy)}
+                fill="none"
+                stroke={line.color}
+                strokeWidth={2}
+                strokeDasharray={line.dash}
+              />
+              {/* A dot at each point of a short series: one epoch alone draws no line. */}
+              {line.points.length <= DOTS_UP_TO &&
+                line.points.map(([x, y]) =>
+                  y === null ? null : (
+                    <circle key={x} className="compare-dot" cx={sx(x)} cy={sy(y)} r={3} fill={line.color} />
+                  ),
+                )}
+            </g>
           ))}
         </svg>
       ) : (
@@ -113,7 +123,7 @@ export const CompareChart = memo(function CompareChart(props: CompareChartProps)
 });
 
 /** The axes' ranges and ticks over every run's points. */
-function chartFrame(lines: readonly CompareLine[], yRange?: [number, number]) {
+function chartFrame(lines: readonly CompareLine[], yRange: [number, number] | undefined, xWhole: boolean) {
   let x0 = Infinity;
   let x1 = -Infinity;
   let y0 = Infinity;
@@ -129,7 +139,8 @@ function chartFrame(lines: readonly CompareLine[], yRange?: [number, number]) {
   }
   const x = Number.isFinite(x0) ? niceDomain(Math.min(0, x0), x1) : ([0, 1] as [number, number]);
   const y = yRange ?? (Number.isFinite(y0) ? niceDomain(Math.min(0, y0), y1) : ([0, 1] as [number, number]));
-  return { x, y, xTicks: niceTicks(x[0], x[1], 5), yTicks: niceTicks(y[0], y[1], 4) };
+  const xTicks = xWhole ? wholeTicks(x[0], x[1], 5) : niceTicks(x[0], x[1], 5);
+  return { x, y, xTicks, yTicks: niceTicks(y[0], y[1], 4) };
 }
 
 /** One SVG path; a null value ends a segment and the next value starts a new one. */

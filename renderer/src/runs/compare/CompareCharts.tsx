@@ -77,7 +77,12 @@ function buildCharts(runs: readonly ComparedRun[], mode: XMode) {
   });
   if (mode === 'epoch') {
     return {
-      common: { xLabel: 'epoch', formatX: (x: number) => String(x), describeX: (x: number) => `epoch ${x}` },
+      common: {
+        xLabel: 'epoch',
+        xWhole: true,
+        formatX: (x: number) => String(x),
+        describeX: (x: number) => `epoch ${x}`,
+      },
       valLoss: runs.map((r, i) =>
         line(
           r,

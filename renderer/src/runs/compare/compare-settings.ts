@@ -1,6 +1,6 @@
-import type { ComparedRun, RunSettings } from '@contract';
+import type { ComparedRun, ResolvedSettings, RunSettings } from '@contract';
 import { folderName, formatCount, formatPercent } from '../../components/format';
-import { modelLabel } from '../run-labels';
+import { modelName } from '../run-labels';
 
 /**
  * What the comparison view says about runs' settings and data, as plain functions (unit-tested):
@@ -19,7 +19,31 @@ export interface SettingRow {
   anyDiffers: boolean;
 }
 
-type Describe = (s: RunSettings) => string;
+/** A setting in words; `r` is what the run actually used, where the trainer decided it (null fields: not known). */
+type Describe = (s: RunSettings, r: ResolvedSettings) => string;
+
+const UNKNOWN: ResolvedSettings = {
+  batchSize: null,
+  learningRate: null,
+  layerDecay: null,
+  precision: null,
+  compile: null,
+};
+
+/** "asked → used" when the trainer resolved the setting to something else, else the one value. */
+function asked(requested: string, used: string | null): string {
+  return used === null || used === requested ? requested : `${requested} → ${used}`;
+}
+
+/** Why the trainer turned layer-wise lr decay off although the run asked for it (train.py: only for pretrained, trained backbones). */
+function decayOffWhy(s: RunSettings): string {
+  if (s.freezeBackbone) return ' (frozen backbone)';
+  if (!s.pretrained && !s.initFromRunId) return ' (from scratch)';
+  return '';
+}
+
+const decay = (v: number) => (v === 1 ? 'off' : String(v));
+const onOff = (v: boolean) => (v ? 'on' : 'off');
 
 const AUGMENT: Record<RunSettings['augment'], string> = {
   light: 'light',
@@ -29,7 +53,8 @@ const AUGMENT: Record<RunSettings['augment'], string> = {
 
 /** The settings a researcher compares, in the order the wizard asks them. */
 export const SETTING_ROWS: ReadonlyArray<[keyof RunSettings | string, string, Describe]> = [
-  ['modelId', 'Model', (s) => `${modelLabel(s.modelId)} (${s.modelId})`],
+  // The image size has its own row: the model's name alone (the id's "224" is the size its weights were made for).
+  ['modelId', 'Model', (s) => `${modelName(s.modelId)} (${s.modelId})`],
   ['imgSize', 'Image size', (s) => `${s.imgSize} px`],
   [
     'weights',
@@ -38,15 +63,35 @@ export const SETTING_ROWS: ReadonlyArray<[keyof RunSettings | string, string, De
       s.initFromRunId ? `run ${s.initFromRunId}’s best model` : s.pretrained ? 'pretrained' : 'none — from scratch',
   ],
   ['epochs', 'Epochs', (s) => formatCount(s.epochs)],
-  ['batchSize', 'Batch size', (s) => (s.batchSize === 'auto' ? 'automatic' : String(s.batchSize))],
+  [
+    'batchSize',
+    'Batch size',
+    (s, r) =>
+      asked(
+        s.batchSize === 'auto' ? 'automatic' : String(s.batchSize),
+        r.batchSize === null ? null : String(r.batchSize),
+      ),
+  ],
   [
     'learningRate',
     'Learning rate',
-    (s) => (s.learningRate === null ? 'automatic (scaled to the batch)' : String(s.learningRate)),
+    (s, r) =>
+      s.learningRate === null
+        ? r.learningRate === null
+          ? 'automatic (scaled to the batch)'
+          : `automatic → ${formatLr(r.learningRate)} (scaled to the batch)`
+        : asked(formatLr(s.learningRate), r.learningRate === null ? null : formatLr(r.learningRate)),
   ],
   ['augment', 'Augmentation', (s) => AUGMENT[s.augment]],
   ['freezeBackbone', 'Backbone', (s) => (s.freezeBackbone ? 'frozen (only the head trains)' : 'trained')],
-  ['layerDecay', 'Layer-wise lr decay', (s) => (s.layerDecay === 1 ? 'off' : String(s.layerDecay))],
+  [
+    'layerDecay',
+    'Layer-wise lr decay',
+    (s, r) =>
+      r.layerDecay === null || r.layerDecay === s.layerDecay
+        ? decay(s.layerDecay)
+        : `${decay(s.layerDecay)} → ${decay(r.layerDecay)}${r.layerDecay === 1 ? decayOffWhy(s) : ''}`,
+  ],
   ['ema', 'Weight average (EMA)', (s) => (s.ema ? 'on' : 'off')],
   ['classBalance', 'Class balance', (s) => (s.classBalance === 'weights' ? 'loss weighted by class' : 'none')],
   [
@@ -54,8 +99,13 @@ export const SETTING_ROWS: ReadonlyArray<[keyof RunSettings | string, string, De
     'Early stopping',
     (s) => (s.earlyStoppingPatience === null ? 'off' : `after ${s.earlyStoppingPatience} epochs without gain`),
   ],
-  ['precision', 'Precision', (s) => (s.precision === 'auto' ? 'automatic' : s.precision)],
-  ['compile', 'Compile', (s) => (s.compile === 'auto' ? 'automatic' : s.compile ? 'on' : 'off')],
+  ['precision', 'Precision', (s, r) => asked(s.precision === 'auto' ? 'automatic' : s.precision, r.precision)],
+  [
+    'compile',
+    'Compile',
+    (s, r) =>
+      asked(s.compile === 'auto' ? 'automatic' : onOff(s.compile), r.compile === null ? null : onOff(r.compile)),
+  ],
   ['seed', 'Training seed', (s) => String(s.seed)],
   [
     'device',
@@ -66,10 +116,15 @@ export const SETTING_ROWS: ReadonlyArray<[keyof RunSettings | string, string, De
   ['valRatio', 'Validation share', (s) => formatPercent(s.valRatio, 0)],
 ];
 
+/** A learning rate to three significant digits: 0.00012500000001 → "0.000125". */
+export function formatLr(lr: number): string {
+  return String(Number(lr.toPrecision(3)));
+}
+
 /** Every setting for every run, with what differs from `runs[baseline]`. */
 export function settingRows(runs: readonly ComparedRun[], baseline: number): SettingRow[] {
   return SETTING_ROWS.map(([key, label, describe]) => {
-    const values = runs.map((run) => describe(run.settings));
+    const values = runs.map((run) => describe(run.settings, run.resolved ?? UNKNOWN));
     const base = values[baseline];
     const differs = values.map((value, i) => i !== baseline && value !== base);
     return { key: String(key), label, values, differs, anyDiffers: differs.some(Boolean) };

@@ -12,6 +12,7 @@ export function comparedRun(
     results?: boolean;
     perClass?: Array<{ name: string; f1: number | null }>;
     status?: ComparedRun['status'];
+    resolved?: ComparedRun['resolved'];
   } = {},
 ): ComparedRun {
   const n = over.epochs ?? 5;
@@ -29,6 +30,7 @@ export function comparedRun(
     createdAt: '2026-01-01T00:00:00.000Z',
     durationS: 60 * n,
     settings,
+    ...(over.resolved ? { resolved: over.resolved } : {}),
     data: {
       datasetPath: settings.datasetPath,
       valRatio: (settings.valRatio as number | undefined) ?? 0.2,

@@ -135,4 +135,24 @@ describe('runs.compare', () => {
     expect(input.safeParse({ ids: ['a', '../b'] }).success).toBe(false);
     expect(input.parse({ ids: ['a', 'b'] })).toEqual({ ids: ['a', 'b'], maxPoints: 400 });
   });
+
+  it('says what each run actually used: resolved-config.json first, then run_started', async () => {
+    // run-a: the trainer's resolved config (compile "auto" decided on mid-run, so it says true).
+    const file = new RunFolder(runsDir, 'run-a').trainerFile('resolved-config.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ train: { precision: 'bf16', compile: true, lr: 0.0002 }, resolved: { global_batch_size: 64 } }),
+    );
+    const [a, b] = await compareRuns(['run-a', 'run-b'], 400, src());
+    expect(a?.resolved).toEqual({
+      batchSize: 64,
+      learningRate: 0.0002,
+      layerDecay: 0.75,
+      precision: 'bf16',
+      compile: true,
+    });
+    // run-b has no resolved-config.json: its run_started says fp32, compile off, and the recipe's lr.
+    expect(b?.resolved).toMatchObject({ precision: 'fp32', compile: false, layerDecay: 0.75 });
+    expect(b?.resolved?.learningRate).toEqual(expect.any(Number));
+  });
 });
