@@ -123,6 +123,7 @@ function runColumns(onDelete: (run: RunSummary) => void): Column<RunSummary>[] {
     {
       key: 'dataset',
       header: 'Dataset',
+      cellClassName: 'runs-dataset',
       cellTitle: (run) => run.datasetPath,
       cell: (run) => folderName(run.datasetPath),
     },
