@@ -67,6 +67,14 @@ describe('Review and start', () => {
     expect(await screen.findByText('about 12 min 34 s')).toBeInTheDocument();
   });
 
+  test('says the image size once, in its own row, not again under Advanced', async () => {
+    setup({ ...ready, draft: { ...DEFAULT_DRAFT, imgSize: '32', fromScratch: true } });
+    const settings = screen.getByRole('region', { name: 'Settings' });
+    await within(settings).findByText(/DeiT-S \(DeiT/);
+    expect(within(settings).getAllByText(/32 px/)).toHaveLength(1);
+    expect(settings).toHaveTextContent('Starting weights: none — trained from scratch');
+  });
+
   test('Start creates the run with the chosen settings and opens its dashboard', async () => {
     const user = userEvent.setup();
     const api = setup();

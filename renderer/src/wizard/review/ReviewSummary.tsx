@@ -23,7 +23,6 @@ function Block({ title, step, facts }: { title: string; step: string; facts: Fac
 
 const ADVANCED_LABELS: Array<[keyof SettingsDraft, string, (d: SettingsDraft) => string]> = [
   ['learningRate', 'Learning rate', (d) => d.learningRate || 'auto'],
-  ['imgSize', 'Image size', (d) => (d.imgSize ? `${d.imgSize} px` : 'the model’s own')],
   ['augment', 'Augmentation', (d) => d.augment],
   ['precision', 'Precision', (d) => d.precision],
   ['compile', 'Compile', (d) => d.compile],
@@ -51,7 +50,8 @@ export function ReviewSummary({
   settings: RunSettings | null;
 }) {
   const { machine, draft } = state;
-  const changed = changedAdvancedCount(draft);
+  // The image size has its own row below, so it is not listed again under Advanced.
+  const changed = changedAdvancedCount(draft, false);
   // What the trainer's batch rule will choose for these training images (GPU memory is only known at the start).
   const nTrain = scan ? scan.classes.reduce((sum, c) => sum + c.train, 0) : 0;
   const batch =
@@ -116,6 +116,10 @@ export function ReviewSummary({
               ? `${card.title} (${card.family}, ${card.paramsM.toFixed(1)} M parameters)`
               : (draft.modelId ?? 'none'),
           },
+          {
+            label: 'Image size',
+            value: settings ? `${settings.imgSize} px` : draft.imgSize ? `${draft.imgSize} px` : 'the model’s own',
+          },
           { label: 'Epochs', value: draft.epochs },
           { label: 'Batch size', value: batch },
           {
@@ -135,7 +139,6 @@ export function ReviewSummary({
                 </ul>
               ),
           },
-          settings && { label: 'Image size', value: `${settings.imgSize} px` },
         ]}
       />
     </div>
