@@ -45,6 +45,18 @@ export function chooseBatch(nTrain: number, fitted: number, device: 'cuda' | 'cp
   return { batchSize, stepsPerEpoch: stepsPerEpoch(nTrain, batchSize), limit };
 }
 
+/**
+ * The batch on each GPU of a data-parallel run before it starts, as the trainer will choose it
+ * (train.py `_choose_batch_size`): each of the `nGpus` processes applies the rule to its share of the
+ * training images (⌈n / N⌉); a fixed batch is capped at that share. Automatic: "up to", as GPU memory
+ * may lower it. The global batch is this × N. Shared by the GPU panel and the run estimate.
+ */
+export function perGpuBatch(nTrain: number, nGpus: number, batch: 'auto' | number): number {
+  const share = Math.ceil(Math.max(1, nTrain) / Math.max(1, nGpus));
+  if (batch !== 'auto') return Math.min(batch, share);
+  return chooseBatch(share, BATCH_RULE.maxAutoBatch, 'cuda').batchSize;
+}
+
 const count = (n: number) => n.toLocaleString('en-US');
 const stepsText = (spe: number, epochs: number) =>
   `${count(spe)} step${spe === 1 ? '' : 's'} per epoch, ${count(spe * epochs)} in all`;

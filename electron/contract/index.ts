@@ -76,6 +76,7 @@ export * from './compare';
 export * from './run-config';
 export * from './trainer-protocol';
 export * from './batch-rule';
+export * from './duration';
 export * from './downsample';
 export * from './processor-defaults';
 export * from './gpu-use';

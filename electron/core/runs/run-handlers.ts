@@ -57,7 +57,14 @@ export function createRunHandlers(ctx: CoreContext, service: RunService): Pick<H
       // On the processor: time a few steps of this model here (once per model, size and batch).
       return probe.speed(settings.modelId, settings.imgSize, cpuBatch(settings, images.train)).then(
         (speed) => estimateCpuRun(settings, images, speed),
-        (error: unknown) => estimateCpuRun(settings, images, null, probeProblem(error)),
+        (error: unknown) =>
+          estimateCpuRun(
+            settings,
+            images,
+            null,
+            probeProblem(error),
+            error instanceof ProbeUnavailable && error.askAgain,
+          ),
       );
     },
     'runs.stop': async ({ id }) => service.stop(id),

@@ -28,15 +28,8 @@ function scaled(bytes: number | null | undefined, base: number, units: string[])
   return `${value >= 10 || unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** 3725 → "1 h 2 min"; 42 → "42 s". */
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return 'unknown';
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  const minutes = Math.floor(s / 60);
-  if (minutes < 60) return `${minutes} min ${s % 60} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
+/** 3725 → "1 h 2 min"; 42 → "42 s": the contract's, so the core's texts write durations the same way. */
+export { formatDuration } from '@contract';
 
 const SHORT_DATE = new Intl.DateTimeFormat(undefined, {
   day: 'numeric',

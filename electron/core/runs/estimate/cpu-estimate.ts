@@ -1,4 +1,11 @@
-import { BATCH_RULE, chooseBatch, type RunEstimate, type RunSettings } from '../../../contract';
+import {
+  BATCH_RULE,
+  chooseBatch,
+  formatDuration,
+  roundEstimate,
+  type RunEstimate,
+  type RunSettings,
+} from '../../../contract';
 import { BUSY_KEEP_MS, type CpuSpeed } from './cpu-speed-probe';
 import { modelFacts } from './model-catalog';
 import type { ImageCount } from './run-estimate';
@@ -33,14 +40,6 @@ function rate(imgPerS: number): string {
   return imgPerS >= 1 ? imgPerS.toFixed(1) : imgPerS.toPrecision(1);
 }
 
-/** "45 seconds", "12 minutes", "2.5 hours", "3 days". */
-export function formatCpuDuration(seconds: number): string {
-  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} seconds`;
-  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} minutes`;
-  if (seconds < 48 * 3600) return `${Math.round((seconds / 3600) * 10) / 10} hours`;
-  return `${Math.round(seconds / 86400)} days`;
-}
-
 /**
  * `speed` null: no measurement (`why` says why), so no figure — but still the plain warning that
  * the processor is slow.
@@ -50,14 +49,18 @@ export function estimateCpuRun(
   images: ImageCount,
   speed: CpuSpeed | null,
   why: string | null = null,
+  askAgain = false,
 ): RunEstimate {
   const facts = modelFacts(settings.modelId);
   if (!speed) {
     return {
       seconds: null,
       memoryGiB: null,
+      // A probe that ran out of time on a busy machine is tried again: the renderer asks once more.
+      ...(askAgain ? { askAgainInS: BUSY_KEEP_S } : {}),
       explanation:
-        `DeiT Studio could not time ${facts.title} on this processor${why ? `: ${why}` : ''}. ` +
+        `DeiT Studio could not time ${facts.title} on this processor${askAgain ? ' yet' : ''}${why ? `: ${why}` : ''}. ` +
+        (askAgain ? 'It times it again in a minute and then shows an estimate. ' : '') +
         'Training on the processor is slow: choose DeiT-Ti, a small image size and few epochs for a first run.',
     };
   }
@@ -67,7 +70,7 @@ export function estimateCpuRun(
   // Validation each epoch, and once more at the end for the final evaluation.
   const evalS = ((settings.epochs + 1) * images.val) / speed.evalImgPerS;
   const overheadS = CPU_START_S + (images.train + images.val) / DECODE_IMG_PER_S + CPU_FINISH_S;
-  const seconds = Math.round(trainS + evalS + overheadS);
+  const seconds = roundEstimate(trainS + evalS + overheadS);
   const cores = speed.cores ? ` with ${speed.cores} ${speed.cores === 1 ? 'core' : 'cores'}` : '';
   return {
     seconds,
@@ -77,7 +80,7 @@ export function estimateCpuRun(
       `Estimated from timing a few training steps of ${facts.title} at ` +
       `${settings.imgSize} px on this processor (about ${rate(speed.trainImgPerS)} images/s${cores}): ` +
       `${count(images.train)} training images × ${settings.epochs} epochs, plus checking ${count(images.val)} ` +
-      `validation images each epoch and about ${formatCpuDuration(Math.round(overheadS))} to start and finish ` +
+      `validation images each epoch and about ${formatDuration(roundEstimate(overheadS))} to start and finish ` +
       '(load the model, read the images once, the final evaluation and exports). ' +
       (speed.busy
         ? 'The processor was busy with other work while it was timed, so training may well be faster than this; ' +

@@ -59,11 +59,32 @@ export interface ProbeEnv {
 
 /** Seconds of timing inside the container (the container's start and imports come on top). */
 export const PROBE_BUDGET_S = 4;
-/** A probe that has not answered by then is stopped: the estimate says the processor is very slow. */
+/**
+ * A probe that has not answered by then is stopped. The time counts the container's start, loading
+ * PyTorch and creating the model, not only the steps: on a machine that trains at tens of images a
+ * second the steps take seconds, so running out of it almost always means other work held the cores.
+ */
 export const PROBE_TIMEOUT_MS = 90_000;
 
-/** Why there is no measured speed (shown in the estimate's explanation). */
-export class ProbeUnavailable extends Error {}
+/** Why there is no measured speed (shown in the estimate's explanation); `askAgain`: worth timing again soon. */
+export class ProbeUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly askAgain = false,
+  ) {
+    super(message);
+  }
+}
+
+/** The sentence end for a probe stopped at PROBE_TIMEOUT_MS, with the host's load when it shows why. */
+export function probeTimedOutText(load = os.loadavg()[0] ?? 0, cores = os.cpus().length): string {
+  const busy = cores > 0 && load >= cores * 0.8 ? ` (load average ${load.toFixed(1)} on ${cores} cores)` : '';
+  return (
+    `timing did not finish within ${PROBE_TIMEOUT_MS / 1000} seconds, counting the start of its container and ` +
+    `loading PyTorch and the model; that usually means the computer was busy with other work${busy}, ` +
+    'not that training is this slow'
+  );
+}
 
 export class CpuSpeedProbe {
   private cache: Map<string, CpuSpeed> | null = null;
@@ -142,6 +163,7 @@ export class CpuSpeedProbe {
   ): Promise<CpuSpeed> {
     const spec = probeContainerSpec({ ...this.env, image, modelId, imgSize, batch });
     let container: Dockerode.Container | null = null;
+    const started = Date.now();
     const timer = setTimeout(() => void container?.kill().catch(() => undefined), PROBE_TIMEOUT_MS);
     const lines: string[] = [];
     try {
@@ -161,11 +183,12 @@ export class CpuSpeedProbe {
         })
         .find((p) => p?.success);
       if (result.exitCode !== 0 || !parsed?.success) {
-        const timedOut = result.exitCode === 137 || result.exitCode === 143;
+        // Stopped by the timer above (a kill for lack of memory also reads 137, but then not in time).
+        const timedOut =
+          (result.exitCode === 137 || result.exitCode === 143) && Date.now() - started >= PROBE_TIMEOUT_MS;
+        if (timedOut) throw new ProbeUnavailable(probeTimedOutText(), true);
         throw new ProbeUnavailable(
-          timedOut
-            ? `a few training steps took more than ${PROBE_TIMEOUT_MS / 1000} seconds here`
-            : `timing a few training steps failed (${result.error?.message ?? `exit code ${result.exitCode}`})`,
+          `timing a few training steps failed (${result.error?.message ?? `exit code ${result.exitCode}`})`,
         );
       }
       const r = parsed.data;

@@ -151,14 +151,24 @@ export function modelFacts(modelId: ModelId): ModelFacts {
 }
 
 /**
- * Expected training speed of a model on a GPU (images per second), null when unknown. The trainer
- * trains on one GPU (the first it is given); `imgSize` scales with the number of tokens.
+ * Smaller images train faster, but not without bound: below half the model's own size (112 px for the
+ * 224 px models) the speed is taken as that of half the size, at most 4× the full-size speed. Smaller
+ * steps are bound by per-step and per-kernel costs, not pixels: on the processor DeiT-Ti trained only
+ * ~6× faster at 32 px than at 224 px (49× fewer pixels), and on an H100 even DeiT-S at 224 px is bound
+ * by kernel launches (23 % MFU) — docs/benchmarks.md. No GPU figure below 224 px is recorded yet.
+ */
+export const MIN_SPEED_SIZE_FRACTION = 0.5;
+
+/**
+ * Expected training speed of a model on ONE GPU at batch 256 (images per second), null when the GPU
+ * is unknown. `imgSize` scales it with the number of tokens, down to MIN_SPEED_SIZE_FRACTION.
  */
 export function expectedImgPerS(modelId: ModelId, gpuName: string | null, imgSize?: number): number | null {
   const factor = gpuName === null ? null : gpuSpeedFactor(gpuName);
   if (factor === null) return null;
   const model = MODELS[modelId];
-  const tokens = ((imgSize ?? model.imgSize) / model.imgSize) ** 2;
+  const size = Math.max(imgSize ?? model.imgSize, model.imgSize * MIN_SPEED_SIZE_FRACTION);
+  const tokens = (size / model.imgSize) ** 2;
   return Math.round((model.h100ImgPerS * factor) / tokens);
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { RunEstimate, RunSettings } from '../../../contract';
-import { expectedImgPerS, expectedMemoryGiB, modelFacts } from './model-catalog';
+import { formatDuration, perGpuBatch, roundEstimate, type RunEstimate, type RunSettings } from '../../../contract';
+import { expectedImgPerS, expectedMemoryGiB, MIN_SPEED_SIZE_FRACTION, modelFacts } from './model-catalog';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff']);
 /** Counting stops here: an estimate needs the order of magnitude, not every file of a huge folder. */
@@ -45,56 +45,94 @@ const SETUP_S = 30;
 const COMPILE_S = 60;
 /** Decoding images into the cache the first time (a PIL data loader on a few CPU cores). */
 const DECODE_IMG_PER_S = 800;
+/**
+ * The fixed cost of one optimizer step on a GPU, whatever its batch: the H100 profile of DeiT-S
+ * (docs/benchmarks.md) took 32.4 ms at batch 256 and 62.3 ms at batch 512, i.e. ~2.5 ms + the images.
+ * It is what makes small batches slow: a step of 16 images costs far more than 16/256 of one of 256.
+ */
+export const STEP_FIXED_S = 0.0025;
+
+const count = (n: number) => n.toLocaleString('en-US');
+/** A speed at the precision it has (two figures): 17,404 → 17,000; 3,068 → 3,100; 43.6 → 44. */
+function roughRate(n: number): string {
+  const unit = n >= 10 ? 10 ** (Math.floor(Math.log10(n)) - 1) : 1;
+  return count(Math.max(1, Math.round(n / unit) * unit));
+}
+
+/** The GPUs a run trains on: the chosen ones, or with none chosen every GPU of the machine (as the trainer). */
+function chosenGpus(gpuIds: readonly string[], gpuNames: readonly string[]): Array<string | null> {
+  if (gpuIds.length === 0) return gpuNames.length ? [...gpuNames] : [null];
+  return gpuIds.map((id) => gpuNames[Number(id)] ?? null);
+}
 
 /**
- * Expected duration and GPU memory of a run before it starts: images × epochs ÷ the expected speed
- * on the chosen GPUs, plus evaluation and setup, explained in plain words. Unknown when training on
- * the CPU or on a GPU the speed table does not know.
+ * Expected duration and GPU memory of a run before it starts. The trainer trains data-parallel on
+ * every chosen GPU (docs/trainer.md "Several GPUs"): per-GPU batch by the GPU panel's rule
+ * (`perGpuBatch`), global batch = per-GPU × N, ⌈images / global batch⌉ steps an epoch, each costing
+ * STEP_FIXED_S + the per-GPU batch at one GPU's speed (the slowest chosen one sets the pace). N GPUs
+ * are taken as N times one — ideal scaling, assumed and said so, not measured. Plus evaluation and
+ * setup, explained in plain words. Unknown on the CPU (cpu-estimate.ts) or a GPU the table lacks.
  */
 export function estimateRun(settings: RunSettings, images: ImageCount, gpuNames: readonly string[]): RunEstimate {
   const facts = modelFacts(settings.modelId);
-  const batch = settings.batchSize === 'auto' ? 64 : settings.batchSize;
-  const memoryGiB = settings.device === 'cpu' ? null : expectedMemoryGiB(settings.modelId, batch, settings.imgSize);
-  const memoryText = memoryGiB === null ? '' : ` It needs about ${memoryGiB} GiB of GPU memory at batch size ${batch}.`;
   if (settings.device === 'cpu') {
     return {
       seconds: null,
-      memoryGiB,
+      memoryGiB: null,
       explanation:
         'Training on the CPU is very slow (often hours even for a few thousand images), so DeiT Studio does not guess how long it takes.',
     };
   }
-  // The trainer trains on one GPU: the first chosen one, or GPU 0.
-  const gpuName = gpuNames[Number(settings.gpuIds[0] ?? 0)] ?? null;
-  const speed = expectedImgPerS(settings.modelId, gpuName, settings.imgSize);
-  if (speed === null) {
-    const which = gpuName ?? 'this GPU';
+  const gpus = chosenGpus(settings.gpuIds, gpuNames);
+  const n = gpus.length;
+  const batch = perGpuBatch(images.train, n, settings.batchSize);
+  const auto = settings.batchSize === 'auto';
+  const memoryGiB = expectedMemoryGiB(settings.modelId, batch, settings.imgSize);
+  const memoryText = ` It needs about ${memoryGiB} GiB of GPU memory${n > 1 ? ' on each GPU' : ''} at batch size ${batch}.`;
+  const speeds = gpus.map((name) => expectedImgPerS(settings.modelId, name, settings.imgSize));
+  const unknown = gpus.find((_, i) => speeds[i] === null);
+  if (unknown !== undefined) {
     return {
       seconds: null,
       memoryGiB,
-      explanation: `DeiT Studio has no speed figures for ${which}, so it cannot estimate the duration yet.${memoryText}`,
+      explanation: `DeiT Studio has no speed figures for ${unknown ?? 'this GPU'}, so it cannot estimate the duration yet.${memoryText}`,
     };
   }
+  const speed = Math.min(...(speeds as number[]));
+  const slowest = gpus[speeds.indexOf(speed)] as string;
   const trainSpeed = settings.freezeBackbone ? speed * 2 : speed;
-  const trainS = (settings.epochs * images.train) / trainSpeed;
+  const stepS = STEP_FIXED_S + batch / trainSpeed;
+  const globalBatch = batch * n;
+  const steps = Math.ceil(Math.max(1, images.train) / globalBatch);
+  const trainS = settings.epochs * steps * stepS;
   const evalS = (settings.epochs * images.val) / (speed * 3);
   const setupS =
     SETUP_S + (images.train + images.val) / DECODE_IMG_PER_S + (settings.compile === false ? 0 : COMPILE_S);
-  const seconds = Math.round(trainS + evalS + setupS);
+  const seconds = roundEstimate(trainS + evalS + setupS);
+  const runSpeed = globalBatch / stepS;
+  const sameGpus = gpus.every((g) => g === slowest);
+  const where =
+    n === 1 ? slowest : sameGpus ? `${n} × ${slowest}` : `${n} GPUs (the slowest, ${slowest}, sets the pace)`;
+  const batchText =
+    n === 1
+      ? `batches of ${auto ? 'up to ' : ''}${batch}`
+      : `steps of ${n} GPUs × ${auto ? 'up to ' : ''}${batch} = ${count(globalBatch)} images`;
+  const minSize = Math.round(facts.imgSize * MIN_SPEED_SIZE_FRACTION);
   return {
     seconds,
     memoryGiB,
     explanation:
-      `About ${formatDuration(seconds)}: ${images.train.toLocaleString('en-US')} training images × ${settings.epochs} epochs ` +
-      `at about ${speed.toLocaleString('en-US')} images/s for ${facts.title} on ${gpuName}, plus checking ` +
-      `${images.val.toLocaleString('en-US')} validation images each epoch and about ${formatDuration(Math.round(setupS))} ` +
-      `to start (load the model, read the images once${settings.compile === false ? '' : ', compile'}).${memoryText}`,
+      `About ${formatDuration(seconds)}: ${count(images.train)} training images × ${settings.epochs} epochs in ` +
+      `${batchText} (${count(steps)} steps per epoch) at about ${roughRate(runSpeed)} images/s for ${facts.title} at ` +
+      `${settings.imgSize} px on ${where}, plus checking ${count(images.val)} validation images each epoch and ` +
+      `about ${formatDuration(roundEstimate(setupS))} to start (load the model, read the images once` +
+      `${settings.compile === false ? '' : ', compile'}).` +
+      (n > 1
+        ? ` ${n} GPUs are counted as ${n} times one: ideal scaling, assumed, not measured — expect somewhat less, as the GPUs exchange gradients every step.`
+        : '') +
+      (settings.imgSize < minSize
+        ? ` Images under ${minSize} px are counted as fast as ${minSize} px ones: small images are bound by each step's fixed costs, not by pixels.`
+        : '') +
+      memoryText,
   };
-}
-
-/** "45 seconds", "12 minutes", "2.5 hours". */
-export function formatDuration(seconds: number): string {
-  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} seconds`;
-  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} minutes`;
-  return `${Math.round((seconds / 3600) * 10) / 10} hours`;
 }

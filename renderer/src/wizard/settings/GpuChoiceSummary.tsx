@@ -1,4 +1,4 @@
-import { BATCH_RULE, chooseBatch } from '@contract';
+import { perGpuBatch } from '@contract';
 import type { SettingsDraft } from './settings-draft';
 
 /**
@@ -32,11 +32,8 @@ export function GpuChoiceSummary({
   nTrain: number;
 }) {
   const fixed = draft.batchMode === 'fixed' && /^\d+$/.test(draft.batchSize.trim()) ? Number(draft.batchSize) : null;
-  // The trainer's rule sees each process's share of the images (train.py _choose_batch_size).
-  const auto =
-    fixed === null && nTrain > 0
-      ? chooseBatch(Math.ceil(nTrain / count), BATCH_RULE.maxAutoBatch, 'cuda').batchSize
-      : null;
+  // The trainer's rule sees each process's share of the images; the run estimate uses the same function.
+  const auto = fixed === null && nTrain > 0 ? perGpuBatch(nTrain, count, 'auto') : null;
   const perGpu = fixed ?? auto;
   const global = perGpu === null ? null : perGpu * count;
   const { base, per } = lrRule(draft);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RunSettings } from '../../../../../electron/contract';
-import { cpuBatch, estimateCpuRun, formatCpuDuration } from '../../../../../electron/core/runs/estimate/cpu-estimate';
-import { probeContainerSpec } from '../../../../../electron/core/runs/estimate/cpu-speed-probe';
+import { formatDuration, RunSettings } from '../../../../../electron/contract';
+import { cpuBatch, estimateCpuRun } from '../../../../../electron/core/runs/estimate/cpu-estimate';
+import { probeContainerSpec, probeTimedOutText } from '../../../../../electron/core/runs/estimate/cpu-speed-probe';
 
 const settings = RunSettings.parse({
   datasetPath: '/data/digits',
@@ -17,7 +17,9 @@ describe('estimateCpuRun (from a measured probe)', () => {
   it('is images × epochs ÷ the measured speed, plus evaluation, start and finish', () => {
     const est = estimateCpuRun(settings, sample, speed);
     // 5 × 1,437 / 100 = 71.85 s training; 6 × 360 / 300 = 7.2 s evaluation; 20 + 1,797/800 + 30 s overhead
-    expect(est.seconds).toBe(Math.round(71.85 + 7.2 + 20 + 1797 / 800 + 30));
+    // = 131.3 s, rounded to the 10 s an estimate of this size can claim
+    expect(est.seconds).toBe(130);
+    expect(est.explanation).toContain('about 50 s to start and finish'); // 52.2 s, same rounding and format
     expect(est.memoryGiB).toBeNull();
     expect(est.explanation).toMatch(/^Estimated from timing a few training steps of DeiT-Ti at 32 px/);
     expect(est.explanation).toContain('about 100 images/s with 2 cores');
@@ -55,8 +57,23 @@ describe('estimateCpuRun (from a measured probe)', () => {
     );
     expect(slow.explanation).toContain('about 0.05 images/s with 1 core');
     expect(slow.seconds! / 86400).toBeGreaterThan(2);
-    expect(formatCpuDuration(200 * 3600)).toBe('8 days');
-    expect(formatCpuDuration(3 * 3600)).toBe('3 hours');
+    expect(formatDuration(200 * 3600)).toBe('8 days 8 h');
+    expect(formatDuration(3 * 3600)).toBe('3 h 0 min');
+  });
+});
+
+describe('a probe that ran out of time', () => {
+  it('says the start counts too, that the computer was probably busy, and asks again soon', () => {
+    const why = probeTimedOutText(7.9, 2);
+    expect(why).toContain('did not finish within 90 seconds, counting the start of its container');
+    expect(why).toContain('busy with other work (load average 7.9 on 2 cores)');
+    expect(why).not.toContain('steps took more than'); // the old, wrong blame on the steps
+    expect(probeTimedOutText(0.3, 2)).not.toContain('load average'); // an idle host: no false figure
+    const est = estimateCpuRun(settings, sample, null, why, true);
+    expect(est.seconds).toBeNull();
+    expect(est.askAgainInS).toBe(60);
+    expect(est.explanation).toContain('It times it again in a minute and then shows an estimate.');
+    expect(estimateCpuRun(settings, sample, null, 'the image is missing').askAgainInS).toBeUndefined();
   });
 });
 

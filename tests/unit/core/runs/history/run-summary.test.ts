@@ -6,7 +6,6 @@ import {
   gpuSpeedFactor,
   modelCards,
 } from '../../../../../electron/core/runs/estimate/model-catalog';
-import { estimateRun, formatDuration } from '../../../../../electron/core/runs/estimate/run-estimate';
 import { initialRunState, type RunRecordFile } from '../../../../../electron/core/runs/folder/run-files';
 import { buildRunSummary, defaultRunName } from '../../../../../electron/core/runs/history/run-summary';
 import { finishedOf, metricsOf } from '../../../../helpers/runs-fixtures';
@@ -95,33 +94,5 @@ describe('model catalog', () => {
     expect(at64).toBeCloseTo(4.5, 1);
     expect(expectedMemoryGiB('deit_small_patch16_224', 128)).toBeGreaterThan(at64);
     expect(expectedMemoryGiB('deit_small_patch16_224', 64, 448)).toBeGreaterThan(at64);
-  });
-});
-
-describe('estimateRun', () => {
-  it('is images × epochs / speed plus setup, explained', () => {
-    const est = estimateRun({ ...settings, epochs: 10, compile: false }, { train: 77_500, val: 0 }, ['NVIDIA H100']);
-    // 10 × 77,500 / 7,750 = 100 s training + 30 s setup + 77,500 / 800 s decoding
-    expect(est.seconds).toBe(Math.round(100 + 30 + 77_500 / 800));
-    expect(est.explanation).toContain('77,500 training images × 10 epochs');
-    expect(est.memoryGiB).toBeGreaterThan(0);
-  });
-
-  it('uses the first chosen GPU (the trainer trains on one)', () => {
-    const est = estimateRun({ ...settings, gpuIds: ['1'] }, { train: 1000, val: 100 }, ['Matrox', 'NVIDIA H100']);
-    expect(est.seconds).not.toBeNull();
-    expect(estimateRun(settings, { train: 1000, val: 100 }, ['Matrox', 'NVIDIA H100']).seconds).toBeNull();
-  });
-
-  it('says why there is no figure for an unknown GPU', () => {
-    const est = estimateRun(settings, { train: 1000, val: 100 }, ['Matrox G200']);
-    expect(est.seconds).toBeNull();
-    expect(est.explanation).toContain('Matrox G200');
-  });
-
-  it('formats durations plainly', () => {
-    expect(formatDuration(45)).toBe('45 seconds');
-    expect(formatDuration(600)).toBe('10 minutes');
-    expect(formatDuration(9000)).toBe('2.5 hours');
   });
 });
