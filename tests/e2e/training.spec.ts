@@ -223,7 +223,40 @@ test('a new user goes from the environment check to a trained model and its resu
   await tryIt.getByRole('row', { name: /000\.png/ }).scrollIntoViewIfNeeded(); // previews load when in view
   await expect(tryIt.locator('img[alt="000.png"]')).toBeVisible(); // previewed from the classified folder
   const predictions = fs.readdirSync(path.join(serve.dataDir, 'runs', id, 'output', 'predictions'));
-  expect(predictions.filter((f) => !f.startsWith('.'))).toHaveLength(1); // the CSV (the app's .json is in predictions/)
+  // the CSV and its attention maps (the app's .json is in predictions/)
+  expect(
+    predictions
+      .filter((f) => !f.startsWith('.'))
+      .map((f) => f.replace(/^.*?\./, '.'))
+      .sort(),
+  ).toEqual(['.attention.json', '.csv']);
+
+  // Where the model looked (issue 21): toggled on, a map over a prediction; the slider moves with the keyboard.
+  await tryIt.getByRole('checkbox', { name: 'Show where the model looked' }).check();
+  const overlay = tryIt.getByRole('row', { name: /000\.png/ }).getByTestId('attention-overlay');
+  await expect(overlay).toBeVisible();
+  await expect(overlay).toHaveCSS('opacity', '0.6');
+  await tryIt.getByRole('slider', { name: 'Overlay opacity' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(overlay).toHaveCSS('opacity', '0.65');
+  // … and over a mistake: eval/attention.json maps exactly the listed mistakes.
+  const output = path.join(serve.dataDir, 'runs', id, 'output');
+  const wrong = (
+    JSON.parse(fs.readFileSync(path.join(output, 'eval', 'misclassified.json'), 'utf8')) as {
+      path: string;
+    }[]
+  ).map((w) => w.path);
+  const maps = JSON.parse(fs.readFileSync(path.join(output, 'eval', 'attention.json'), 'utf8')) as {
+    maps: Record<string, unknown>;
+  };
+  expect(Object.keys(maps.maps).sort()).toEqual([...wrong].sort());
+  const mistakes = results.getByRole('region', { name: 'Most confident mistakes' });
+  if (wrong.length > 0) {
+    // (a model that gets every validation image right has no mistakes to draw on; the list above was checked)
+    await mistakes.getByRole('checkbox', { name: 'Show where the model looked' }).check();
+    await expect(mistakes.getByTestId('attention-overlay').first()).toBeVisible();
+    await mistakes.screenshot({ path: `${SCREENS}/results-attention.png` });
+  }
   await page.screenshot({ path: `${SCREENS}/results.png`, fullPage: true });
 
   // The run folder is complete and the dataset untouched.

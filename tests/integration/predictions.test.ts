@@ -92,6 +92,10 @@ describe('classifying new images', () => {
     jobs.end(job, 'finished');
     off();
     expect(result).toMatchObject({ total: COUNT, classified: COUNT });
+    // attention maps for the first 200 images only (predict.py ATTENTION_CAP), on DeiT's 2×2 grid at 32 px
+    const mapped = result.rows.filter((r) => r.attention);
+    expect(mapped).toHaveLength(200);
+    expect(mapped[0]?.attention?.grid).toEqual([2, 2]);
     const counts = seen.filter((p) => p.total !== null);
     expect(counts[0]).toMatchObject({ done: 0, total: COUNT, state: 'running' });
     expect(counts.map((p) => p.done)).toEqual([...counts.map((p) => p.done)].sort((a, b) => a - b));
@@ -116,8 +120,10 @@ describe('classifying new images', () => {
     expect(seen.at(-1)).toMatchObject({ state: 'cancelled' });
     expect(seen.some((p) => p.done === COUNT)).toBe(false);
     const left = fs.readdirSync(path.join(run.dir, 'predictions')).filter((f) => !f.startsWith('.'));
-    expect(left).toHaveLength(listed); // only the earlier, complete CSV
-    expect(left.every((f) => f.endsWith('.csv'))).toBe(true);
+    // only the earlier, complete CSV and its attention maps (the cancelled one's maps are removed too)
+    const csvs = left.filter((f) => f.endsWith('.csv'));
+    expect(csvs).toHaveLength(listed);
+    expect(left.sort()).toEqual(csvs.flatMap((f) => [f.replace(/\.csv$/, '.attention.json'), f]).sort());
     expect(await listPredictions(run)).toHaveLength(listed);
     expect(await h.containers()).toEqual([]);
   });
