@@ -107,7 +107,10 @@ describe('RunResultsView', () => {
     window.deitStudio = { call: api.call.bind(api), on: api.on.bind(api), pathForFile: () => '' }; // the desktop app's bridge
     try {
       await renderResults();
-      expect(screen.getByText('/runs/run-1/export/model.onnx')).toBeInTheDocument();
+      // File names only (the folder is printed above them), the full path on hover.
+      const file = screen.getByText('model.onnx');
+      expect(file.closest('td')).toHaveAttribute('title', '/runs/run-1/export/model.onnx');
+      expect(screen.queryByText('/runs/run-1/export/model.onnx')).toBeNull();
       expect(screen.getByText(/✓ yes/)).toBeInTheDocument();
       expect(screen.getByText('not checked')).toBeInTheDocument();
       await user.click(screen.getByRole('button', { name: 'Open the run folder' }));

@@ -60,13 +60,24 @@ type Export = RunResults['exports'][number];
 
 const EXPORT_COLUMNS: Column<Export>[] = [
   { key: 'format', header: 'Format', cell: (e) => e.format },
-  { key: 'file', header: 'File', cell: (e) => <code className="run-path">{e.path}</code> },
+  // The name alone (the run folder is printed above): a full path broke mid-word ("labels.jso / n").
+  {
+    key: 'file',
+    header: 'File',
+    cellTitle: (e) => e.path,
+    cell: (e) => <code className="run-file-name">{fileName(e.path)}</code>,
+  },
   {
     key: 'parity',
     header: 'Matches the trained model',
     cell: (e) => (MODEL_FORMATS.has(e.format) ? parityText(e) : '— (not a model)'),
   },
 ];
+
+/** The last part of a path, with either separator: "/runs/r1/export/labels.json" → "labels.json". */
+function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() || path;
+}
 
 /** Formats that hold the model (the others are its labels and preprocessing). */
 const MODEL_FORMATS = new Set(['onnx', 'torchscript']);
