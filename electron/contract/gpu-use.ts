@@ -1,11 +1,12 @@
-import type { GpuReading } from './environment';
+import type { GpuReading, GpuSample } from './environment';
 
 /**
  * Whether another program is using a GPU, from one telemetry reading: the rule the Settings step
  * flags a GPU with (and leaves it out of the default choice) and the one classification uses to pick
  * a GPU, so the two never disagree.
  *
- *   const use = gpuUse(reading);       // { busy: true, text: 'in use: 78 % busy, 40 GiB used' }
+ *   const use = gpuUse(reading);       // { busy: true, text: 'in use by another program (78 % busy, 40 GiB used)', … }
+ *   peakReadings(samples);             // each GPU's peak over the last 10 s: steady, not flickering
  *   leastBusyIdleGpu(sample.gpus);     // the idle GPU with the least work on it, or null
  *
  * A desktop's display keeps a few hundred MiB and a few per cent on its GPU; that is not "in use".
@@ -20,9 +21,17 @@ export const GPU_BUSY = {
 
 export interface GpuUse {
   busy: boolean;
-  /** In words: "idle", or "in use: 78 % busy, 40 GiB used". */
+  /** In words: "idle (0 % busy, 0 GiB used)", or "in use by another program (78 % busy, 40 GiB used)". */
   text: string;
+  /** The reading's figures alone: "78 % busy, 40 GiB used" ('' when the driver gave none). */
+  figures: string;
 }
+
+/**
+ * How long a GPU's use is judged over, ms: utilisation swings between a program's bursts (2 % and
+ * 95 % a second apart), so the flag and its figures use each GPU's peak over this window.
+ */
+export const GPU_USE_WINDOW_MS = 10_000;
 
 const gib = (mib: number) => {
   const value = mib / 1024;
@@ -36,8 +45,34 @@ export function gpuUse(reading: Pick<GpuReading, 'utilizationPct' | 'memoryUsedM
   const busy = (util !== null && util >= GPU_BUSY.utilizationPct) || (used !== null && used > GPU_BUSY.memoryUsedMiB);
   const parts = [util !== null ? `${Math.round(util)} % busy` : null, used !== null ? `${gib(used)} used` : null];
   const said = parts.filter(Boolean).join(', ');
-  return { busy, text: busy ? `in use: ${said}` : `idle${said ? ` (${said})` : ''}` };
+  const text = busy ? `in use by another program (${said})` : `idle${said ? ` (${said})` : ''}`;
+  return { busy, text, figures: said };
 }
+
+/**
+ * Each GPU's reading over the samples of the last `windowMs` before the newest: the newest reading
+ * with its utilisation and memory used raised to their peak in the window (a GPU whose program pauses
+ * for a second stays "in use", with the same figures). Empty when there are no samples.
+ */
+export function peakReadings(samples: readonly GpuSample[], windowMs = GPU_USE_WINDOW_MS): Map<number, GpuReading> {
+  const newest = samples.reduce((t, s) => Math.max(t, s.time), -Infinity);
+  const out = new Map<number, GpuReading>();
+  const inWindow = samples.filter((s) => s.time >= newest - windowMs).sort((a, b) => a.time - b.time);
+  for (const sample of inWindow) {
+    for (const r of sample.gpus) {
+      const before = out.get(r.index);
+      out.set(r.index, {
+        ...r,
+        utilizationPct: peak(before?.utilizationPct, r.utilizationPct),
+        memoryUsedMiB: peak(before?.memoryUsedMiB, r.memoryUsedMiB),
+      });
+    }
+  }
+  return out;
+}
+
+const peak = (a: number | null | undefined, b: number | null) =>
+  a === null || a === undefined ? b : b === null ? a : Math.max(a, b);
 
 /** The idle GPU with the least work on it (utilisation, then memory used, then index); null when none is idle. */
 export function leastBusyIdleGpu<T extends Pick<GpuReading, 'index' | 'utilizationPct' | 'memoryUsedMiB'>>(

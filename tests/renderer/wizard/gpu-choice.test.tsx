@@ -37,7 +37,11 @@ describe('GPU choice (four recorded H100s, GPU 2 used by another program)', () =
   test('lists each GPU with its memory and current use; the busy one is flagged and not chosen by default', async () => {
     const api = setup();
     const group = await screen.findByRole('group', { name: 'GPUs' });
-    await waitFor(() => expect(box(group, 2)).toHaveAccessibleDescription('in use: 97 % busy, 21 GiB used'));
+    await waitFor(() =>
+      expect(box(group, 2)).toHaveAccessibleDescription(
+        'in use by another program — left out (97 % busy, 21 GiB used)',
+      ),
+    );
     expect(box(group, 0)).toHaveAccessibleDescription('idle (0 % busy, 0 GiB used)');
     await waitFor(() => expect(box(group, 2)).not.toBeChecked());
     for (const i of [0, 1, 3]) expect(box(group, i)).toBeChecked();
@@ -78,16 +82,32 @@ describe('GPU choice (four recorded H100s, GPU 2 used by another program)', () =
     expect(group).toHaveAccessibleDescription(/GPU 2\. .*At least one GPU stays chosen/);
   });
 
-  test('a live sample updates the readings; the user’s choice is not redone', async () => {
+  test('live samples update the readings without flicker (peak of the last 10 s); the user’s choice is not redone', async () => {
     const user = userEvent.setup();
     const api = setup();
     const group = await screen.findByRole('group', { name: 'GPUs' });
     await waitFor(() => expect(box(group, 2)).not.toBeChecked());
     await user.click(box(group, 2));
-    const stream = recordedGpuSamples(VARIANT, 'telemetry-stream-load.csv', 5_000)[1]; // a pause between bursts
-    act(() => api.emit('gpu.sample', stream!));
-    await waitFor(() => expect(box(group, 2)).toHaveAccessibleDescription(/in use: 0 % busy, 21 GiB used/));
+    // A pause between bursts 4 s after the 97 % reading: the figures stay at the window's peak.
+    const pause = recordedGpuSamples(VARIANT, 'telemetry-stream-load.csv', 5_000)[1]!;
+    act(() => api.emit('gpu.sample', pause));
+    await waitFor(() =>
+      expect(box(group, 2)).toHaveAccessibleDescription('in use by another program (97 % busy, 21 GiB used)'),
+    );
+    // More than 10 s later the burst has left the window; the memory still flags it.
+    act(() => api.emit('gpu.sample', { ...pause, time: 20_000 }));
+    await waitFor(() =>
+      expect(box(group, 2)).toHaveAccessibleDescription('in use by another program (0 % busy, 21 GiB used)'),
+    );
     expect(box(group, 2)).toBeChecked();
+  });
+
+  test('does not offer the unchosen GPUs to another run when the only one left out is busy', async () => {
+    setup();
+    const group = await screen.findByRole('group', { name: 'GPUs' });
+    await waitFor(() => expect(box(group, 2)).not.toBeChecked());
+    expect(group).toHaveAccessibleDescription(/The run trains on GPUs 0, 1, 3\./);
+    expect(group).not.toHaveAccessibleDescription(/Another run can use the others/);
   });
 
   test('with no readings (telemetry not there) every GPU is chosen and says its use is unknown', async () => {

@@ -1,18 +1,25 @@
-import { useEffect, useRef, useState } from 'react';
-import { gpuUse, type GpuReading, type GpuSample } from '@contract';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { GPU_USE_WINDOW_MS, gpuUse, peakReadings, type GpuReading, type GpuSample } from '@contract';
 import { useCall, useEvent } from '../../api/hooks';
 import type { MachineReadiness } from '../wizard-state';
 import { GpuChoiceSummary } from './GpuChoiceSummary';
 import './gpu-choice.css';
 import type { SettingsDraft } from './settings-draft';
 
-/** The latest reading of each GPU: the last second of telemetry, then every live sample. */
-function useLatestReadings(): Map<number, GpuReading> | null {
-  const recent = useCall('telemetry.recent', { seconds: 5 });
-  const [live, setLive] = useState<GpuSample | null>(null);
-  useEvent('gpu.sample', setLive);
-  const sample = live ?? recent.data?.at(-1) ?? null;
-  return sample ? new Map(sample.gpus.map((r) => [r.index, r])) : null;
+/**
+ * Each GPU's reading, steady: its peak over the last 10 s of telemetry (the recent samples, then each
+ * live one), so a GPU between another program's bursts does not flicker from "95 % busy" to "2 % busy".
+ */
+function useSteadyReadings(): Map<number, GpuReading> | null {
+  const recent = useCall('telemetry.recent', { seconds: GPU_USE_WINDOW_MS / 1000 });
+  const [live, setLive] = useState<GpuSample[]>([]);
+  useEvent('gpu.sample', (sample) =>
+    setLive((kept) => [...kept.filter((s) => s.time >= sample.time - GPU_USE_WINDOW_MS), sample]),
+  );
+  return useMemo(() => {
+    const samples = [...(recent.data ?? []), ...live];
+    return samples.length > 0 ? peakReadings(samples) : null;
+  }, [recent.data, live]);
 }
 
 /**
@@ -36,7 +43,7 @@ export function GpuChoice({
   /** Training images of the scanned dataset, for the automatic batch per GPU (0: not known). */
   nTrain?: number;
 }) {
-  const readings = useLatestReadings();
+  const readings = useSteadyReadings();
   const allIds = gpus.map((gpu) => String(gpu.index));
   const chosen = value.length === 0 ? allIds : value.filter((id) => allIds.includes(id));
   const busyIds = readings ? allIds.filter((id) => gpuUse(readings.get(Number(id)) ?? nothing).busy) : [];
@@ -57,6 +64,8 @@ export function GpuChoice({
     onChange(next.sort((a, b) => Number(a) - Number(b)));
   };
   const busyChosen = chosen.filter((id) => busyIds.includes(id));
+  // Another run can share the machine only on an unchosen GPU that nothing else uses.
+  const freeOthers = idleIds.filter((id) => !chosen.includes(id));
   return (
     <fieldset className="field gpu-choice" aria-describedby="gpu-choice-hint">
       <legend>GPUs</legend>
@@ -65,6 +74,11 @@ export function GpuChoice({
         const reading = readings?.get(gpu.index);
         const use = reading ? gpuUse(reading) : null;
         const only = chosen.length === 1 && chosen[0] === id;
+        // Memory another program holds is what rules a GPU out (utilisation comes and goes): said plainly.
+        const useText =
+          use?.busy && !chosen.includes(id)
+            ? `in use by another program — left out${use.figures ? ` (${use.figures})` : ''}`
+            : use?.text;
         return (
           <div key={id} className={`gpu-choice-row${use?.busy ? ' gpu-busy' : ''}`}>
             <label className="checkbox">
@@ -79,7 +93,7 @@ export function GpuChoice({
               {gpu.memoryMiB ? ` (${Math.round(gpu.memoryMiB / 1024)} GiB)` : ''}
             </label>{' '}
             <span id={`gpu-use-${id}`} className={use?.busy ? 'gpu-use gpu-use-busy' : 'gpu-use muted'}>
-              {use ? use.text : readings ? 'no reading' : 'current use not known yet'}
+              {useText ?? (readings ? 'no reading' : 'current use not known yet')}
             </span>
           </div>
         );
@@ -87,7 +101,7 @@ export function GpuChoice({
       <p id="gpu-choice-hint" className="field-hint">
         {chosen.length === allIds.length
           ? `The run trains on all ${allIds.length} GPUs.`
-          : `The run trains on ${chosen.length === 1 ? 'GPU' : 'GPUs'} ${chosen.join(', ')}. Another run can use the others at the same time.`}
+          : `The run trains on ${chosen.length === 1 ? 'GPU' : 'GPUs'} ${chosen.join(', ')}.${freeOthers.length > 0 ? ' Another run can use the others at the same time.' : ''}`}
         {chosen.length === 1 && ' At least one GPU stays chosen.'}
         {busyChosen.length > 0 &&
           ` GPU ${busyChosen.join(', ')} ${busyChosen.length === 1 ? 'is' : 'are'} in use by another program: training there is slower and may run out of memory.`}

@@ -30,7 +30,11 @@ const withUse = (index: number, patch: Partial<GpuReading>) =>
 
 describe('choosePredictDevice', () => {
   it('takes the least busy idle GPU, in the precision the run trained at', () => {
-    expect(gpuUse(readings[2]!)).toEqual({ busy: true, text: 'in use: 97 % busy, 21 GiB used' });
+    expect(gpuUse(readings[2]!)).toEqual({
+      busy: true,
+      text: 'in use by another program (97 % busy, 21 GiB used)',
+      figures: '97 % busy, 21 GiB used',
+    });
     expect(choosePredictDevice(ready)).toEqual({
       kind: 'gpu',
       gpuId: '0',
