@@ -170,8 +170,11 @@ test('"Try the model" counts while it classifies, can be cancelled, and lists th
     { timeout: 30_000 },
   );
   await expect(tryIt.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
-  expect(predictionFiles(trained)).toHaveLength(1); // the small folder's CSV only: no partial one, no .tmp
-  expect(predictionFiles(trained)[0]).toMatch(/^\d{8}-\d{6}-\w{4}\.csv$/);
+  // the small folder's CSV and its attention maps only: no partial one, no .tmp, no maps of the cancelled one
+  const kept = predictionFiles(trained).sort();
+  expect(kept).toHaveLength(2);
+  expect(kept[1]).toMatch(/^\d{8}-\d{6}-\w{4}\.csv$/);
+  expect(kept[0]).toBe(kept[1]!.replace(/\.csv$/, '.attention.json'));
   expect((await call<{ items: unknown[] }>(page, 'runs.predictions', { id: trained })).items).toHaveLength(1);
 
   // Coming back later: the earlier classification is listed and opens in the panel.
