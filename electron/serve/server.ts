@@ -165,7 +165,7 @@ function failure(error: AppError): Result<never> {
 
 function unauthorized(): AppError {
   return new AppError('unauthorized', 'This request needs the access token.', {
-    fix: 'Open the address with ?token=… that `npm run serve` printed in its terminal (or wrote to its --token-file).',
+    fix: 'Open the address with ?token=… that DeiT Studio printed in its terminal (or wrote to its --token-file).',
   });
 }
 

@@ -53,6 +53,12 @@ test('the token stays in the tab: no cookie, and a tab without it asks for it', 
   await other.getByLabel('Access token').fill('not the token');
   await other.getByLabel('Access token').press('Enter');
   await expect(other.getByRole('alert')).toContainText('That is not an access token');
+  // A token-shaped wrong one: the server is asked, and says so before anything else starts.
+  await other.getByLabel('Access token').fill('wrong-token-123');
+  await other.getByLabel('Access token').press('Enter');
+  await expect(other.getByRole('alert')).toContainText('This is not the token this server printed');
+  expect(apiStatuses).toEqual([401]);
+  apiStatuses.length = 0;
   await other.getByLabel('Access token').fill(serve.token);
   await other.getByLabel('Access token').press('Enter');
   await expect(other.getByRole('heading', { level: 1, name: 'Runs' })).toBeVisible();

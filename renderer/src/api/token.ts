@@ -97,3 +97,23 @@ export function takeTokenFromAddress(
 export function authHeader(token: string | null = currentToken()): Record<string, string> {
   return token ? { Authorization: `Bearer ${token}` } : {};
 }
+
+/**
+ * Asks the server whether `token` is the one it printed (a cheap call, `app.info`, with it as Bearer):
+ * `ok`, `wrong` (401), or `unreachable` (no answer, or another answer). The token form checks before
+ * keeping a pasted token, so a wrong one is said at once instead of failing on every panel.
+ */
+export async function checkToken(token: string, baseUrl = ''): Promise<'ok' | 'wrong' | 'unreachable'> {
+  try {
+    const res = await fetch(`${baseUrl}/api/call/app.info`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: '{}',
+      credentials: 'omit',
+    });
+    if (res.status === 401) return 'wrong';
+    return res.ok ? 'ok' : 'unreachable';
+  } catch {
+    return 'unreachable';
+  }
+}

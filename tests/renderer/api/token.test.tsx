@@ -105,7 +105,8 @@ describe('a page without the token', () => {
   it('stores a pasted token and reloads; all by keyboard', async () => {
     const user = userEvent.setup();
     const saved = vi.fn();
-    render(<TokenScreen onSaved={saved} />);
+    const asked: string[] = [];
+    render(<TokenScreen onSaved={saved} check={async (t) => (asked.push(t), 'ok')} />);
     await user.tab();
     expect(screen.getByLabelText('Access token')).toHaveFocus();
     await user.keyboard('not a token{Enter}');
@@ -114,7 +115,19 @@ describe('a page without the token', () => {
     await user.clear(screen.getByLabelText('Access token'));
     await user.keyboard(`${TOKEN}{Enter}`);
     expect(saved).toHaveBeenCalledOnce();
+    expect(asked).toEqual([TOKEN]); // the server was asked before the token was kept
     expect(sessionStorage.getItem(TOKEN_KEY)).toBe(TOKEN);
     expect(needsToken()).toBe(false);
+  });
+
+  it('says at once when the server does not know the pasted token, and keeps nothing', async () => {
+    const user = userEvent.setup();
+    const saved = vi.fn();
+    render(<TokenScreen onSaved={saved} check={async () => 'wrong'} />);
+    await user.type(screen.getByLabelText('Access token'), 'wrong-token-123{Enter}');
+    expect(await screen.findByRole('alert')).toHaveTextContent('This is not the token this server printed');
+    expect(saved).not.toHaveBeenCalled();
+    expect(sessionStorage.getItem(TOKEN_KEY)).toBeNull();
+    expect(needsToken()).toBe(true);
   });
 });
