@@ -5,6 +5,7 @@ Usage (train.py):
     writer.submit(path, state, on_written)         # copies `state`'s tensors now, writes in the background
     writer.poll()                                  # each step: runs on_written of a finished write (main thread)
     writer.wait()                                  # before a Stop's own write, the end of the run, or exit
+    remove_stale_writes(checkpoints_dir)           # at the start: temp files of writes a kill interrupted
     due = last_due(first_in_process, final, seconds_since_last)   # whether an epoch's end writes `last`
 
 The state's tensors are copied at once (the model and the optimiser change in place as training goes on:
@@ -15,6 +16,8 @@ during it leaves the previous `last.pt` whole. `on_written` (the `checkpoint` ev
 thread, so events are never written from two threads. A failed write (disk full) is raised on the main
 thread at the next poll or wait, as the synchronous write raised it.
 """
+import glob
+import os
 import threading
 import time
 
@@ -28,6 +31,18 @@ LAST_EVERY_S = 60.0  # short epochs: `last` at most once a minute (and at the fi
 def last_due(first_in_process, final, seconds_since_last):
     """Whether an epoch's end writes `last`: the first of this process, the run's last, or a minute since."""
     return first_in_process or final or seconds_since_last >= LAST_EVERY_S
+
+
+def remove_stale_writes(folder):
+    """Deletes the temp files of checkpoint writes a kill interrupted (`.last.pt.*.tmp`, `.best.pt.*.tmp`,
+    fsutil's names): up to a checkpoint's size each, and never read. Returns how many."""
+    stale = [p for name in ("last.pt", "best.pt") for p in glob.glob(os.path.join(folder, f".{name}.*.tmp"))]
+    for path in stale:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+    return len(stale)
 
 
 def to_host(obj):

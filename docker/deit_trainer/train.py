@@ -25,7 +25,7 @@ from .augment import PRESETS, mix_batch, train_batch
 from .batching import auto_batch, fixed_batch
 from .cache import StopRequested
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
-from .checkpoint_writer import CheckpointWriter, last_due
+from .checkpoint_writer import CheckpointWriter, last_due, remove_stale_writes
 from .compile_policy import EagerProbe, compile_cache_warm
 from .distributed import Distributed, is_collective_failure, prepare_on_ranks
 from .errors import TrainerError
@@ -149,6 +149,8 @@ class Trainer:
 
     def _resume_checkpoint(self):
         """`last.pt` when resuming (None otherwise, or with a warning when there is none yet)."""
+        if self.dist.is_main:
+            remove_stale_writes(os.path.dirname(self.last_path))  # a kill mid-write left its temp file
         if not self.resume:
             return None
         if os.path.exists(self.last_path):

@@ -2,7 +2,7 @@
 leaves a complete, resumable checkpoint, and short epochs write `last` at most once a minute."""
 from conftest import of_type, read_events, run_cli, write_config
 from deit_trainer.checkpoint import load_checkpoint
-from deit_trainer.checkpoint_writer import LAST_EVERY_S, last_due
+from deit_trainer.checkpoint_writer import LAST_EVERY_S, last_due, remove_stale_writes
 
 
 def train(run, learnable, weights_dir, cache_dir, monkeypatch, fault, resume=False, epochs=3):
@@ -53,3 +53,12 @@ def test_a_stop_during_a_background_write_leaves_a_complete_resumable_last(learn
 def test_the_cadence_rule():
     assert last_due(True, False, 0.0) and last_due(False, True, 0.0) and last_due(False, False, LAST_EVERY_S)
     assert not last_due(False, False, LAST_EVERY_S - 1)
+
+
+def test_temp_files_of_a_killed_write_are_removed_at_the_next_start(tmp_path):
+    (tmp_path / ".last.pt.k3j9x.tmp").write_bytes(b"half a checkpoint")
+    (tmp_path / ".best.pt.a1b2c.tmp").write_bytes(b"")
+    (tmp_path / "last.pt").write_bytes(b"kept")
+    (tmp_path / "notes.tmp").write_bytes(b"not ours")
+    assert remove_stale_writes(str(tmp_path)) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last.pt", "notes.tmp"]
