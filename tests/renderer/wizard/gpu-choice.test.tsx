@@ -53,6 +53,10 @@ describe('GPU choice (four recorded H100s, GPU 2 used by another program)', () =
     expect(facts).toHaveTextContent('Batch per GPUautomatic: 16 (216 training images shared by 3 GPUs');
     expect(facts).toHaveTextContent('Global batch3 × 16 = 48 images per step');
     expect(facts).toHaveTextContent('4.3e-5 (1e-4 × √(48 / 256), scaled with the global batch — lower if');
+    // The rule names its source, and how it differs from the paper's.
+    expect(facts).toHaveTextContent(
+      'The trainer’s rule (recipe.py): square root of the batch; the DeiT paper scales linearly (5e-4 × batch / 512)',
+    );
   });
 
   test('keyboard: Tab reaches the boxes, Space ticks the busy GPU, which is then named as in use', async () => {

@@ -181,6 +181,7 @@ describe('Advanced settings', () => {
     expect(toggle).toHaveAttribute('aria-expanded', 'true');
     const lr = screen.getByRole('textbox', { name: 'Learning rate' });
     expect(lr).toHaveAccessibleDescription(/Leave empty to scale it to the batch size/);
+    expect(lr).toHaveAccessibleDescription(/1e-4 × √\(batch \/ 256\).*the DeiT paper scales linearly/);
     expect(screen.getByRole('combobox', { name: 'Precision' })).toHaveValue('auto');
     expect(screen.getByRole('checkbox', { name: /frozen backbone/ })).not.toBeChecked();
     expect(screen.getByRole('textbox', { name: 'Random seed' })).toHaveValue('0');

@@ -75,7 +75,7 @@ export function AdvancedPanel({
             value={draft.learningRate}
             error={errors.learningRate}
             onChange={(learningRate) => onChange({ learningRate })}
-            hint="How big each learning step is. Leave empty to scale it to the batch size (recommended)."
+            hint="How big each learning step is. Leave empty to scale it to the batch size (recommended): 1e-4 × √(batch / 256) fine-tuning (1e-3 with a frozen backbone), 5e-4 × √(batch / 512) from scratch — the square root, where the DeiT paper scales linearly, so small batches still learn."
           />
           {showImageSize && (
             <ImageSizeField

@@ -10,6 +10,14 @@ export function lrRule(draft: Pick<SettingsDraft, 'freezeBackbone' | 'fromScratc
   return { base: draft.freezeBackbone ? 1e-3 : 1e-4, per: 256 };
 }
 
+/**
+ * Where the automatic learning rate's rule comes from, in one line: recipe.py's square-root rule, and
+ * why it differs from the DeiT paper's linear one (its default_lr docstring: right for AdamW, and a
+ * small batch still learns — linearly, batch 16 from scratch would get 1.6e-5).
+ */
+export const LR_RULE_SOURCE =
+  'The trainer’s rule (recipe.py): square root of the batch; the DeiT paper scales linearly (5e-4 × batch / 512), which leaves small batches too small a step.';
+
 /** 0.0001 → "1e-4", 7.07e-5 → "7.1e-5": how learning rates are written. */
 const sig = (value: number) => {
   const [mantissa, exponent] = value.toExponential(1).split('e');
@@ -60,6 +68,7 @@ export function GpuChoiceSummary({
           : global === null
             ? `scales with the global batch: ${sig(base)} × √(global batch / ${per})`
             : `${sig(base * Math.sqrt(global / per))} (${sig(base)} × √(${global} / ${per}), scaled with the global batch${unless})`}
+        {!typedLr && <span className="field-hint gpu-lr-source">{LR_RULE_SOURCE}</span>}
       </dd>
     </dl>
   );
