@@ -77,11 +77,15 @@ def rollout(model, x):
     return logits, rollout_from_matrices(matrices, n_prefix, grid)
 
 
-def encode_map(maps):
-    """[prefix, gh, gw] in 0..1 -> a small JSON entry: one base64 uint8 grid per token (0..255, row-major)."""
+def encode_map(maps, crop=None):
+    """[prefix, gh, gw] in 0..1 -> a small JSON entry: one base64 uint8 grid per token (0..255, row-major).
+    `crop`: the share of the picture's centre square the model saw (img_size / eval resize, e.g. 0.875),
+    so the app lays the map over that part of a thumbnail that shows the whole centre square."""
     q = (maps.clamp(0, 1) * 255).round().to(torch.uint8).cpu()
     entry = {"grid": [int(q.shape[1]), int(q.shape[2])],
              "cls": base64.b64encode(q[0].numpy().tobytes()).decode("ascii")}
+    if crop is not None:
+        entry["crop"] = round(float(crop), 4)
     if q.shape[0] > 1:
         entry["dist"] = base64.b64encode(q[1].numpy().tobytes()).decode("ascii")
     return entry
@@ -93,7 +97,7 @@ def write_attention(path, entries):
                       "maps": entries})
 
 
-def write_misclassified_attention(run_dir, module, cache, img_size, device):
+def write_misclassified_attention(run_dir, module, cache, img_size, device, crop=None):
     """Maps for exactly the images of eval/misclassified.json (at most 100) -> eval/attention.json.
     `module`: the best model (eval mode, fp32 — the caller's exact_fp32); images preprocessed as validation
     does (the decoded cache rows through eval_batch). Returns the path, or None for a model that is not a ViT."""
@@ -108,7 +112,7 @@ def write_misclassified_attention(run_dir, module, cache, img_size, device):
         rows = torch.as_tensor([cache.row[p] for p in chunk], dtype=torch.long)
         x_u8 = torch.from_numpy(cache.array[rows.numpy()]).to(device)
         _, maps = rollout(root, eval_batch(x_u8, img_size))
-        entries.update((p, encode_map(m)) for p, m in zip(chunk, maps))
+        entries.update((p, encode_map(m, crop)) for p, m in zip(chunk, maps))
     path = os.path.join(run_dir, "eval", "attention.json")
     write_attention(path, entries)
     return path

@@ -87,7 +87,8 @@ def finish_run(tr, ev):
     for path in write_eval_artifacts(tr.run_dir, m, ds, extra, test):
         ev.emit("artifact", kind="eval", path=path, format="json")
     with exact_fp32(tr.device):  # maps of the listed mistakes only (at most 100): one small extra pass
-        path = write_misclassified_attention(tr.run_dir, module, tr.data.cache, img_size, tr.device)
+        crop = img_size / tr.data.preprocessing["resize"]  # the share of the short side the model sees
+        path = write_misclassified_attention(tr.run_dir, module, tr.data.cache, img_size, tr.device, crop)
     if path:
         ev.emit("artifact", kind="eval", path=path, format="json")
     parity = {}

@@ -159,7 +159,7 @@ def predict(checkpoint_path, input_path, out, top_k=5, events=None, device="cpu"
         with autocast(dev, precision):
             logits, maps = rollout(model, x) if with_maps else (model(x), None)  # one pass either way
         if maps is not None:
-            attention.update((p, encode_map(m)) for p, m in zip(good, maps))
+            attention.update((p, encode_map(m, img_size / prep["resize"])) for p, m in zip(good, maps))
         probs = logits.float().softmax(1)
         top = probs.topk(k, dim=1)
         for p, vals, idx in zip(good, top.values.tolist(), top.indices.tolist()):

@@ -259,6 +259,8 @@ export const AttentionMap = z
     grid: z.tuple([z.number().int().min(1).max(ATTENTION_MAX_GRID), z.number().int().min(1).max(ATTENTION_MAX_GRID)]),
     cls: z.string(),
     dist: z.string().optional(),
+    /** The share of the picture's centre square the model saw (img_size / eval resize); absent: all of it. */
+    crop: z.number().min(0.25).max(1).optional(),
   })
   .refine(
     (m) =>

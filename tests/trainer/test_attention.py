@@ -99,9 +99,9 @@ def test_the_run_end_maps_exactly_the_listed_mistakes_from_the_eval_cache_rows(t
     (tmp_path / "eval").mkdir()
     wrong = ["c/3.jpg", "c/0.jpg"]
     (tmp_path / "eval" / "misclassified.json").write_text(json.dumps([{"path": p} for p in wrong]))
-    path = write_misclassified_attention(str(tmp_path), model, cache, 64, torch.device("cpu"))
+    path = write_misclassified_attention(str(tmp_path), model, cache, 64, torch.device("cpu"), crop=64 / 73)
     maps = json.loads(open(path).read())["maps"]
-    assert sorted(maps) == sorted(wrong)
+    assert sorted(maps) == sorted(wrong) and {m["crop"] for m in maps.values()} == {round(64 / 73, 4)}
     x = eval_batch(torch.from_numpy(array[[3, 0]]), 64)  # validation's own preprocessing of those rows
     expected = direct_rollout(model, x)
     for i, p in enumerate(wrong):

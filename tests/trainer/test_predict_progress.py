@@ -97,6 +97,7 @@ def test_attention_maps_cover_the_first_images_only(best_pt, folder, tmp_path, m
     first = [p for p in listed if not p.endswith("damaged.jpg")]  # the damaged file gets a row but no map
     assert len(rows) == IMAGES + 1 and sorted(maps) == sorted(first) and len(maps) == 39
     assert all(m["grid"] == [2, 2] and "dist" not in m for m in maps.values())
+    assert all(0.5 < m["crop"] < 1 for m in maps.values())  # img_size / eval resize: where the map goes
 
 
 def test_a_distilled_model_gets_a_map_for_each_token(tmp_path, folder):
@@ -107,4 +108,4 @@ def test_a_distilled_model_gets_a_map_for_each_token(tmp_path, folder):
                                 "img_size": 32, "model": model.state_dict()})
     assert run_cli("predict", "--checkpoint", str(best), "--input", str(folder), "--output", str(out))[0] == 0
     maps = json.loads((tmp_path / "d.attention.json").read_text())["maps"]
-    assert len(maps) == IMAGES and all(set(m) == {"grid", "cls", "dist"} for m in maps.values())
+    assert len(maps) == IMAGES and all(set(m) == {"grid", "cls", "dist", "crop"} for m in maps.values())

@@ -80,6 +80,8 @@ def test_a_messy_learnable_dataset_trains_and_leaves_a_complete_run_folder(messy
     maps = json.loads((run / "eval" / "attention.json").read_text())["maps"]
     assert sorted(maps) == sorted(wrong)
     assert all(m["grid"] == [2, 2] and len(base64.b64decode(m["cls"])) == 4 for m in maps.values())
+    prep = json.loads((run / "export" / "preprocessing.json").read_text())  # the centre crop the model saw
+    assert all(m["crop"] == round(prep["img_size"] / prep["resize"], 4) < 1 for m in maps.values())
     resolved = json.loads((run / "resolved-config.json").read_text())
     assert resolved["train"]["batch_size"] == 16 and resolved["train"]["precision"] == "fp32"
     started = of_type(events, "run_started")[0]

@@ -87,6 +87,19 @@ describe('the overlay in the mistakes gallery', () => {
     expect(screen.queryByTestId('attention-overlay')).toBeNull();
   });
 
+  it('lays the map over the part of the tile the model saw (its centre crop), or the whole tile', async () => {
+    const user = userEvent.setup();
+    const cropped: AttentionMap = { ...map, crop: 0.875 };
+    render(<MistakesGallery runId="run-1" mistakes={[mistake('a.jpg', cropped), mistake('b.jpg', map)]} />);
+    await user.click(await screen.findByRole('checkbox', { name: 'Show where the model looked' }));
+    const inA = within(screen.getByText('a.jpg').closest('li')!).getByTestId('attention-overlay');
+    expect(inA.style.width).toBe('87.5%');
+    expect(inA.style.height).toBe('87.5%');
+    expect(inA.style.inset).toBe('6.25% auto auto 6.25%');
+    const inB = within(screen.getByText('b.jpg').closest('li')!).getByTestId('attention-overlay');
+    expect(inB.style.width).toBe(''); // no crop recorded (older files): the stylesheet's whole tile
+  });
+
   it('offers no toggle for a run without maps (older runs, models that are not ViTs)', async () => {
     render(<MistakesGallery runId="run-1" mistakes={[mistake('a.jpg')]} />);
     await screen.findByAltText('cat predicted as dog');
