@@ -138,7 +138,15 @@ describe('the Docker Engine goes away mid-run', () => {
       'the run to be classified after the restart',
     );
     expect(back).toMatchObject({ status: 'stopped', stopCause: 'docker', resumable: true, failure: null });
-    const state = JSON.parse(fs.readFileSync(path.join(runDir, 'state.json'), 'utf8'));
+    // state.json follows the summary by one atomic write (the core updates its memory, then saves)
+    const state = await waitFor(
+      () => {
+        const saved = JSON.parse(fs.readFileSync(path.join(runDir, 'state.json'), 'utf8'));
+        return saved.status === 'running' ? undefined : saved;
+      },
+      10_000,
+      'state.json to record the outcome',
+    );
     expect(state).toMatchObject({ status: 'stopped', resumable: true, attempts: 1 });
     expect(await h.containers(id)).toEqual([]);
 
