@@ -14,6 +14,9 @@ export const ErrorKind = z.enum([
   'gpu_unavailable', // no NVIDIA GPU can be used from containers
   'disk_full', // not enough free disk space
   'dataset_invalid', // the chosen folder cannot be trained on
+  'ssh_host_key', // a server's host key is not known yet, or differs from the one remembered
+  'ssh_refused', // the server refused our key (or asked for a password we do not send)
+  'ssh_unreachable', // no SSH server answered at that address and port
   'internal', // a bug: the message says what happened, the detail has more
 ]);
 export type ErrorKind = z.infer<typeof ErrorKind>;

@@ -3,6 +3,7 @@ import { appCalls } from './app';
 import { compareCalls } from './compare';
 import { datasetCalls, datasetEvents } from './dataset';
 import { downloadCalls } from './downloads';
+import { engineCalls } from './engines';
 import { environmentCalls, environmentEvents } from './environment';
 import type { Result } from './errors';
 import { imageCalls, imageEvents } from './image';
@@ -25,6 +26,7 @@ export const calls = {
   ...weightsCalls,
   ...downloadCalls,
   ...compareCalls,
+  ...engineCalls,
 };
 
 export const events = {
@@ -73,6 +75,7 @@ export * from './predictions';
 export * from './weights';
 export * from './downloads';
 export * from './compare';
+export * from './engines';
 export * from './run-config';
 export * from './trainer-protocol';
 export * from './batch-rule';

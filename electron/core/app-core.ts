@@ -12,6 +12,7 @@ import { EventBus } from './event-bus';
 import { createImageHandlers } from './images/image-handlers';
 import { readyTrainerImage } from './images/ready-trainer-image';
 import { studioPaths } from './paths';
+import { createEngineHandlers } from './engines/engine-handlers';
 import { createDownloadHandlers } from './runs/downloads/download-handlers';
 import { createPredictionHandlers } from './runs/predictions/prediction-handlers';
 import { PredictionJobs } from './runs/predictions/prediction-jobs';
@@ -79,6 +80,7 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
     ...createWeightsHandlers(context, runs.env),
     ...createDownloadHandlers(context),
     ...createCompareHandlers(context, runs),
+    ...createEngineHandlers(context),
   };
   return {
     handlers,
