@@ -73,9 +73,11 @@ def _train(args, events):
     events.attach(cfg.output.run_dir)
     from .model import use_weights_dir
     use_weights_dir(cfg.model.weights_dir)
+    from .compile_policy import compile_cache_dir
+    compile_dir = compile_cache_dir(cfg.train.compile_cache_dir, cfg.output.run_dir, cfg.model.name)
     for key, sub in (("TORCHINDUCTOR_CACHE_DIR", "torchinductor"), ("TRITON_CACHE_DIR", "triton")):
-        # Compiled kernels are code: kept per run (a resume reuses them), never shared with other runs.
-        os.environ[key] = os.path.join(cfg.output.run_dir, ".cache", "compile", sub)
+        # Compiled kernels are code: shared only by the runs on one dataset (compile_policy.compile_cache_dir).
+        os.environ[key] = os.path.join(compile_dir, sub)
     from .train import run_training
     return run_training(cfg, events, resume=args.resume)
 

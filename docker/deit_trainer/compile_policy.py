@@ -49,7 +49,7 @@ def decide_compile(remaining_images, eager_img_per_s, cache_warm, speedup=COMPIL
     eager_s = remaining_images / eager_img_per_s
     compiled_s = cost + remaining_images / (eager_img_per_s * speedup)
     saved = eager_s - compiled_s
-    cache = "with the compile cache of an earlier run" if cache_warm else "first compile of this model here"
+    cache = "with the compile cache of an earlier run on this dataset" if cache_warm else "first compile of this model here"
     facts = (f"{remaining_images:,} images to go at {eager_img_per_s:,.0f} img/s: ~{eager_s:.0f} s as is, "
              f"~{compiled_s:.0f} s compiled ({cost:.0f} s to compile, {cache})")
     if saved >= MARGIN_S:
@@ -81,7 +81,20 @@ class EagerProbe:
         return None
 
 
-def compile_cache_warm(run_dir):
-    """True when this run's own compile cache has entries (a resume of a compiled run)."""
-    folder = os.path.join(run_dir, ".cache", "compile")
-    return os.path.isdir(folder) and any(os.scandir(folder))
+def compile_cache_dir(shared_dir, run_dir, model_name):
+    """Where torch.compile keeps its kernels (inductor + Triton caches). `<shared_dir>/<model>`
+    (train.compile_cache_dir) when `shared_dir` is a folder this process may write: the app mounts one per
+    dataset, so a second run of the model on the same images compiles from cache, and a run never loads
+    kernels written by a run on other images (a compile cache is code; docs/engine-runs.md). Else the
+    run's own `.cache/compile` (a resume reuses it)."""
+    if shared_dir and os.path.isdir(shared_dir) and os.access(shared_dir, os.W_OK):
+        return os.path.join(shared_dir, model_name.replace("/", "_"))
+    return os.path.join(run_dir, ".cache", "compile")
+
+
+def compile_cache_warm(folder):
+    """True when the compile cache holds kernels of an earlier run (any file below it)."""
+    for _root, _dirs, files in os.walk(folder):
+        if files:
+            return True
+    return False

@@ -98,6 +98,9 @@ SCHEMA = {
         "precision": F(["string"], "auto", "auto = bf16 where supported, else fp16 (GPU); fp32 on CPU",
                        enum=["auto", "bf16", "fp16", "fp32"]),
         "compile": F(["boolean", "auto"], "auto", "torch.compile the model; auto = on for CUDA with a C compiler"),
+        "compile_cache_dir": F(["string"], "/compile-cache", "torch.compile's kernel caches kept for later runs on the same "
+                               "dataset, used only when writable (the app mounts one folder per dataset); else the run "
+                               "keeps its own in <run_dir>/.cache/compile"),
         "device": F(["string"], "auto", "auto = cuda when available, else cpu", enum=["auto", "cuda", "cpu"]),
         "log_interval_s": F(["number"], 1, "at most one step event per this many seconds (0 = every step)", minimum=0),
     },

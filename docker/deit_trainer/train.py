@@ -26,7 +26,7 @@ from .batching import auto_batch, fixed_batch
 from .cache import StopRequested
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from .checkpoint_writer import CheckpointWriter, last_due, remove_stale_writes
-from .compile_policy import EagerProbe, compile_cache_warm
+from .compile_policy import EagerProbe, compile_cache_dir, compile_cache_warm
 from .distributed import Distributed, is_collective_failure, prepare_on_ranks
 from .errors import TrainerError
 from .evaluate import SCORE_KEYS, evaluate, per_class_accuracy, selection_metric
@@ -97,7 +97,8 @@ class Trainer:
             ev.warning("compile_unavailable", why)
         # compile "auto": eager first; the first steps' measured speed decides whether compiling pays (compile_policy.py)
         probe = t.compile == "auto" and (self.use_compile or self.hooks.compile_probe_on_cpu)
-        self.compile_probe = EagerProbe(compile_cache_warm(self.run_dir), self._sync) if probe else None
+        warm = compile_cache_warm(compile_cache_dir(t.compile_cache_dir, self.run_dir, cfg.model.name))
+        self.compile_probe = EagerProbe(warm, self._sync) if probe else None
         self.use_compile = self.use_compile and self.compile_probe is None
         speed_flags(self.device)
         torch.manual_seed(t.seed)

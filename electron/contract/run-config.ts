@@ -70,6 +70,8 @@ export const TrainerConfig = z.strictObject({
     seed: z.number().int().default(0),
     precision: Precision.default('auto'),
     compile: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+    /** Kernel caches of torch.compile shared by the runs on one dataset; used only when mounted writable. */
+    compile_cache_dir: z.string().default('/compile-cache'),
     device: z.enum(['auto', 'cuda', 'cpu']).default('auto'),
     log_interval_s: z.number().min(0).default(1),
   }),

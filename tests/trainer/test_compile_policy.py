@@ -62,3 +62,23 @@ def test_compile_auto_is_decided_by_the_eager_probe_and_the_reason_is_reported(l
     assert of_type(events, "run_started")[0]["compile"] is False
     assert json.loads((run / "resolved-config.json").read_text())["train"]["compile"] is False
     assert f"torch.compile off ({OFF_PREFIX}" in (run / "report.md").read_text()
+
+
+def test_the_compile_cache_is_the_datasets_folder_only_when_it_can_be_written(tmp_path):
+    from deit_trainer.compile_policy import compile_cache_dir, compile_cache_warm
+    run_dir, shared = str(tmp_path / "run"), tmp_path / "shared"
+    own = compile_cache_dir(str(shared), run_dir, "deit_small_patch16_224")
+    assert own == f"{run_dir}/.cache/compile"  # no folder mounted: the run keeps its own
+    shared.mkdir()
+    mine = compile_cache_dir(str(shared), run_dir, "deit_small_patch16_224")
+    assert mine == f"{shared}/deit_small_patch16_224"  # one per model, so "warm" means this model's kernels
+    assert not compile_cache_warm(mine)
+    (shared / "deit_small_patch16_224" / "torchinductor" / "fx").mkdir(parents=True)
+    assert not compile_cache_warm(mine)  # empty folders of a compile that failed are not a cache
+    (shared / "deit_small_patch16_224" / "torchinductor" / "fx" / "k.py").write_text("x")
+    assert compile_cache_warm(mine) and not compile_cache_warm(compile_cache_dir(str(shared), run_dir, "deit_base_patch16_224"))
+    shared.chmod(0o500)  # mounted read-only: never used (another run could not have written it either)
+    try:
+        assert compile_cache_dir(str(shared), run_dir, "deit_small_patch16_224") == f"{run_dir}/.cache/compile"
+    finally:
+        shared.chmod(0o700)
