@@ -10,45 +10,14 @@
  *
  * Env: COMPARE_BENCH_ROUNDS (interactions of each kind per mode, default 20).
  */
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-
-const root = process.cwd();
-const requireFromRoot = createRequire(path.join(root, 'package.json'));
-const esbuild = requireFromRoot('esbuild') as typeof import('esbuild');
-const { chromium } = requireFromRoot('playwright-core') as typeof import('playwright-core');
+import { buildBenchPage, launchBenchChromium, round1 } from './browser-bench';
 
 type Mode = 'shipped' | 'naive';
 const ROUNDS = Number(process.env.COMPARE_BENCH_ROUNDS ?? 20);
 const NAMES: Record<Mode, string> = { shipped: 'compare-10-runs', naive: 'compare-10-runs-naive-baseline' };
 const TARGET_MS = 100; // an interaction answered within 100 ms feels immediate
-
-async function buildPage(): Promise<string> {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'deit-compare-bench-'));
-  await esbuild.build({
-    entryPoints: [path.join(root, 'tests/bench/compare-page/main.tsx')],
-    outdir: out,
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    jsx: 'automatic',
-    alias: { '@contract': path.join(root, 'electron/contract') },
-    minify: true,
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'warning',
-  });
-  fs.writeFileSync(
-    path.join(out, 'index.html'),
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Compare benchmark</title>' +
-      '<link rel="stylesheet" href="main.css"></head><body><div id="root"></div><script src="main.js"></script></body></html>',
-  );
-  return pathToFileURL(path.join(out, 'index.html')).href;
-}
 
 type BenchWindow = { bench: { loadMs: number | null; interact(kind: string, index: number): Promise<number> } };
 
@@ -104,19 +73,9 @@ async function measure(browser: Browser, url: string, mode: Mode) {
   }
 }
 
-const round = (n: number) => (Number.isFinite(n) ? Math.round(n * 10) / 10 : null);
-const url = await buildPage();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-  ],
-});
+const round = round1;
+const url = await buildBenchPage('tests/bench/compare-page/main.tsx', 'Compare benchmark');
+const browser = await launchBenchChromium();
 try {
   for (const mode of ['shipped', 'naive'] as const) {
     const r = await measure(browser, url, mode);

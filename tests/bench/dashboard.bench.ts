@@ -16,18 +16,11 @@
  * light and dark, 1280×800 and 1024×700).
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
+import { buildBenchPage, launchBenchChromium, round1 } from './browser-bench';
 import { analyseTrace, summarise, type UpdateTimes } from './dashboard-page/trace-analysis';
-
-// The bundle of this file runs from a temp folder: resolve packages from the repository instead.
-const root = process.cwd();
-const requireFromRoot = createRequire(path.join(root, 'package.json'));
-const esbuild = requireFromRoot('esbuild') as typeof import('esbuild');
-const { chromium } = requireFromRoot('playwright-core') as typeof import('playwright-core');
 
 type Mode = 'shipped' | 'lines' | 'naive';
 const LIVE_SECONDS = Number(process.env.DASHBOARD_BENCH_SECONDS ?? 20);
@@ -45,30 +38,6 @@ const TITLES: Record<Mode, string> = {
   lines: 'recharts <Line> + LTTB + coalescing',
   naive: 'naive baseline (recharts <Line>, no downsampling)',
 };
-
-/** Bundles the benchmark page (production React, the renderer's real components) into a temp folder. */
-async function buildPage(): Promise<string> {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'deit-dashboard-bench-'));
-  await esbuild.build({
-    entryPoints: [path.join(root, 'tests/bench/dashboard-page/main.tsx')],
-    outdir: out,
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    jsx: 'automatic',
-    alias: { '@contract': path.join(root, 'electron/contract') }, // as vite.config.ts resolves it
-    minify: true,
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'warning',
-  });
-  fs.writeFileSync(
-    path.join(out, 'index.html'),
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dashboard benchmark</title>' +
-      '<link rel="stylesheet" href="main.css"></head><body><div id="root"></div><script src="main.js"></script></body></html>',
-  );
-  return pathToFileURL(path.join(out, 'index.html')).href;
-}
 
 interface ModeResult {
   mode: Mode;
@@ -147,20 +116,10 @@ async function screenshots(browser: Browser, url: string, dir: string): Promise<
   }
 }
 
-const round = (n: number) => (Number.isFinite(n) ? Math.round(n * 10) / 10 : null);
+const round = round1;
 
-const url = await buildPage();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-  ],
-});
+const url = await buildBenchPage('tests/bench/dashboard-page/main.tsx', 'Dashboard benchmark');
+const browser = await launchBenchChromium();
 try {
   if (SCREENSHOTS) await screenshots(browser, url, SCREENSHOTS);
   const results: ModeResult[] = [];
