@@ -261,10 +261,15 @@ def main():
         print(f"  ours on JPEGs: cache build {o['cache_build_s']:.1f} s, epochs img/s {o['img_per_s_per_epoch']}, "
               f"{o['precision']}, compile {o['compile']}; speed-up vs seed on JPEGs: "
               f"{res['speedup_jpeg']:.1f}x" if res["speedup_jpeg"] else "")
-    with open(args.out, "w") as f:
+    write_summary(summary, args.out, work, keep=bool(args.work))
+
+
+def write_summary(summary, out, work, keep):
+    """Writes the JSON summary and removes the scratch folder unless the user named it (--work)."""
+    with open(out, "w") as f:
         json.dump(summary, f, indent=2)
-    print(f"\nsummary written to {args.out}")
-    if not args.work:
+    print(f"\nsummary written to {out}")
+    if not keep:
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -7,10 +7,11 @@ Usage (a GPU machine with torch, torchvision, timm; no Docker needed; run from t
 
 For each model and each run size (images x epochs), on a generated JPEG ImageFolder (500x375, 10 classes):
   ours        `python -m deit_trainer train` in a fresh process, as the app's Start does (imports, decoded
-              cache build, compile when the trainer chooses it, training, evaluation, exports), with a fresh
-              cache folder: the first run a user makes on new data.
-  ours again  the same run once more with the cache folder of the first (decoded images and the compile
-              cache kept): a second run on the same data and model.
+              cache build, compile when the trainer chooses it, training, evaluation, exports), with an
+              empty compile cache: the first run a user makes on new data.
+  ours again  the same run once more with the compile cache of the first (the app keeps one per dataset,
+              train.compile_cache_dir); the decoded images are decoded again, as the app's runs each keep
+              their own (docs/engine-runs.md): a second run on the same data and model.
   seed        the loop a researcher writes (bench.py's `seed_loop` recipe: ImageFolder + RandomResizedCrop,
               DataLoader(num_workers=4, batch 32), fp16 autocast, AdamW, eager), for the same epochs over the
               same images, then `torch.save` of the weights, in a fresh process.
@@ -54,14 +55,14 @@ def timed_process(argv, env, watch_file):
     return to_file, ended - started, proc.returncode, proc.stdout[-2000:]
 
 
-def ours(model, data, work, cache, epochs, img_size, device, label):
+def ours(model, data, work, compile_cache, epochs, img_size, device, label):
     run = os.path.join(work, f"run-{label}")
     shutil.rmtree(run, ignore_errors=True)
     os.makedirs(run)
-    cfg = {"version": 1, "data": {"root": data, "cache_dir": cache},
+    cfg = {"version": 1, "data": {"root": data, "cache_dir": os.path.join(run, ".cache")},
            "model": {"name": model, "pretrained": False, "img_size": img_size, "weights_dir": work},
            "train": {"epochs": epochs, "batch_size": "auto", "compile": "auto", "augment": "standard",
-                     "device": device},
+                     "device": device, "compile_cache_dir": compile_cache},
            "output": {"run_dir": run, "export": []}}
     config = os.path.join(run, "config.json")
     with open(config, "w") as f:
@@ -131,7 +132,7 @@ def main():
     args = p.parse_args()
     sys.path.insert(0, HERE)
     import torch
-    from bench import make_jpeg_folder  # same generated images as bench.py
+    from bench import make_jpeg_folder, write_summary  # same generated images as bench.py
     cuda = torch.cuda.is_available()
     if args.smoke:
         args.models, args.runs, args.img_size = "deit_tiny_patch16_224", "40x2", 32
@@ -150,8 +151,9 @@ def main():
             make_jpeg_folder(data, images, size, workers=min(16, os.cpu_count() or 1))
             print(f"generated {images} JPEGs in {time.perf_counter() - t:.1f} s")
         for model in args.models.split(","):
-            cache = os.path.join(work, f"cache-{model}-{images}")
+            cache = os.path.join(work, f"compile-cache-{model}-{images}")
             shutil.rmtree(cache, ignore_errors=True)
+            os.makedirs(cache)  # used only when it exists (compile_policy.compile_cache_dir)
             row = {"model": model, "images": images, "epochs": epochs}
             device = "cuda" if cuda else "cpu"
             row["ours"] = ours(model, data, work, cache, epochs, args.img_size, device, f"{model}-{images}-1")
@@ -165,11 +167,7 @@ def main():
                     best = f"{r['to_best_s']:.1f}" if r["to_best_s"] is not None else "–"
                     line += f"  {key} to best {best} s (end {r['to_end_s']:.1f} s)"
             print(line + f"  [compile {row['ours']['compile']}, batch {row['ours']['batch_size']}]")
-    with open(args.out, "w") as f:
-        json.dump(summary, f, indent=2)
-    print(f"summary written to {args.out}")
-    if not args.work:
-        shutil.rmtree(work, ignore_errors=True)
+    write_summary(summary, args.out, work, keep=bool(args.work))
 
 
 if __name__ == "__main__":
