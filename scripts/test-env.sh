@@ -8,7 +8,7 @@ set -euo pipefail
 STATE_DIR=${DEIT_TEST_STATE:-/var/cache/deit-studio-test}
 SOCK="$STATE_DIR/docker.sock"
 TWIN_TAG=deit-studio/base-cpu:trixie
-PACKAGES=(docker.io mmdebstrap chromium docker-registry)
+PACKAGES=(docker.io mmdebstrap chromium docker-registry openssh-server)
 here=$(cd "$(dirname "$0")" && pwd)
 
 say() { printf '[test-env] %s\n' "$*" >&2; }
