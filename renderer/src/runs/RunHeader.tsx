@@ -6,6 +6,7 @@ import { FactList, type Fact } from '../components/FactList';
 import { ConfirmDialog } from './ConfirmDialog';
 import { RerunLinks } from './compare/RerunLinks';
 import { isActive, modelLabel, runStatusBadge } from './run-labels';
+import { runServer } from './run-engine';
 import { folderName, formatDateTime } from '../components/format';
 import { StatusBadge } from '../components/StatusBadge';
 import { useAsyncAction } from '../components/use-async-action';
@@ -71,6 +72,7 @@ export function RunHeader({
             ),
           },
           { label: 'Started', value: formatDateTime(summary.startedAt ?? summary.createdAt) },
+          runServer(summary) !== null && { label: 'Runs on', value: `${runServer(summary)} (a GPU server, over SSH)` },
           ...deviceFacts(started, batchSize ?? settings?.batchSize),
         ]}
       />

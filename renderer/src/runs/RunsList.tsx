@@ -6,6 +6,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { folderName, formatDuration, formatPercent, formatShortDate, plural } from '../components/format';
 import { ConfirmDialog } from './ConfirmDialog';
 import { isActive, modelName, runDurationS, runStatusBadge } from './run-labels';
+import { runServer } from './run-engine';
 import { RunFailurePanel } from './RunFailurePanel';
 import { StatusBadge } from '../components/StatusBadge';
 import { useAsyncAction } from '../components/use-async-action';
@@ -108,7 +109,10 @@ function runColumns(onDelete: (run: RunSummary) => void): Column<RunSummary>[] {
       cell: (run) => (
         <>
           <a href={runHref(run)}>{run.name}</a>
-          <div className="muted runs-created">{formatShortDate(run.createdAt)}</div>
+          <div className="muted runs-created">
+            {formatShortDate(run.createdAt)}
+            {runServer(run) !== null && ` · on ${runServer(run)}`}
+          </div>
         </>
       ),
     },

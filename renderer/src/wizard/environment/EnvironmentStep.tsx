@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useEffectEvent } from 'react';
 import type { EnvironmentReport } from '@contract';
 import { useCall } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -12,6 +12,9 @@ import { NetworkPanel } from './NetworkPanel';
 import { TrainingImagePanel } from './TrainingImagePanel';
 import { useTrainingImage, type TrainingImage } from './use-training-image';
 import { Panel } from '../../components/Panel';
+import { EnginesPanel } from './engines/EnginesPanel';
+import { engineInWords } from './engines/engine-words';
+import { useEngineCheck } from './engines/use-engine-check';
 
 /** What the user should do next on this step, given what is known so far. */
 export function environmentHint(
@@ -42,9 +45,10 @@ export function environmentHint(
 export function EnvironmentStep() {
   const { state, update } = useWizard();
   const summary = useCall('environment.summary', {});
-  const check = useCall('environment.check', {});
+  // The doctor on the engine in use (this computer or a GPU server), again when another is chosen.
+  const { engines, check, report, describes, switches } = useEngineCheck();
   const image = useTrainingImage();
-  const report = check.data;
+  const where = engineInWords(describes);
   // The doctor's own GPU list when it has one (what the driver reports), else the inventory's.
   const gpuNames =
     report?.gpus?.map((g) => g.name) ??
@@ -70,14 +74,22 @@ export function EnvironmentStep() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [report, imageReady, summary.data, update]);
 
+  // Another engine has its own images: ask which it has (not on the first render: the hook asks itself).
+  const refreshImage = useEffectEvent(() => image.refresh());
+  useEffect(() => {
+    if (switches > 0) refreshImage();
+  }, [switches]);
+
   const { canGoNext, hint } = environmentHint(report, image, state.device);
 
   return (
     <section aria-labelledby="env-title" className="wizard-step">
       <StepHeading id="env-title">Environment</StepHeading>
       <p className="lead">
-        DeiT Studio checks that this machine can train: GPU driver, Docker, GPU access from Docker, disk and memory.
+        DeiT Studio checks that {where.subject} can train: GPU driver, Docker, GPU access from Docker, disk and memory.
       </p>
+
+      <EnginesPanel engines={engines} />
 
       {/* No aria-busy here: it would hold back the status line below until the check ends. */}
       <section className="panel" aria-labelledby="checks-title">
@@ -95,8 +107,9 @@ export function EnvironmentStep() {
             {check.loading ? 'Checking…' : 'Check again'}
           </button>
         </div>
+        {where.note && <p className="muted">{where.note}</p>}
         <p role="status" className="visually-hidden">
-          {check.loading ? 'Checking this machine…' : report ? 'Checks finished.' : ''}
+          {check.loading ? `Checking ${where.subject}…` : report ? 'Checks finished.' : ''}
         </p>
         {check.loading && !report && (
           <p>Checking the driver, Docker and GPU access… The first check can take up to a minute.</p>
