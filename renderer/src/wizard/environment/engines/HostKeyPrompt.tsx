@@ -92,8 +92,8 @@ export function HostKeyChanged({ target, hostKey }: { target: SshTarget; hostKey
       </p>
       <p>
         Ask the server’s admin whether its host key changed. Only if it did: remove the old key with{' '}
-        <code>ssh-keygen -R {name}</code> on this computer (and remove the server from the list above if it is there),
-        then add it again and compare the new fingerprint.
+        <code>ssh-keygen -R {target.port === 22 ? name : `'${name}'`}</code> on this computer (and remove the server
+        from the list above if it is there), then add it again and compare the new fingerprint.
       </p>
     </div>
   );
