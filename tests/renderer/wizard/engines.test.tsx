@@ -80,6 +80,10 @@ describe('Where training runs', () => {
     expect(within(list).getByRole('listitem', { name: 'This computer' })).not.toHaveTextContent('In use');
     expect(await screen.findByText(/These checks describe the server ana@gpu1\.lab\.example\.org/)).toBeInTheDocument();
     expect(screen.getByText(/checks that the server ana@gpu1\.lab\.example\.org can train/)).toBeInTheDocument();
+    // The inventory below is still this computer's: it says so.
+    expect(screen.getByRole('region', { name: 'This machine' })).toHaveTextContent(
+      'The computer DeiT Studio runs on. Training runs on ana@gpu1.lab.example.org',
+    );
   });
 
   test('choosing another engine runs the checks again on it, and the old report is not shown meanwhile', async () => {

@@ -130,7 +130,15 @@ export function EnvironmentStep() {
 
       <NetworkPanel />
 
-      <Panel titleId="machine-title" title="This machine">
+      <Panel
+        titleId="machine-title"
+        title="This machine"
+        description={
+          describes?.kind === 'ssh'
+            ? `The computer DeiT Studio runs on. Training runs on ${describes.label}: the checks above describe it.`
+            : undefined
+        }
+      >
         {summary.loading && !summary.data && <p aria-busy="true">Looking at this machine…</p>}
         {summary.error && <ErrorNotice error={summary.error} onRetry={summary.reload} />}
         {summary.data && <MachineSummary summary={summary.data} />}
