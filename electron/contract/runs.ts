@@ -139,6 +139,8 @@ export const RunSummary = z.object({
   failure: RunFailure.nullable(),
   /** Who stopped a `stopped` run: the user's Stop, or Docker (shut down or restarted, `docker stop`); absent from older runs. */
   stopCause: StopCause.optional(),
+  /** The Docker engine the run runs on ("This computer" or an SSH server); absent: this computer (older runs). */
+  engine: z.object({ id: z.string(), label: z.string(), kind: z.enum(['local', 'ssh']) }).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

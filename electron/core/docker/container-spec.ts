@@ -19,15 +19,21 @@ const GIB = 1024 ** 3;
 /** The user a container runs as; null where Docker Desktop maps users itself (Windows). */
 export type ContainerUser = { uid: number; gid: number } | null;
 
-/** Host folders mounted into a training container. */
+/**
+ * Where a mount comes from: a host path (a bind mount, the local engine) or a named Docker volume on
+ * the engine (a remote engine, which cannot see this computer's folders; runs/place/volume-place.ts).
+ */
+export type MountSource = string | { volume: string };
+
+/** Host folders (or engine volumes) mounted into a training container. */
 export interface RunMounts {
-  dataset: string;
-  /** What the container may write: the run's output/ folder (a run from before it: the run folder). */
-  run: string;
-  /** The app's config.json in the run folder, mounted read-only on its own (the container cannot change it). */
-  config: string;
-  weights: string;
-  cache: string;
+  dataset: MountSource;
+  /** What the container may write: the run's output/ folder (a run from before it: the run folder), or its volume. */
+  run: MountSource;
+  /** The app's config.json in the run folder, mounted read-only on its own; null: put into the container before it starts. */
+  config: string | null;
+  weights: MountSource;
+  cache: MountSource;
   /** An earlier run's checkpoints/ folder when starting from it. */
   init: string | null;
 }
@@ -113,7 +119,7 @@ export function trainContainerSpec(input: TrainContainerInput): Dockerode.Contai
   const binds: Dockerode.MountConfig = [
     bind(mounts.dataset, CONTAINER_PATHS.data, true),
     bind(mounts.run, CONTAINER_PATHS.run, false),
-    bind(mounts.config, CONTAINER_PATHS.config, true),
+    ...(mounts.config !== null ? [bind(mounts.config, CONTAINER_PATHS.config, true)] : []),
     // Read-only: what one run could write there, the next would trust. Only the weights-fetch and
     // import containers write /weights; the trainer keeps decoded images and compiled kernels in its
     // own run output (docs/engine-runs.md, "What each container can touch").
@@ -155,7 +161,7 @@ export interface FetchWeightsInput {
   runId: string;
   image: string;
   modelId: string;
-  weightsDir: string;
+  weightsDir: MountSource;
   user: ContainerUser;
   dataDir: string;
   namePrefix: string;
@@ -340,6 +346,8 @@ function trainerEnv(offline: boolean, image: string): string[] {
   ];
 }
 
-function bind(source: string, target: string, readOnly: boolean): Dockerode.MountSettings {
+/** A bind mount of a host path, or a named volume of the engine. */
+function bind(source: MountSource, target: string, readOnly: boolean): Dockerode.MountSettings {
+  if (typeof source !== 'string') return { Type: 'volume', Source: source.volume, Target: target, ReadOnly: readOnly };
   return { Type: 'bind', Source: source, Target: target, ReadOnly: readOnly };
 }

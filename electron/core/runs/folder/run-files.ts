@@ -9,6 +9,8 @@ export const RunRecordFile = z.object({
   createdAt: z.string(),
   settings: RunSettings,
   image: z.object({ tag: z.string(), digest: z.string().nullable() }).nullable(),
+  /** The Docker engine the run runs on (docs/engine-remote.md); absent: this computer (runs from before engines). */
+  engine: z.object({ id: z.string(), kind: z.enum(['local', 'ssh']), label: z.string() }).optional(),
 });
 export type RunRecordFile = z.infer<typeof RunRecordFile>;
 

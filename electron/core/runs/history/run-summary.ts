@@ -34,6 +34,9 @@ export function buildRunSummary(
     resumable: (state.status === 'stopped' || state.status === 'failed') && state.resumable,
     failure: state.status === 'failed' ? state.failure : null,
     ...(state.status === 'stopped' && state.stopCause ? { stopCause: state.stopCause } : {}),
+    ...(record.engine
+      ? { engine: { id: record.engine.id, label: record.engine.label, kind: record.engine.kind } }
+      : {}),
   };
 }
 

@@ -1,15 +1,14 @@
-import { resolveUserPath } from '../../user-path';
 import type Dockerode from 'dockerode';
 import fs from 'node:fs/promises';
-import { AppError } from '../../../contract';
+import type { EngineEntry } from '../../../contract';
 import { containerNetwork, type ContainerNetwork } from '../../network/container-network';
 import type { StudioPaths } from '../../paths';
 import { fetchWeightsContainerSpec, LABELS, trainContainerSpec, type ContainerUser } from '../../docker/container-spec';
 import type { LiveRun } from './live-run';
 import { waitWhileEngineAnswers } from './engine-watch';
 import { endWithNewline } from '../ingest/metrics-stream';
-import { RunFolder } from '../folder/run-folder';
-import { checkedRunMount } from '../folder/mount-check';
+import { placeOf } from '../place/run-places';
+import type { EngineHandle, RunPlace } from '../place/run-place';
 import { readContainerTail } from '../folder/container-file';
 import { classifyAttemptEnd, classifyStartError, isConnectionError } from './run-outcome';
 import {
@@ -19,13 +18,17 @@ import {
   signalContainer,
   statusCode,
 } from '../../docker/run-containers';
-import { hasPretrainedWeights } from '../../weights/weights-cache';
 import { runToolContainer } from '../../docker/tool-container';
 import { weightsFetchFailure } from '../../weights/weights-fetch';
 
 /** What running an attempt needs from the outside world (all injected, so tests use real ones). */
 export interface AttemptEnv {
+  /** The current engine's client (new runs; RunService's `docker`). A run's own calls go to `engineFor`. */
   docker(): Promise<Dockerode>;
+  /** A run's engine and its Docker client, by the engine id its run.json records ('local': this computer). */
+  engineFor(id: string): Promise<EngineHandle>;
+  /** The engine new runs run on. */
+  currentEngine(): EngineEntry;
   paths: StudioPaths;
   trainerImage(): Promise<string>;
   now(): Date;
@@ -58,7 +61,8 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
     endedAt: null,
   });
   try {
-    const docker = await env.docker();
+    const place = placeOf(env, live);
+    const docker = await place.docker(); // the run's own engine, always
     const tag = await env.trainerImage();
     const digest = await docker
       .getImage(tag)
@@ -67,27 +71,26 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
       .catch(() => null);
     live.record = { ...live.record, image: { tag, digest } };
     await live.folder.writeRecord(live.record);
-    await requireFolder(settings.datasetPath);
-    await fs.mkdir(env.paths.weightsDir, { recursive: true });
-    await fs.mkdir(env.paths.cacheDir, { recursive: true });
-    const initDir = settings.initFromRunId
-      ? new RunFolder(env.paths.runsDir, settings.initFromRunId).checkpointsDir
-      : null;
-    // From scratch needs no weights; imported ones count as present (weights-cache.ts).
-    const needsWeights = !initDir && settings.pretrained;
-    if (needsWeights && !(await hasPretrainedWeights(env.paths.weightsDir, settings.modelId))) {
+    // From scratch needs no weights; neither does starting from an earlier run's model.
+    const needsWeights = !settings.initFromRunId && settings.pretrained;
+    const prepared = await place.prepare({ live, docker, image: tag, needsWeights });
+    if (live.state.stopRequested) return void (await endWithoutContainer(env, live));
+    if (prepared.fetchWeightsInto !== null) {
       const fetched = await runToolContainer(
         docker,
         fetchWeightsContainerSpec({
           runId: live.id,
           image: tag,
           modelId: settings.modelId,
-          weightsDir: env.paths.weightsDir,
+          weightsDir: prepared.fetchWeightsInto,
           user: env.user,
           dataDir: env.paths.dataDir,
           namePrefix: env.namePrefix,
           networkMode: env.fetchNetworkMode,
-          network: await (env.network ?? (() => containerNetwork({ dataDir: env.paths.dataDir })))(),
+          // This computer's proxy and certificates; a server downloads the way it is set up itself.
+          network: place.remote
+            ? undefined
+            : await (env.network ?? (() => containerNetwork({ dataDir: env.paths.dataDir })))(),
         }),
         (lines) => live.log(lines),
         (container) => (live.helper = container),
@@ -102,28 +105,14 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
       }
     }
     if (live.state.stopRequested) return void (await endWithoutContainer(env, live));
-    const resume = live.state.resumeNext && (await live.folder.exists(live.folder.lastCheckpoint));
-    // The container writes only output/ (a legacy run: its folder); config.json is mounted read-only.
-    // Every source is re-checked now, just before use: a real folder of the runs folder, not a link.
-    await live.folder.prepareOutput();
-    const runsDir = env.paths.runsDir;
-    const runMount = await checkedRunMount(runsDir, live.folder.trainerDir, 'folder');
-    const configMount = await checkedRunMount(runsDir, live.folder.configJson, 'file');
-    const initMount = initDir ? await checkedRunMount(runsDir, initDir, 'folder') : null;
+    const resume = live.state.resumeNext && (await place.hasLastCheckpoint(null));
     const spec = trainContainerSpec({
       runId: live.id,
       attempt,
       image: tag,
       imageLabel: digest ? `${tag}@${digest}` : tag,
       settings,
-      mounts: {
-        dataset: settings.datasetPath,
-        run: runMount,
-        config: configMount,
-        weights: env.paths.weightsDir,
-        cache: env.paths.cacheDir,
-        init: initMount,
-      },
+      mounts: await place.mounts(docker, tag),
       user: env.user,
       totalMemoryBytes: env.totalMemoryBytes,
       resume,
@@ -134,6 +123,7 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
     await removeStale(docker, spec.name as string, live.id, env.paths.dataDir);
     const container = await docker.createContainer(spec);
     try {
+      await place.beforeStart(container);
       await container.start();
     } catch (error) {
       await removeContainer(container).catch(() => undefined);
@@ -148,7 +138,7 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
       attemptStartedAt: startedAt,
       resumeNext: false,
     });
-    await live.follow(env.pollMs, logOffset);
+    await place.follow(container, logOffset);
     if (live.state.stopRequested) await sendStop(env, live);
   } catch (error) {
     const failure = classifyStartError(error);
@@ -159,7 +149,9 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
       endedAt: env.now().toISOString(),
       // No container ran this time: "resume" tries again (from last.pt when an earlier attempt left one).
       resumable: true,
-      resumeNext: await live.folder.exists(live.folder.lastCheckpoint),
+      resumeNext: await placeOf(env, live)
+        .hasLastCheckpoint(null)
+        .catch(() => false),
     });
   }
 }
@@ -170,22 +162,35 @@ export async function startAttempt(env: AttemptEnv, live: LiveRun): Promise<void
  * Returns false when waiting was abandoned because the app is closing (the container keeps running).
  */
 export async function watchUntilExit(env: AttemptEnv, live: LiveRun, abort: AbortSignal): Promise<boolean> {
-  const container = live.container;
+  let container = live.container;
   if (!container) return true;
+  const place = placeOf(env, live);
   let dockerGone = false;
   let waitedCode: number | null = null;
-  try {
-    // Not a bare container.wait(): it never settles when the engine is killed mid-wait (engine-watch.ts).
-    const result = await waitWhileEngineAnswers(container, env.docker, abort);
-    waitedCode = result.StatusCode;
-  } catch (error) {
-    if (abort.aborted) return false;
-    if (isConnectionError(error)) dockerGone = !(await pingable(env));
-    else if (statusCode(error) !== 404) dockerGone = !(await pingable(env));
+  for (;;) {
+    try {
+      // Not a bare container.wait(): it never settles when the engine is killed mid-wait (engine-watch.ts).
+      const result = await waitWhileEngineAnswers(container, () => place.docker(), abort);
+      waitedCode = result.StatusCode;
+    } catch (error) {
+      if (abort.aborted) return false;
+      if (isConnectionError(error)) dockerGone = !(await pingable(place));
+      else if (statusCode(error) !== 404) dockerGone = !(await pingable(place));
+      // A server that does not answer for a while is waited for: the run goes on there meanwhile.
+      if (dockerGone && place.remote && (await place.reconnect(abort))) {
+        dockerGone = false;
+        container = live.container = (await place.docker()).getContainer(container.id);
+        continue;
+      }
+      if (abort.aborted) return false;
+    }
+    break;
   }
   if (abort.aborted) return false;
   if (live.stopTimer) clearTimeout(live.stopTimer);
   live.stopTimer = null;
+  // Everything the container wrote reaches the local run folder first (remote: the final copy).
+  await place.afterExit(dockerGone ? null : container, dockerGone);
   await live.unfollow(true);
   await endWithNewline(live.folder.metrics);
   const info = dockerGone ? null : await inspectExit(container).catch(() => null);
@@ -202,7 +207,7 @@ export async function watchUntilExit(env: AttemptEnv, live: LiveRun, abort: Abor
       stopped: metrics.stopped,
       finished: metrics.finished,
       batchSize: metrics.batchSize,
-      lastCheckpointExists: await live.folder.exists(live.folder.lastCheckpoint),
+      lastCheckpointExists: await place.hasLastCheckpoint(dockerGone ? null : container),
       logTail,
     },
     live.record.settings,
@@ -229,7 +234,7 @@ export async function watchUntilExit(env: AttemptEnv, live: LiveRun, abort: Abor
     false,
   );
   if (!dockerGone) await removeContainer(container).catch(() => undefined);
-  if (outcome.status === 'finished') await live.folder.dropTrainerCaches().catch(() => undefined);
+  if (outcome.status === 'finished') await place.finished().catch(() => undefined);
   live.container = null;
   live.announce();
   return true;
@@ -252,16 +257,6 @@ export async function sendStop(env: AttemptEnv, live: LiveRun): Promise<void> {
 async function endWithoutContainer(env: AttemptEnv, live: LiveRun): Promise<void> {
   const resumable = true; // nothing ran, or the earlier checkpoint is still there: starting again loses nothing
   await live.setStatus('stopped', { endedAt: env.now().toISOString(), resumable, stopCause: 'user' });
-}
-
-async function requireFolder(folder: string): Promise<void> {
-  resolveUserPath(folder, 'folder'); // run.json is in a folder a container writes: never mount `/` or a system folder
-  const stat = await fs.stat(folder).catch(() => null);
-  if (!stat?.isDirectory()) {
-    throw new AppError('dataset_invalid', `The dataset folder ${folder} is not there any more.`, {
-      fix: 'Reconnect the disk that holds it (or move it back), then start the run again.',
-    });
-  }
 }
 
 /**
@@ -288,9 +283,9 @@ async function crashTail(container: Dockerode.Container, live: LiveRun): Promise
   return log.text.split(/\r?\n/).filter(Boolean).slice(-20);
 }
 
-async function pingable(env: AttemptEnv): Promise<boolean> {
+async function pingable(place: RunPlace): Promise<boolean> {
   try {
-    await (await env.docker()).ping();
+    await (await place.docker()).ping();
     return true;
   } catch {
     return false;

@@ -1,3 +1,4 @@
+import type Dockerode from 'dockerode';
 import fs from 'node:fs/promises';
 import { LiveRun, type RunPublisher } from './live-run';
 import { endWithNewline, loadMetrics } from '../ingest/metrics-stream';
@@ -5,6 +6,7 @@ import type { AttemptEnv } from './run-attempt';
 import { listRunContainers, removeContainer, type RunContainer } from '../../docker/run-containers';
 import { listRunIds, RunFolder } from '../folder/run-folder';
 import { classifyAttemptEnd } from './run-outcome';
+import { placeOf, runEngine } from '../place/run-places';
 
 /** How reattach hands runs back to the service. */
 export interface ReattachHooks {
@@ -23,21 +25,38 @@ const ACTIVE = new Set(['preparing', 'running', 'stopping']);
  * a vanished one is classified from its events. Queued runs (and interrupted preparations) queue again.
  */
 export async function reattachRuns(env: AttemptEnv, hooks: ReattachHooks): Promise<void> {
-  const docker = await env.docker();
-  const containers = await listRunContainers(docker, env.paths.dataDir);
+  // Each run's container is looked for on its own engine; an engine that does not answer now leaves
+  // its runs as they are (their last known status) rather than failing them.
+  const byEngine = new Map<string, Promise<{ docker: Dockerode; containers: RunContainer[] } | null>>();
+  const engine = (id: string) => {
+    let found = byEngine.get(id);
+    if (!found) {
+      found = env
+        .engineFor(id)
+        .then(async ({ docker }) => ({ docker, containers: await listRunContainers(docker, env.paths.dataDir) }))
+        .catch(() => null);
+      byEngine.set(id, found);
+    }
+    return found;
+  };
+  // As before engines: when the current engine does not answer, nothing is taken over (not even queued runs).
+  if (!(await engine(env.currentEngine().id))) throw new Error('The current Docker engine does not answer.');
   const ids = (await listRunIds(env.paths.runsDir)).reverse(); // oldest first: queue order
   for (const id of ids) {
     if (hooks.abort.aborted) return;
     const folder = new RunFolder(env.paths.runsDir, id);
     const [record, state] = [await folder.readRecord(), await folder.readState()];
     if (!record || !state || !(state.status === 'queued' || ACTIVE.has(state.status))) continue;
-    const mine = containers.filter((c) => c.runId === id);
+    const found = state.status === 'queued' ? null : await engine(runEngine(record).id);
+    if (state.status !== 'queued' && !found) continue;
+    const docker = found?.docker;
+    const mine = (found?.containers ?? []).filter((c) => c.runId === id);
     for (const helper of mine.filter((c) => c.role !== 'train')) {
-      await removeContainer(docker.getContainer(helper.id)).catch(() => undefined);
+      await removeContainer((docker as Dockerode).getContainer(helper.id)).catch(() => undefined);
     }
     const train = newest(mine.filter((c) => c.role === 'train'));
     for (const old of mine.filter((c) => c.role === 'train' && c !== train)) {
-      await removeContainer(docker.getContainer(old.id)).catch(() => undefined);
+      await removeContainer((docker as Dockerode).getContainer(old.id)).catch(() => undefined);
     }
     const { stream, offset } = await loadMetrics(folder.metrics);
     const live = new LiveRun(folder, record, state, stream, offset, hooks.publisher, env.now);
@@ -45,7 +64,7 @@ export async function reattachRuns(env: AttemptEnv, hooks: ReattachHooks): Promi
       // An interrupted preparation starts over (the weights fetch is idempotent).
       if (state.status !== 'queued') await live.setStatus('queued', {});
       hooks.adopt(live, false);
-    } else if (train) {
+    } else if (train && docker) {
       live.container = docker.getContainer(train.id);
       if (state.status === 'preparing') {
         await live.setStatus(state.stopRequested ? 'stopping' : 'running', {
@@ -55,7 +74,7 @@ export async function reattachRuns(env: AttemptEnv, hooks: ReattachHooks): Promi
       }
       if (train.running) {
         const logOffset = (await fs.stat(folder.trainLog).catch(() => null))?.size ?? 0;
-        await live.follow(env.pollMs, logOffset);
+        await placeOf(env, live).follow(live.container, logOffset);
         if (live.state.status === 'stopping') armKill(env, live);
       }
       hooks.adopt(live, true);
@@ -80,7 +99,7 @@ async function endVanished(env: AttemptEnv, live: LiveRun): Promise<void> {
       stopped: metrics.stopped,
       finished: metrics.finished,
       batchSize: metrics.batchSize,
-      lastCheckpointExists: await live.folder.exists(live.folder.lastCheckpoint),
+      lastCheckpointExists: await placeOf(env, live).hasLastCheckpoint(null),
       logTail: [],
     },
     live.record.settings,

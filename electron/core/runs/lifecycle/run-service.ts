@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import { AppError, type GpuSample, type RunSettings, type RunSummary } from '../../../contract';
+import { AppError, LOCAL_ENGINE_ID, type GpuSample, type RunSettings, type RunSummary } from '../../../contract';
 import type { EventBus } from '../../event-bus';
 import type { StudioPaths } from '../../paths';
 import type { ContainerUser } from '../../docker/container-spec';
@@ -20,6 +20,14 @@ import { runsToStart } from './run-queue';
 import { reattachRuns } from './run-reattach';
 import { buildRunSummary, defaultRunName } from '../history/run-summary';
 import { toTrainerConfig } from '../folder/trainer-config';
+import {
+  configFor,
+  engineMissing,
+  LOCAL_RUN_ENGINE,
+  mayHaveLastCheckpoint,
+  placeOf,
+  refuseOnEngine,
+} from '../place/run-places';
 
 /** What the run service is built from; everything but the first four has a sensible default. */
 export interface RunServiceOptions {
@@ -42,6 +50,13 @@ export interface RunServiceOptions {
   extraEnv?: string[];
   /** Proxy, mirror and certificates of the weights download; default: the app's settings and environment. */
   network?: AttemptEnv['network'];
+  /**
+   * A run's engine and its client by the id run.json records (the engine registry, in the app);
+   * default: only 'local', whose client is `docker()`.
+   */
+  engineFor?: AttemptEnv['engineFor'];
+  /** The engine new runs run on; default: this computer. */
+  currentEngine?: AttemptEnv['currentEngine'];
 }
 
 /**
@@ -66,8 +81,16 @@ export class RunService {
 
   constructor(options: RunServiceOptions) {
     this.bus = options.bus;
+    const local = { id: LOCAL_ENGINE_ID, kind: 'local', label: LOCAL_RUN_ENGINE.label } as const;
     this.env = {
       docker: options.docker,
+      engineFor:
+        options.engineFor ??
+        (async (id) => {
+          if (id !== LOCAL_ENGINE_ID) throw engineMissing(id);
+          return { entry: local, docker: await options.docker() };
+        }),
+      currentEngine: options.currentEngine ?? (() => local),
       paths: options.paths,
       trainerImage: options.trainerImage,
       now: options.now ?? (() => new Date()),
@@ -100,6 +123,9 @@ export class RunService {
     await this.ready;
     settings = { ...settings, datasetPath: resolveUserPath(settings.datasetPath, 'folder') };
     await requireDataset(settings.datasetPath);
+    const current = this.env.currentEngine();
+    const engine = { id: current.id, kind: current.kind, label: current.label };
+    refuseOnEngine(engine, settings);
     if (settings.initFromRunId) {
       const from = new RunFolder(this.env.paths.runsDir, settings.initFromRunId);
       if (!(await from.exists(from.bestCheckpoint))) {
@@ -130,9 +156,10 @@ export class RunService {
       createdAt: createdAt.toISOString(),
       settings,
       image: null,
+      engine,
     };
     const state = initialRunState();
-    await folder.writeConfig(toTrainerConfig(settings));
+    await folder.writeConfig(configFor(engine, toTrainerConfig(settings)));
     await folder.writeRecord(record);
     await folder.writeState(state);
     const live = new LiveRun(folder, record, state, new MetricsStream(), 0, this.publisher(), this.env.now);
@@ -185,7 +212,7 @@ export class RunService {
         stopRequested: false,
         stopCause: undefined,
         failure: null,
-        resumeNext: await folder.exists(folder.lastCheckpoint),
+        resumeNext: await mayHaveLastCheckpoint(record, folder),
       };
       await folder.writeState(next);
       const live = new LiveRun(folder, record, next, stream, offset, this.publisher(), this.env.now);
@@ -282,7 +309,10 @@ export class RunService {
   async close(): Promise<void> {
     this.unsubscribe?.();
     this.abort.abort();
-    for (const live of this.live.values()) await live.detach();
+    for (const live of this.live.values()) {
+      await placeOf(this.env, live).detach(); // a remote run's mirror; the local run folder keeps what came
+      await live.detach();
+    }
     // A weights download cannot be interrupted mid-way here; closing does not wait for it.
     let timer: NodeJS.Timeout | undefined;
     const patience = new Promise((resolve) => (timer = setTimeout(resolve, 5000)));
