@@ -1,4 +1,4 @@
-import type { EngineEntry } from '@contract';
+import type { DescribedEngine } from './use-engine-check';
 
 /**
  * How the Environment step names the engine its checks describe: the subject of its lead ("this machine",
@@ -7,7 +7,7 @@ import type { EngineEntry } from '@contract';
  *
  *   const where = engineInWords(describes);   // `Checking ${where.subject}…`
  */
-export function engineInWords(engine: EngineEntry | undefined): { subject: string; note: string | null } {
+export function engineInWords(engine: DescribedEngine | undefined): { subject: string; note: string | null } {
   if (!engine) return { subject: 'this machine', note: null };
   if (engine.kind === 'local') {
     return { subject: 'this machine', note: 'These checks describe this computer and its Docker Engine.' };

@@ -2,6 +2,21 @@ import { useState } from 'react';
 import type { EngineEntry, EnvironmentReport } from '@contract';
 import { useCall, type CallState } from '../../../api/hooks';
 
+/** An engine as the step names it: from `engines.list`, or as the doctor's report names it. */
+export type DescribedEngine = Pick<EngineEntry, 'id' | 'kind' | 'label'>;
+
+/**
+ * The engine a report says it describes (`EnvironmentReport.engine`, optional: older cores' reports
+ * have none), read defensively.
+ */
+function reportEngine(report: EnvironmentReport | undefined): DescribedEngine | null {
+  const engine: unknown = report ? (report as { engine?: unknown }).engine : undefined;
+  if (!engine || typeof engine !== 'object') return null;
+  const { id, kind, label } = engine as Record<string, unknown>;
+  if (typeof id !== 'string' || typeof label !== 'string' || (kind !== 'local' && kind !== 'ssh')) return null;
+  return { id, kind, label } as DescribedEngine;
+}
+
 /** The doctor's report for the engine in use, and which engine that is. */
 export interface EngineCheck {
   /** `engines.list`: every engine and the current one (an error when the core has no engines). */
@@ -11,7 +26,7 @@ export interface EngineCheck {
   /** The report when it describes the current engine; undefined while that engine is still being checked. */
   report: EnvironmentReport | undefined;
   /** The engine the report describes; undefined when the core does not say (no engines list). */
-  describes: EngineEntry | undefined;
+  describes: DescribedEngine | undefined;
   /** Counts the switches to another engine (0 at first): the training image is asked for again on each. */
   switches: number;
 }
@@ -39,7 +54,13 @@ export function useEngineCheck(): EngineCheck {
   // same engine keeps its report on screen; after a switch, the old engine's report is not shown.
   const [owner, setOwner] = useState<{ data: EnvironmentReport; switches: number } | null>(null);
   if (!check.loading && check.data && owner?.data !== check.data) setOwner({ data: check.data, switches });
-  const fresh = check.data !== undefined && (!check.loading || owner?.switches === switches);
-  const describes = fresh ? engines.data?.engines.find((engine) => engine.id === checkedId) : undefined;
+  const named = reportEngine(check.data);
+  const fresh =
+    check.data !== undefined &&
+    (!check.loading || owner?.switches === switches) &&
+    // A report that names its engine is never shown for another one.
+    (named === null || checkedId === undefined || named.id === checkedId);
+  const listed = engines.data?.engines.find((engine) => engine.id === (named?.id ?? checkedId));
+  const describes = !fresh ? undefined : (listed ?? named ?? undefined);
   return { engines, check, report: fresh ? check.data : undefined, describes, switches };
 }
