@@ -59,6 +59,8 @@ export const EnvironmentReport = z.object({
   gpuReady: z.boolean(),
   /** Training on the CPU (slow) is possible: Docker works, GPU does not. */
   cpuFallback: z.boolean(),
+  /** The Docker engine this report describes (absent in older reports: this computer). */
+  engine: z.object({ id: z.string(), kind: z.enum(['local', 'ssh']), label: z.string() }).optional(),
 });
 export type EnvironmentReport = z.infer<typeof EnvironmentReport>;
 

@@ -18,12 +18,18 @@ export const AppSettings = z.looseObject({
   baseImage: z.string().optional(),
   /** What the check of that base found, shown again after a restart. */
   baseCheck: BaseImageCheck.optional(),
+  /** SSH servers the user added (EngineEntry, checked one by one by the engine registry; no secrets). */
+  engines: z.array(z.unknown()).optional(),
+  /** The engine the Environment step, images and new runs use; absent: this computer. */
+  currentEngineId: z.string().optional(),
 });
 export type AppSettings = z.infer<typeof AppSettings>;
 
 export class SettingsFile {
   readonly file: string;
-  private writing: Promise<unknown> = Promise.resolve();
+  // One write queue per file, shared by every SettingsFile on it (images and engines each hold one):
+  // a read-merge-write never interleaves with another.
+  private static queues = new Map<string, Promise<unknown>>();
 
   constructor(dataDir: string) {
     this.file = path.join(dataDir, 'settings.json');
@@ -36,14 +42,17 @@ export class SettingsFile {
 
   /** Merges `patch` in (an `undefined` value removes the field); writes atomically, one write at a time. */
   update(patch: Partial<AppSettings>): Promise<AppSettings> {
-    const next = this.writing.then(async () => {
+    const next = (SettingsFile.queues.get(this.file) ?? Promise.resolve()).then(async () => {
       const merged: Record<string, unknown> = { ...(await this.read()), ...patch };
       for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
       await fs.mkdir(path.dirname(this.file), { recursive: true });
       await writeJsonAtomic(this.file, merged);
       return merged as AppSettings;
     });
-    this.writing = next.catch(() => undefined);
+    SettingsFile.queues.set(
+      this.file,
+      next.catch(() => undefined),
+    );
     return next;
   }
 }

@@ -1,21 +1,19 @@
-import { AppError, type Handlers } from '../../contract';
-import type { CoreContext } from '../context';
+import type { Handlers } from '../../contract';
+import type { EngineRegistry } from './engine-registry';
 
-// Placeholder while the engines service is built (issue 20): every call says it is not there yet.
+/**
+ * The engines calls (list, check a server's host key, add, choose, remove) on the registry. Inputs
+ * arrive validated by the contract (the shells parse them). Choosing another engine makes the
+ * environment doctor check again: the registry tells its listeners (wired in app-core).
+ */
 export function createEngineHandlers(
-  _ctx: CoreContext,
+  registry: EngineRegistry,
 ): Pick<Handlers, 'engines.list' | 'engines.checkHost' | 'engines.add' | 'engines.choose' | 'engines.remove'> {
-  const notYet = (): never => {
-    throw new AppError('not_available', 'Remote engines are not available yet.');
-  };
   return {
-    'engines.list': async () => ({
-      engines: [{ id: 'local', kind: 'local', label: 'This computer' }],
-      currentId: 'local',
-    }),
-    'engines.checkHost': async () => notYet(),
-    'engines.add': async () => notYet(),
-    'engines.choose': async () => notYet(),
-    'engines.remove': async () => notYet(),
+    'engines.list': async () => registry.list(),
+    'engines.checkHost': (address) => registry.checkHost(address),
+    'engines.add': async (input) => ({ engine: await registry.add(input) }),
+    'engines.choose': async ({ id }) => ({ currentId: await registry.choose(id) }),
+    'engines.remove': async ({ id }) => ({ removed: await registry.remove(id) }),
   };
 }

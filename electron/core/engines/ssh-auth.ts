@@ -34,13 +34,26 @@ function shortPath(file: string, homedir: string): string {
   return file.startsWith(`${homedir}/`) ? `~${file.slice(homedir.length)}` : file;
 }
 
+/** Where `ssh host -p port` would connect: ~/.ssh/config's HostName and Port applied. */
+export async function sshAddress(
+  host: string,
+  port: number,
+  homedir = os.homedir(),
+): Promise<{ host: string; port: number; identityFiles: string[] }> {
+  const config = resolveSshHost(await readSshConfig(homedir), host, homedir);
+  return {
+    host: config.hostName ?? host,
+    // The form's port defaults to 22: a Port in ~/.ssh/config then wins, as it would for `ssh host`.
+    port: port === 22 && config.port ? config.port : port,
+    identityFiles: config.identityFiles,
+  };
+}
+
 export async function sshLogin(target: SshTarget, options: SshLoginOptions = {}): Promise<SshLogin> {
   const homedir = options.homedir ?? os.homedir();
   const env = options.env ?? process.env;
-  const config = resolveSshHost(await readSshConfig(homedir), target.host, homedir);
-  const host = config.hostName ?? target.host;
-  // The form's port defaults to 22: a Port in ~/.ssh/config then wins, as it would for `ssh host`.
-  const port = target.port === 22 && config.port ? config.port : target.port;
+  const config = await sshAddress(target.host, target.port, homedir);
+  const { host, port } = config;
 
   const auth: AnyAuthMethod[] = [];
   const tried: string[] = [];

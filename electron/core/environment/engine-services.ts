@@ -1,3 +1,4 @@
+import type { EngineEntry } from '../../contract';
 import { SettingsFile } from '../app/app-settings';
 import type { CoreContext } from '../context';
 import { DockerConnectError, findDocker, inspectEngine, type ConnectedDocker } from '../docker/connect';
@@ -7,7 +8,9 @@ import { readExtraCaPem } from '../images/extra-ca-certificates';
 import { ImageService } from '../images/image-service';
 import { buildProxyArgs } from '../network/container-network';
 import { GpuTelemetry } from '../telemetry/gpu-telemetry';
+import { LOCAL_ENGINE, type EngineRegistry } from '../engines/engine-registry';
 import { EnvironmentDoctor } from './environment-doctor';
+import { freeDisk } from './system-summary';
 import { NvidiaSmi } from './nvidia-smi';
 
 /** The engine's long-lived services, created once by createCore and shared by the handlers. */
@@ -18,8 +21,24 @@ export interface EngineServices {
   smi: NvidiaSmi;
 }
 
+/** A server's engine reached over SSH; fixes are worded for a Linux server. */
+async function connectedRemote(engines: EngineRegistry, entry: EngineEntry): Promise<ConnectedDocker> {
+  const client = await engines.docker(entry.id);
+  await client.ping(); // SSH and Docker-on-the-server problems surface here as typed AppErrors
+  const endpoint = { source: 'env' as const, label: entry.label, host: `ssh://${entry.label}` };
+  const server = { os: 'linux' as const, distroId: null, distroLike: [], wsl: false };
+  try {
+    return await inspectEngine(client, endpoint, server, 15_000);
+  } catch (error) {
+    const failure = error as { problem?: DockerConnectError['problem']; text?: string };
+    throw new DockerConnectError(failure.problem ?? 'unknown', { host: server, flavor: 'engine' }, failure.text ?? '');
+  }
+}
+
 /** The engine the core talks to, as the doctor sees it: the shell's client if it passed one, else discovery. */
-async function connected(ctx: CoreContext): Promise<ConnectedDocker> {
+async function connected(ctx: CoreContext, engines?: EngineRegistry): Promise<ConnectedDocker> {
+  const entry = engines?.current();
+  if (engines && entry && entry.kind === 'ssh') return connectedRemote(engines, entry);
   const client = ctx.options.docker;
   if (!client) return findDocker({ host: await hostPlatform() });
   const socket = (client.modem as { socketPath?: unknown }).socketPath;
@@ -41,8 +60,18 @@ async function connected(ctx: CoreContext): Promise<ConnectedDocker> {
   }
 }
 
-/** Builds the doctor, the image service and GPU telemetry on the core's context. */
-export function createEngineServices(ctx: CoreContext): EngineServices {
+/**
+ * Builds the doctor, the image service and GPU telemetry on the core's context. With the engine
+ * registry, the doctor and the image service's disk check describe the current engine (a server's too).
+ */
+export function createEngineServices(ctx: CoreContext, engines?: EngineRegistry): EngineServices {
+  const current = () => engines?.current() ?? LOCAL_ENGINE;
+  // Free space where the current engine keeps images: df over SSH on a server, statfs here.
+  const freeBytes = (dir: string): Promise<number | null> => {
+    const entry = current();
+    if (engines && entry.kind === 'ssh') return engines.serverFreeBytes(entry.id, dir);
+    return freeDisk(dir).then((d) => d.freeBytes);
+  };
   const smi = new NvidiaSmi();
   const images = new ImageService({
     docker: () => ctx.docker(),
@@ -52,11 +81,17 @@ export function createEngineServices(ctx: CoreContext): EngineServices {
     proxyBuildArgs: () => buildProxyArgs({ dataDir: ctx.paths.dataDir }),
     ...(ctx.options.baseImage ? { baseImage: ctx.options.baseImage } : {}),
     settings: new SettingsFile(ctx.paths.dataDir),
+    freeBytes,
   });
   const doctor = new EnvironmentDoctor({
     host: hostPlatform,
     smi,
-    findDocker: () => connected(ctx),
+    findDocker: () => connected(ctx, engines),
+    engine: () => {
+      const { id, kind, label } = current();
+      return { id, kind, label };
+    },
+    serverFreeBytes: freeBytes,
     probe: ({ docker }) => probeGpuContainer({ docker }),
     imageDiskNeed: () => images.diskNeed(),
     dataDir: ctx.paths.dataDir,

@@ -11,6 +11,7 @@ import { checkDisk, checkMemory } from './checks/check-resources';
 import type { HostPlatform } from './host-platform';
 import type { NvidiaSmi } from './nvidia-smi';
 import { readNvidiaDriver } from './read-nvidia-driver';
+import { checkRemoteEngine } from './remote-doctor';
 import { freeDisk } from './system-summary';
 
 /** Everything the doctor looks at, injected so tests use a fake nvidia-smi and the real test daemon. */
@@ -26,6 +27,17 @@ export interface DoctorDeps {
   totalMemoryBytes?: () => number;
   freeBytes?: (dir: string) => Promise<number | null>;
   now: () => Date;
+  /** The engine the report describes; absent: this computer. A server's engine is checked by remote-doctor.ts. */
+  engine?: () => EngineView;
+  /** Free bytes of a server's disk holding `dir` (df over SSH). */
+  serverFreeBytes?: (dir: string) => Promise<number | null>;
+}
+
+/** Which engine a report describes (EnvironmentReport.engine). */
+export interface EngineView {
+  id: string;
+  kind: 'local' | 'ssh';
+  label: string;
 }
 
 /**
@@ -48,8 +60,17 @@ export class EnvironmentDoctor {
     return this.running;
   }
 
+  /** The engine changed: forget the last report, and check afresh once a running check ends. */
+  async recheck(): Promise<EnvironmentReport> {
+    this.latest = null;
+    await this.running?.catch(() => undefined);
+    return this.check();
+  }
+
   private async run(): Promise<EnvironmentReport> {
     const { deps } = this;
+    const engine = deps.engine?.() ?? null;
+    if (engine && engine.kind !== 'local') return checkRemoteEngine(deps, engine);
     const host = await deps.host();
     const [driver, connected] = await Promise.all([
       readNvidiaDriver(deps.smi, deps.procDriverPath),
@@ -92,6 +113,7 @@ export class EnvironmentDoctor {
       gpuReady,
       cpuFallback: dockerCheck.status === 'ok' && gpuCheck.status !== 'ok',
     };
+    if (engine) report.engine = engine;
     if (driver.state === 'ok') {
       report.gpus = driver.gpus.map(({ index, name, memoryMiB, uuid, driverVersion }) => ({
         index,

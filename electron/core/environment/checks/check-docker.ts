@@ -1,4 +1,4 @@
-import type { EnvironmentCheck } from '../../../contract';
+import { AppError, type EnvironmentCheck } from '../../../contract';
 import { DockerConnectError, type ConnectedDocker } from '../../docker/connect';
 import { describeDockerProblem } from '../../docker/docker-problem-fixes';
 
@@ -27,6 +27,13 @@ export function checkDocker(result: ConnectedDocker | unknown): EnvironmentCheck
   if (result instanceof DockerConnectError) {
     const { message, fix } = describeDockerProblem(result.problem, result.fixContext);
     const check: EnvironmentCheck = { id: 'docker', title: TITLE, status: 'blocking', message, fix };
+    if (result.detail) check.detail = result.detail;
+    return check;
+  }
+  if (result instanceof AppError) {
+    // A server's engine over SSH: the SSH or Docker error already says what to do (engines/engine-errors.ts).
+    const check: EnvironmentCheck = { id: 'docker', title: TITLE, status: 'blocking', message: result.message };
+    if (result.fix) check.fix = { text: result.fix };
     if (result.detail) check.detail = result.detail;
     return check;
   }
