@@ -44,6 +44,7 @@ export interface SshServer {
   dir: string;
   /** Ends every SSH session (the children of this sshd), as a dropped connection would. */
   killSessions(): Promise<number>;
+  /** Ends the sessions, then the listening sshd (its session processes would outlive it otherwise). */
   stop(): Promise<void>;
 }
 
@@ -131,6 +132,17 @@ export async function startSshServer(options: SshServerOptions = {}): Promise<Ss
   const { stdout } = await run('ssh-keygen', ['-lf', `${hostKey}.pub`]);
   const fingerprint = /SHA256:[A-Za-z0-9+/]{43}/.exec(stdout)?.[0];
   if (!fingerprint) throw new Error(`ssh-keygen -lf gave no fingerprint: ${stdout}`);
+  const killSessions = async (): Promise<number> => {
+    const pids = child.pid ? await childrenOf(child.pid) : [];
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    return pids.length;
+  };
   return {
     port,
     user: os.userInfo().username,
@@ -139,18 +151,9 @@ export async function startSshServer(options: SshServerOptions = {}): Promise<Ss
     userKeyPath: userKey,
     otherKeyPath: otherKey,
     dir,
-    async killSessions() {
-      const pids = child.pid ? await childrenOf(child.pid) : [];
-      for (const pid of pids) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-      return pids.length;
-    },
+    killSessions,
     async stop() {
+      await killSessions();
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');

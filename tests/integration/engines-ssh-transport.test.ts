@@ -74,6 +74,22 @@ describe('the SSH transport to a Docker Engine', () => {
     expect(version.ApiVersion).toMatch(/^1\./);
   });
 
+  it('fails with a typed error while the server is down, and works again once it is back', async () => {
+    const t = transport({}, 1500);
+    await t.docker().ping();
+    const { port, dir } = server;
+    await server.stop();
+    const error = (await t
+      .docker()
+      .ping()
+      .catch((e: unknown) => e)) as AppError;
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.kind).toBe('ssh_unreachable');
+    expect(error.message).toContain(`127.0.0.1:${port}`);
+    server = await startSshServer({ port, dir }); // same port, same host key
+    expect(String(await t.docker().ping())).toBe('OK');
+  });
+
   it('refuses a server whose host key differs from the accepted one, before logging in', async () => {
     const t = new SshTransport({
       target: { user: server.user, host: '127.0.0.1', port: server.port, keyPath: server.userKeyPath },

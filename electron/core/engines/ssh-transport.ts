@@ -27,6 +27,7 @@ export interface SshTransportOptions {
   hostKey: HostKey;
   login?: SshLoginOptions;
   channelsPerConnection?: number;
+  /** Long-lived requests (log streams, waits, execs) hold a channel each: up to 12 x 8 at once, then requests queue. */
   maxConnections?: number;
   /** How long a request waits for a dropped connection to come back. */
   retryForMs?: number;
@@ -183,7 +184,7 @@ export class SshTransport {
     this.connections = this.connections.filter((c) => !c.dead);
     const free = this.connections.find((c) => c.channels < c.capacity);
     if (free) return free;
-    if (this.connections.length >= (this.options.maxConnections ?? 4)) return null;
+    if (this.connections.length >= (this.options.maxConnections ?? 12)) return null;
     const connection = this.connect();
     this.connections.push(connection);
     return connection;
