@@ -192,14 +192,13 @@ describe('a run on a server (volume place)', () => {
 
   it('a dropped connection mid-run: the mirror reconnects, and the local metrics equal the server’s byte for byte', async () => {
     const h = harness();
-    const { id } = await h.service.create(tinyCpuSettings(seed.dataset, { epochs: 30 }));
+    const { id } = await h.service.create(tinyCpuSettings(seed.dataset, { epochs: 500 }));
     await h.waitEvent(id, (e) => e.type === 'step', 240_000);
     const before = h.events.get(id)?.length ?? 0;
     engine.drop(4000); // every connection cut, none possible for 4 s
     await waitFor(() => logOf(h, id).includes('Reconnecting to tester@gpu.test'), 30_000, 'the reconnect message');
     // Events keep arriving after the engine answers again.
     await waitFor(() => !engine.down && (h.events.get(id)?.length ?? 0) > before + 5, 120_000, 'events after it');
-    await h.waitEvent(id, (e) => e.type === 'checkpoint' && e.kind === 'last', 240_000);
     expect((await h.service.summary(id)).status).toBe('running'); // never failed meanwhile
     await h.service.stop(id);
     const stopped = await h.waitStatus(id, ['stopped', 'failed', 'finished'], 120_000);
@@ -210,6 +209,30 @@ describe('a run on a server (volume place)', () => {
     const local = fs.readFileSync(path.join(runDir, 'output', 'metrics.jsonl'));
     expect((await volumeFile(id, 'metrics.jsonl')).equals(local)).toBe(true);
     expect((h.events.get(id) ?? []).map((e) => e.index)).toEqual(metricsLines(runDir).map((_, i) => i));
+
+    // Deleting the run removes its volume on the server too.
+    await h.service.delete(id);
+    await expect(docker.getVolume(names.run(id)).inspect()).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('stops on the server and resumes there from the checkpoint in its volume', async () => {
+    const h = harness();
+    const { id } = await h.service.create(tinyCpuSettings(seed.dataset, { epochs: 2 }));
+    await h.waitEvent(id, (e) => e.type === 'step', 240_000);
+    await h.service.stop(id);
+    const stopped = await h.waitStatus(id, ['stopped', 'failed', 'finished'], 120_000);
+    expect(stopped).toMatchObject({ status: 'stopped', resumable: true });
+    const since = h.updates.length;
+    await h.service.resume(id);
+    const done = await h.waitStatus(id, ['finished', 'failed', 'stopped'], 300_000, since);
+    expect(done.failure).toBeNull();
+    expect(done).toMatchObject({ status: 'finished', epochsDone: 2 });
+    const runDir = path.join(h.paths.runsDir, id);
+    const events = h.events.get(id) ?? [];
+    expect(events.map((e) => e.index)).toEqual(metricsLines(runDir).map((_, i) => i));
+    const starts = events.filter((e) => e.event.type === 'run_started').map((e) => e.event);
+    expect(starts.map((e) => (e as { resumed: boolean }).resumed)).toEqual([false, true]);
+    await expect(docker.getVolume(names.run(id)).inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 
   it('the app closed mid-run: a new service finds the run on its engine and follows it to the end', async () => {

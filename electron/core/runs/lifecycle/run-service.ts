@@ -27,6 +27,7 @@ import {
   mayHaveLastCheckpoint,
   placeOf,
   refuseOnEngine,
+  removeEngineData,
 } from '../place/run-places';
 
 /** What the run service is built from; everything but the first four has a sensible default. */
@@ -253,6 +254,8 @@ export class RunService {
         });
       }
     }
+    const record = await new RunFolder(this.env.paths.runsDir, id).readRecord().catch(() => null);
+    if (record) await removeEngineData(this.env, record); // a server's run volume (best effort)
     await deleteRunFolder(this.env.paths.runsDir, id);
   }
 

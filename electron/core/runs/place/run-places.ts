@@ -5,6 +5,7 @@ import type { LiveRun } from '../lifecycle/live-run';
 import type { RunRecordFile } from '../folder/run-files';
 import { BindPlace } from './bind-place';
 import { VolumePlace } from './volume-place';
+import { volumeNames } from './volume-containers';
 import type { RunEngine, RunPlace } from './run-place';
 
 /** This computer's engine, as a run records it (runs without `engine` in run.json ran here). */
@@ -64,4 +65,17 @@ export function refuseOnEngine(engine: RunEngine, settings: RunSettings): void {
 export async function mayHaveLastCheckpoint(record: RunRecordFile, folder: RunFolder): Promise<boolean> {
   if (runEngine(record).kind === 'ssh') return true;
   return folder.exists(folder.lastCheckpoint);
+}
+
+/**
+ * Removes what a deleted run left on its engine: a server run's volume (its checkpoints). Best effort:
+ * a server that does not answer keeps it (labelled with the run and the data folder).
+ */
+export async function removeEngineData(env: AttemptEnv, record: RunRecordFile): Promise<void> {
+  const engine = runEngine(record);
+  if (engine.kind !== 'ssh') return;
+  await env
+    .engineFor(engine.id)
+    .then(({ docker }) => docker.getVolume(volumeNames(env.namePrefix).run(record.id)).remove())
+    .catch(() => undefined);
 }

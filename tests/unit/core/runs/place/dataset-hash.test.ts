@@ -16,7 +16,7 @@ afterEach(() => {
 
 function dataset(): string {
   const root = temp();
-  for (const [rel, text] of [
+  for (const [rel, text] of <Array<[string, string]>>[
     ['cat/1.jpg', 'aaaa'],
     ['cat/2.jpg', 'bbbb'],
     ['dog/1.jpg', 'cccc'],
