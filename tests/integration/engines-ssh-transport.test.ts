@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, type SshTarget } from '../../electron/contract';
 import { SshTransport } from '../../electron/core/engines/ssh-transport';
+import { tarArchive } from '../../electron/core/docker/tar-archive';
+import { TWIN_IMAGE } from '../helpers/docker-env';
 import { startSshServer, type SshServer } from '../helpers/ssh-server';
 
 // The SSH transport against a real OpenSSH server on loopback forwarding to the real test engine.
@@ -40,6 +42,44 @@ describe('the SSH transport to a Docker Engine', () => {
     expect(version.ApiVersion).toMatch(/^1\.\d+$/);
   });
 
+  it('carries what runs use: create, attach, logs, wait, putArchive/getArchive, exec, through SSH', async () => {
+    const remote = transport().docker();
+    const container = await remote.createContainer({
+      Image: TWIN_IMAGE,
+      name: `deit-ssh-test-${process.pid}-${Date.now()}`,
+      Cmd: ['sh', '-c', 'echo hello; while [ ! -f /tmp/go ]; do sleep 0.2; done; cat /tmp/in/file.txt; echo bye'],
+      Labels: { 'deit-studio.test': 'engines-ssh' },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    try {
+      // A file put in before start, as a run's config.json is (a tar stream through the channel).
+      const tar = await tarArchive([{ name: 'in/' }, { name: 'in/file.txt', content: 'through ssh\n' }]);
+      await container.putArchive(tar, { path: '/tmp' });
+      const attached = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+      const chunks: Buffer[] = [];
+      attached.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const ended = new Promise((resolve) => attached.on('end', resolve));
+      await container.start();
+      const exec = await container.exec({ Cmd: ['touch', '/tmp/go'], AttachStdout: true, AttachStderr: true });
+      const execStream = await exec.start({ hijack: true, stdin: false });
+      await new Promise((resolve) => execStream.on('end', resolve).resume());
+      expect((await container.wait()).StatusCode).toBe(0);
+      await ended;
+      const text = Buffer.concat(chunks).toString('utf8');
+      expect(text).toContain('hello');
+      expect(text).toContain('through ssh');
+      expect(text).toContain('bye');
+      const logs = (await container.logs({ stdout: true, follow: false })) as Buffer;
+      expect(logs.toString('utf8')).toContain('through ssh');
+      const back = (await container.getArchive({ path: '/tmp/in/file.txt' })) as NodeJS.ReadableStream;
+      const bytes: Buffer[] = [];
+      for await (const chunk of back as AsyncIterable<Buffer>) bytes.push(chunk);
+      expect(Buffer.concat(bytes).toString('latin1')).toContain('through ssh');
+    } finally {
+      await container.remove({ force: true });
+    }
+  });
+
   it('serves 16 concurrent requests on one pool (more than one connection carries them)', async () => {
     const t = transport();
     const results = await Promise.all(Array.from({ length: 16 }, () => t.docker().ping()));
@@ -72,6 +112,28 @@ describe('the SSH transport to a Docker Engine', () => {
     expect(await server.killSessions()).toBeGreaterThan(0);
     const version = await t.docker().version();
     expect(version.ApiVersion).toMatch(/^1\./);
+  });
+
+  it('a request in flight when the connection drops fails with ssh_unreachable (not a clean end)', async () => {
+    const remote = transport().docker();
+    const container = await remote.createContainer({
+      Image: TWIN_IMAGE,
+      name: `deit-ssh-test-wait-${process.pid}-${Date.now()}`,
+      Cmd: ['sleep', '60'],
+      Labels: { 'deit-studio.test': 'engines-ssh' },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    try {
+      await container.start();
+      const waiting = container.wait().catch((e: unknown) => e);
+      await container.inspect(); // one connection opens channels in order: the wait's channel is open by now
+      expect(await server.killSessions()).toBeGreaterThan(0);
+      const error = (await waiting) as AppError;
+      expect(error).toBeInstanceOf(AppError);
+      expect(error.kind).toBe('ssh_unreachable');
+    } finally {
+      await container.remove({ force: true });
+    }
   });
 
   it('fails with a typed error while the server is down, and works again once it is back', async () => {

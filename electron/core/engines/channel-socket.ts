@@ -23,7 +23,7 @@ export class ChannelSocket extends Duplex {
 
   constructor(
     private readonly channel: ClientChannel,
-    /** The error for a command that ended without output; null: a normal end. */
+    /** The error of a command that ended without output (exit status, stderr); null: a normal end. */
     private readonly failure: (exitCode: number | null, stderr: string) => AppError | null,
     private readonly release: () => void,
   ) {
@@ -43,16 +43,17 @@ export class ChannelSocket extends Duplex {
     });
     channel.on('close', () => {
       this.free();
-      if (!this.received) {
-        const error =
-          this.failure(this.exitCode, this.stderr) ??
+      if (this.destroyed) return; // closed by us (the http client was done with it)
+      const failure = this.failure(this.exitCode, this.stderr);
+      if (failure && !this.received) this.destroy(failure);
+      else if (this.exitCode === null) {
+        // No exit status: the connection dropped under a request (a wait, a log stream) — an error, not an end.
+        this.destroy(
           new AppError('ssh_unreachable', 'The SSH connection to the server dropped.', {
             fix: 'DeiT Studio reconnects by itself; try again in a moment.',
-          });
-        this.destroy(error);
-      } else {
-        this.push(null);
-      }
+          }),
+        );
+      } else this.push(null);
     });
   }
 

@@ -95,7 +95,9 @@ export class SshTransport {
     const channel = await this.openChannel('docker system dial-stdio');
     return new ChannelSocket(
       channel.stream,
-      (code, stderr) => (code === 0 && !stderr.trim() ? null : classifyDialFailure(target, code, stderr)),
+      // No exit status and nothing on stderr: the connection dropped (ChannelSocket says so), not Docker.
+      (code, stderr) =>
+        code === 0 || (code === null && !stderr.trim()) ? null : classifyDialFailure(target, code, stderr),
       channel.release,
     );
   }
