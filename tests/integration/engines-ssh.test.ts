@@ -239,6 +239,8 @@ describe('adding an SSH server', () => {
       currentId: 'local',
     });
     expect((await new SettingsFile(dataDir).read()).engines).toEqual([]);
+    // Its host key is forgotten too: a server reinstalled with a new key can be added again.
+    expect((await registry.checkHost({ host: '127.0.0.1', port: server.port })).status).toBe('unknown');
   });
 });
 

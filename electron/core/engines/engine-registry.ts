@@ -153,8 +153,13 @@ export class EngineRegistry {
     }
     if (status === 'unknown') await this.knownHosts.remember(address.host, address.port, key);
     const entry: SshEntry = { id: engineIdOf(target), kind: 'ssh', label: targetLabel(target), target, hostKey };
-    await this.transports.get(entry.id)?.close();
-    this.transports.set(entry.id, transport);
+    const old = this.entry(entry.id);
+    if (old?.kind === 'ssh' && old.hostKey.fingerprint === hostKey.fingerprint && this.transports.has(entry.id)) {
+      await transport.close(); // added again: runs keep the connections they use
+    } else {
+      await this.transports.get(entry.id)?.close();
+      this.transports.set(entry.id, transport);
+    }
     this.engines = [...this.engines.filter((e) => e.id !== entry.id), entry];
     const changed = input.choose && this.currentId !== entry.id;
     if (input.choose) this.currentId = entry.id;
@@ -181,9 +186,17 @@ export class EngineRegistry {
         fix: 'Wait for it to finish or stop it, then remove the server.',
       });
     }
+    const removed = this.entry(id) as SshEntry;
     await this.transports.get(id)?.close();
     this.transports.delete(id);
     this.engines = this.engines.filter((e) => e.id !== id);
+    // The app's known_hosts line goes too (unless another entry reaches the same server), so a server
+    // reinstalled with a new key can be added again after `ssh-keygen -R`.
+    const address = await sshAddress(removed.target.host, removed.target.port, this.options.login?.homedir);
+    const shared = this.engines.some(
+      (e) => e.target.host === removed.target.host && e.target.port === removed.target.port,
+    );
+    if (!shared) await this.knownHosts.forget(address.host, address.port);
     const changed = this.currentId === id;
     if (changed) this.currentId = LOCAL_ENGINE_ID;
     await this.save();

@@ -137,16 +137,28 @@ export class KnownHosts {
    * kept, this host's old plain lines replaced). The user's ~/.ssh files are never written.
    */
   remember(host: string, port: number, key: Buffer): Promise<void> {
+    return this.rewrite(host, port, `${hostForm(host, port)} ${keyTypeOf(key)} ${key.toString('base64')}`);
+  }
+
+  /** Forgets what the app remembered for host:port (the server was removed from the list). */
+  forget(host: string, port: number): Promise<void> {
+    return this.rewrite(host, port, null);
+  }
+
+  private rewrite(host: string, port: number, added: string | null): Promise<void> {
     const next = this.writing.then(async () => {
       const name = hostForm(host, port);
-      const old = await fs.readFile(this.appFile, 'utf8').catch(() => '');
-      const kept = old.split(/\r?\n/).filter((raw) => {
+      const before = (await fs.readFile(this.appFile, 'utf8').catch(() => ''))
+        .split(/\r?\n/)
+        .filter((raw) => raw.trim());
+      const kept = before.filter((raw) => {
         const line = parseKnownHosts(raw)[0];
-        return raw.trim() !== '' && !(line && line.marker === null && line.hosts === name);
+        return !(line && line.marker === null && line.hosts === name);
       });
-      kept.push(`${name} ${keyTypeOf(key)} ${key.toString('base64')}`);
+      if (added) kept.push(added);
+      else if (kept.length === before.length) return; // nothing to forget: the file stays as it is
       await fs.mkdir(path.dirname(this.appFile), { recursive: true });
-      await writeFileAtomic(this.appFile, `${kept.join('\n')}\n`);
+      await writeFileAtomic(this.appFile, kept.length ? `${kept.join('\n')}\n` : '');
     });
     this.writing = next.catch(() => undefined);
     return next;

@@ -104,5 +104,8 @@ describe('the app’s own known_hosts', () => {
       `other.lab ssh-ed25519 ${KEY1}\n[new.lab]:2022 ssh-ed25519 ${KEY1}\n`,
     );
     expect(await fs.readFile(path.join(home, '.ssh', 'known_hosts'), 'utf8')).toBe(`${HASHED}\n`);
+    await hosts.forget('new.lab', 2022);
+    expect(await hosts.check('new.lab', 2022, key1)).toBe('unknown');
+    expect(await fs.readFile(path.join(dir, 'data', 'known_hosts'), 'utf8')).toBe(`other.lab ssh-ed25519 ${KEY1}\n`);
   });
 });
