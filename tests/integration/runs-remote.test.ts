@@ -11,6 +11,8 @@ import { folderHash, seedDatasetAndWeights } from '../helpers/runs-seed';
 import { tempDir, waitFor } from '../helpers/runs-temp';
 import { testTrainerImage } from '../helpers/runs-trainer-image';
 import { datasetContent } from '../../electron/core/runs/place/dataset-hash';
+import { RunFolder } from '../../electron/core/runs/folder/run-folder';
+import { predictFolder } from '../../electron/core/runs/predictions/run-predict';
 import { ensureVolume, ownVolume, volumeNames, withHolder } from '../../electron/core/runs/place/volume-containers';
 
 // Runs on a server's engine (the volume place, docs/engine-remote.md) against the real test engine:
@@ -181,6 +183,14 @@ describe('a run on a server (volume place)', () => {
     // The run's volume is gone once its results are here; the dataset's stays for the next run.
     await expect(docker.getVolume(names.run(id)).inspect()).rejects.toMatchObject({ statusCode: 404 });
     expect(await h.containers(id)).toEqual([]);
+
+    // Not on a server yet, said plainly: starting from this run's model, trying it on local images.
+    await expect(h.service.create(tinyCpuSettings(seed.dataset, { initFromRunId: id }))).rejects.toThrow(
+      /does not work on tester@gpu\.test yet/,
+    );
+    await expect(predictFolder(h.service.env, new RunFolder(h.paths.runsDir, id), seed.dataset)).rejects.toThrow(
+      /does not work on tester@gpu\.test yet/,
+    );
 
     // The same data again: nothing is sent.
     const second = await h.service.create(tinyCpuSettings(seed.dataset, { epochs: 1 }));

@@ -54,6 +54,13 @@ export async function predictFolder(
   tracker?: PredictTracker,
   device: PredictDevice = PROCESSOR,
 ): Promise<Predictions> {
+  const engine = env.currentEngine();
+  if (engine.kind === 'ssh') {
+    // The images are on this computer and the model runs where the engine is: not sent there yet.
+    throw new AppError('not_available', `Trying the model on images does not work on ${engine.label} yet.`, {
+      fix: 'Choose "This computer" under Environment → Engines, then try again: a finished run’s model is copied here.',
+    });
+  }
   const folder = resolveDatasetRoot(input);
   const stat = await fs.stat(folder).catch((error: unknown) => Promise.reject(rootError(folder, error)));
   if (!stat.isDirectory()) {
