@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -18,6 +18,7 @@ import { startSshServer, type SshServer } from '../helpers/ssh-server';
 // Remote engines end to end: a real OpenSSH server on loopback (tests/helpers/ssh-server.ts) whose
 // `docker` reaches the real test engine, the engine registry and the doctor through createCore.
 const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let server: SshServer;
 let docker: Dockerode;
 let dir: string;
@@ -144,6 +145,44 @@ describe('adding an SSH server', () => {
     expect((await remote.version()).Version).toBe((await docker.version()).Version);
     // What the doctor uses for the server's disk: df over SSH.
     expect(await registry.serverFreeBytes(entry.id, '/')).toBeGreaterThan(0);
+  });
+
+  it('follows ~/.ssh/config (alias → HostName, Port, IdentityFile) and logs in with ssh-agent', async () => {
+    await fs.mkdir(path.join(home, '.ssh'));
+    await fs.copyFile(server.userKeyPath, path.join(home, '.ssh', 'lab_key'));
+    await fs.writeFile(
+      path.join(home, '.ssh', 'config'),
+      `Host gpu-alias\n  HostName 127.0.0.1\n  Port ${server.port}\n  IdentityFile ~/.ssh/lab_key\n`,
+    );
+    // The alias, on the form's default port, with no key chosen: the config supplies the rest.
+    const alias: SshTarget = { user: server.user, host: 'gpu-alias', port: 22 };
+    const check = await registry.checkHost({ host: 'gpu-alias', port: 22 });
+    expect(check.hostKey.fingerprint).toBe(server.hostKeyFingerprint);
+    const entry = await registry.add({ target: alias, acceptFingerprint: check.hostKey.fingerprint, choose: false });
+    expect((await (await registry.docker(entry.id)).version()).ApiVersion).toMatch(/^1\./);
+    await registry.remove(entry.id);
+
+    // ssh-agent alone (no key files at all): a real agent holding the user key.
+    await fs.rm(path.join(home, '.ssh'), { recursive: true });
+    const socket = path.join(home, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 50 && !(await fs.stat(socket).catch(() => null)); i += 1) await sleep(100);
+      await run('ssh-add', [server.userKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+      const withAgent = new EngineRegistry({
+        dataDir,
+        settings: new SettingsFile(dataDir),
+        localDocker: async () => docker,
+        login: { homedir: home, env: { SSH_AUTH_SOCK: socket } },
+      });
+      await withAgent.load();
+      const target: SshTarget = { user: server.user, host: '127.0.0.1', port: server.port };
+      const added = await withAgent.add({ target, acceptFingerprint: server.hostKeyFingerprint, choose: false });
+      expect((await (await withAgent.docker(added.id)).version()).ApiVersion).toMatch(/^1\./);
+      await withAgent.close();
+    } finally {
+      agent.kill('SIGTERM');
+    }
   });
 
   it('refuses a changed host key with the fix, and saves nothing', async () => {

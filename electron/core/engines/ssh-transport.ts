@@ -220,3 +220,9 @@ export class SshTransport {
     return connection;
   }
 }
+
+/** A Dockerode client for a server's engine, and the transport to close when done with it. */
+export function sshDocker(options: SshTransportOptions): { docker: Dockerode; transport: SshTransport } {
+  const transport = new SshTransport(options);
+  return { docker: transport.docker(), transport };
+}
