@@ -2,6 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { EngineEntry, HostKeyCheck, type EnvironmentReport, type SshTarget } from '../../../electron/contract';
 import { EnvironmentStep } from '../../../renderer/src/wizard/environment/EnvironmentStep';
+import { checklistVerdict } from '../../../renderer/src/wizard/environment/DoctorChecklist';
 import { checkServerDraft } from '../../../renderer/src/wizard/environment/engines/server-form';
 import { createFakeApi, deferred, failWith, type FakeStudioApi } from '../fake-studio-api';
 import { imageReady, reportNoGpu, reportReady, summary } from './fixtures';
@@ -312,5 +313,26 @@ describe('checkServerDraft', () => {
     const bad = checkServerDraft({ user: 'ana', host: 'gpu1', port: '22a', keyPath: '' });
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.errors.port).toMatch(/port number/);
+  });
+});
+
+describe('the checks’ verdict on a server', () => {
+  test('a skipped local driver on a GPU server does not say “This computer has no NVIDIA GPU”', () => {
+    const skippedDriver = reportNoGpu.checks.map((c) =>
+      c.id === 'driver'
+        ? { ...c, status: 'skipped' as const, message: 'The server’s driver is checked through Docker.' }
+        : c,
+    );
+    // Built without the schema: the report's `engine` is optional in the contract (a cast keeps this test
+    // independent of it).
+    const onServer = {
+      ...reportNoGpu,
+      checks: skippedDriver,
+      engine: { id: gpu1.id, kind: 'ssh', label: gpu1.label },
+    } as EnvironmentReport;
+    expect(checklistVerdict(onServer)).toBe(
+      'The GPUs of ana@gpu1.lab.example.org cannot be used from Docker yet (see “GPU access from containers”). You can train on the processor instead (CPU mode, below): slow, but it works.',
+    );
+    expect(checklistVerdict({ ...reportNoGpu, checks: skippedDriver })).toMatch(/^This computer has no NVIDIA GPU\./);
   });
 });

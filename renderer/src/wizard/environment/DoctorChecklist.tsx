@@ -1,6 +1,7 @@
 import type { CheckStatus, EnvironmentCheck, EnvironmentReport } from '@contract';
 import { CopyButton } from '../../components/CopyButton';
 import { StatusBadge, type StatusBadgeProps } from '../../components/StatusBadge';
+import { reportEngine } from './engines/use-engine-check';
 
 /** How a check's status reads: "✓ OK", "! Warning", "✕ Blocking", "– Skipped". */
 const BADGE: Record<CheckStatus, StatusBadgeProps> = {
@@ -77,6 +78,10 @@ export function checklistVerdict(report: EnvironmentReport): string {
     // Name the real cause: no driver at all is not a Docker problem.
     const cpu = 'You can train on the processor instead (CPU mode, below): slow, but it works.';
     const driver = report.checks.find((c) => c.id === 'driver');
+    // On a GPU server the driver is checked through Docker: a skipped local driver says nothing of it.
+    const server = reportEngine(report)?.kind === 'ssh' ? reportEngine(report)?.label : undefined;
+    if (server)
+      return `The GPUs of ${server} cannot be used from Docker yet (see “GPU access from containers”). ${cpu}`;
     if (driver?.status === 'skipped') return `This computer has no NVIDIA GPU. ${cpu}`;
     if (driver?.status === 'blocking') return `${firstSentence(driver.message)} ${cpu}`;
     return `The GPU cannot be used from Docker yet (see “GPU access from containers”). ${cpu}`;

@@ -9,7 +9,7 @@ export type DescribedEngine = Pick<EngineEntry, 'id' | 'kind' | 'label'>;
  * The engine a report says it describes (`EnvironmentReport.engine`, optional: older cores' reports
  * have none), read defensively.
  */
-function reportEngine(report: EnvironmentReport | undefined): DescribedEngine | null {
+export function reportEngine(report: EnvironmentReport | undefined): DescribedEngine | null {
   const engine: unknown = report ? (report as { engine?: unknown }).engine : undefined;
   if (!engine || typeof engine !== 'object') return null;
   const { id, kind, label } = engine as Record<string, unknown>;
