@@ -216,6 +216,20 @@ describe('adding an SSH server', () => {
     await expectNothingSaved(server.port);
   });
 
+  it('says when the chosen key file is missing or is the public half', async () => {
+    for (const [file, words] of [
+      [path.join(home, 'nope'), 'cannot be read (ENOENT)'],
+      [`${server.userKeyPath}.pub`, 'is a public key'],
+    ] as const) {
+      const error = await failure(
+        registry.add({ target: targetOf(server, file), acceptFingerprint: server.hostKeyFingerprint, choose: true }),
+      );
+      expect(error.kind).toBe('ssh_refused');
+      expect(error.message).toBe(`The key file ${file} ${words}.`);
+    }
+    await expectNothingSaved(server.port);
+  });
+
   it('says a passphrase-protected key needs ssh-agent', async () => {
     const locked = path.join(home, 'locked_key');
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'secret words', '-f', locked]);

@@ -70,6 +70,13 @@ export function keyRefused(target: SshTarget, tried: string[], detail?: string):
   });
 }
 
+/** The key file the user chose cannot be used. */
+export function keyFileProblem(file: string, problem: string): AppError {
+  return new AppError('ssh_refused', `The key file ${file} ${problem}.`, {
+    fix: 'Choose the private key file (e.g. ~/.ssh/id_ed25519, not the .pub file beside it), or leave the key empty to use ssh-agent and the default keys.',
+  });
+}
+
 /** Only passphrase-protected keys, and no ssh-agent to unlock them. */
 export function encryptedKeys(target: SshTarget, files: string[]): AppError {
   return new AppError(

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import { utils, type AnyAuthMethod } from 'ssh2';
 import type { SshTarget } from '../../contract';
-import { encryptedKeys } from './engine-errors';
+import { encryptedKeys, keyFileProblem } from './engine-errors';
 import { defaultKeyFiles, readSshConfig, resolveSshHost } from './ssh-config';
 
 /**
@@ -63,14 +63,18 @@ export async function sshLogin(target: SshTarget, options: SshLoginOptions = {})
     try {
       data = await fs.readFile(file);
     } catch (error) {
-      if (explicit)
-        tried.push(`${shortPath(file, homedir)} (cannot be read: ${(error as NodeJS.ErrnoException).code})`);
+      // The key the user chose must be there; ssh's default files may well not be.
+      if (explicit) throw keyFileProblem(file, `cannot be read (${(error as NodeJS.ErrnoException).code})`);
       return;
     }
     const parsed = utils.parseKey(data);
     if (parsed instanceof Error) {
       if (/encrypted|passphrase/i.test(parsed.message)) encrypted.push(shortPath(file, homedir));
-      else if (explicit) tried.push(`${shortPath(file, homedir)} (not a private key)`);
+      else if (explicit) throw keyFileProblem(file, 'is not a private key SSH can use');
+      return;
+    }
+    if (!parsed.isPrivateKey()) {
+      if (explicit) throw keyFileProblem(file, 'is a public key');
       return;
     }
     auth.push({ type: 'publickey' as const, username: target.user, key: data });
