@@ -70,8 +70,8 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
   const engine = createEngineServices(context, engines);
   // Another engine chosen: the Environment step describes that one (a fresh check, in the background here).
   engines.onChange(() => {
-    if (options.background === false) engine.doctor.latest = null;
-    else engine.doctor.recheck().catch(() => undefined);
+    engine.doctor.invalidate();
+    if (options.background !== false) engine.doctor.check().catch(() => undefined);
   });
   if (options.background !== false) engine.telemetry.start();
   context.onClose(() => engine.telemetry.stop());

@@ -47,24 +47,37 @@ export interface EngineView {
  */
 export class EnvironmentDoctor {
   private running: Promise<EnvironmentReport> | null = null;
+  /** Bumped when the engine changes: a check begun before never answers a call made after. */
+  private generation = 0;
+  private runningGeneration = -1;
   /** The last finished check's report (classification asks whether containers can use a GPU). */
   latest: EnvironmentReport | null = null;
 
   constructor(private readonly deps: DoctorDeps) {}
 
-  /** Runs every check; a second call while one runs shares its result. */
+  /** Runs every check; a second call while one runs (for the same engine) shares its result. */
   check(): Promise<EnvironmentReport> {
-    this.running ??= this.run()
-      .then((report) => (this.latest = report))
-      .finally(() => (this.running = null));
-    return this.running;
+    if (this.running && this.runningGeneration === this.generation) return this.running;
+    const generation = this.generation;
+    // One check at a time (each may start a probe container): a new one waits for the old to end.
+    const started = this.running ? this.running.catch(() => undefined).then(() => this.run()) : this.run();
+    const run = started.then((report) => {
+      if (generation === this.generation) this.latest = report;
+      return report;
+    });
+    this.running = run;
+    this.runningGeneration = generation;
+    run.then(
+      () => this.running === run && (this.running = null),
+      () => this.running === run && (this.running = null),
+    );
+    return run;
   }
 
-  /** The engine changed: forget the last report, and check afresh once a running check ends. */
-  async recheck(): Promise<EnvironmentReport> {
+  /** The engine changed: forget the last report; the next check() starts afresh on the new engine. */
+  invalidate(): void {
+    this.generation += 1;
     this.latest = null;
-    await this.running?.catch(() => undefined);
-    return this.check();
   }
 
   private async run(): Promise<EnvironmentReport> {

@@ -74,6 +74,34 @@ describe('the doctor on a server’s engine', () => {
     expect(asked).toEqual(['server /data/docker']); // this computer's disk is not what runs there use
   });
 
+  it('never answers a check asked after the engine changed with a report begun for the old one', async () => {
+    let engine: typeof ENGINE | { id: 'local'; kind: 'local'; label: string } = ENGINE;
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const d = new EnvironmentDoctor({
+      host: async () => ({ os: 'linux', distroId: null, distroLike: [], wsl: false }),
+      smi: new NvidiaSmi({ env: { PATH: '/nonexistent/deit-env-test' } }),
+      findDocker: async () => server,
+      probe: async () => (await slow, { ok: true }),
+      imageDiskNeed: async () => ({ imageReady: true, dockerRootDir: null, freeBytes: null, bytesNeeded: 0 }),
+      dataDir: '/tmp',
+      freeBytes: async () => 100e9,
+      serverFreeBytes: async () => 100e9,
+      engine: () => engine,
+      now: () => new Date('2026-12-03T00:00:00Z'),
+    });
+    const old = d.check();
+    expect(d.check()).toBe(old); // same engine: shared
+    engine = { id: 'local', kind: 'local', label: 'This computer' };
+    d.invalidate();
+    const fresh = d.check();
+    expect(fresh).not.toBe(old);
+    release();
+    expect((await old).engine?.kind).toBe('ssh');
+    expect((await fresh).engine?.kind).toBe('local');
+    expect(d.latest?.engine?.kind).toBe('local');
+  });
+
   it('shows an SSH error with its fix as the Docker line, and skips the GPU probe', async () => {
     const refused = new AppError('ssh_refused', 'ada@gpu1.lab refused the keys DeiT Studio tried: ssh-agent.', {
       fix: 'Add your public key with `ssh-copy-id ada@gpu1.lab`.',
