@@ -1,7 +1,6 @@
 import type Dockerode from 'dockerode';
 import fs from 'node:fs';
 import path from 'node:path';
-import tar from 'tar-stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEntry } from '../../electron/contract';
 import { testDocker } from '../helpers/docker-env';
@@ -13,7 +12,8 @@ import { testTrainerImage } from '../helpers/runs-trainer-image';
 import { datasetContent } from '../../electron/core/runs/place/dataset-hash';
 import { RunFolder } from '../../electron/core/runs/folder/run-folder';
 import { predictFolder } from '../../electron/core/runs/predictions/run-predict';
-import { ensureVolume, ownVolume, volumeNames, withHolder } from '../../electron/core/runs/place/volume-containers';
+import { volumeNames } from '../../electron/core/runs/place/volume-containers';
+import { removeTestVolumes, runVolumeFile, seedWeightsVolume } from '../helpers/remote-volumes';
 
 // Runs on a server's engine (the volume place, docs/engine-remote.md) against the real test engine:
 // a run whose engine entry is an SSH server gets its dataset sent into a volume, writes a volume, and
@@ -52,7 +52,7 @@ beforeAll(async () => {
     .getVolume(names.dataset(content.hash))
     .remove()
     .catch(() => undefined);
-  await seedWeightsVolume();
+  await seedWeightsVolume(volumeEnv(), seed.weights);
 });
 
 afterEach(async () => {
@@ -61,13 +61,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   if (seed) expect(folderHash(seed.dataset)).toBe(datasetHash); // never written
-  const volumes = (await docker.listVolumes()).Volumes ?? [];
-  for (const volume of volumes.filter((v) => v.Name.startsWith(`${TEST_PREFIX}-`))) {
-    await docker
-      .getVolume(volume.Name)
-      .remove()
-      .catch(() => undefined);
-  }
+  if (docker) await removeTestVolumes(docker, TEST_PREFIX);
   suite?.cleanup();
 });
 
@@ -85,58 +79,7 @@ function harness(dataDir = fs.mkdtempSync(path.join(suite.dir, 'data-'))): RunsH
   return h;
 }
 
-/** The fake hub cache (with its relative links) in the server's weights volume, owned by the run's user. */
-async function seedWeightsVolume(): Promise<void> {
-  const common = { image, dataDir: suite.dir, namePrefix: TEST_PREFIX };
-  await docker
-    .getVolume(names.weights)
-    .remove()
-    .catch(() => undefined);
-  await ensureVolume(docker, names.weights, {});
-  await ownVolume(docker, names.weights, { uid: process.getuid!(), gid: process.getgid!() }, common);
-  const pack = tar.pack();
-  const owner = { uid: process.getuid!(), gid: process.getgid!() };
-  const walk = (rel: string) => {
-    for (const entry of fs.readdirSync(path.join(seed.weights, rel), { withFileTypes: true })) {
-      const name = rel ? `${rel}/${entry.name}` : entry.name;
-      const abs = path.join(seed.weights, name);
-      if (entry.isDirectory()) {
-        pack.entry({ name: `${name}/`, type: 'directory', mode: 0o755, ...owner });
-        walk(name);
-      } else if (entry.isSymbolicLink()) {
-        pack.entry({ name, type: 'symlink', linkname: fs.readlinkSync(abs), ...owner });
-      } else {
-        pack.entry({ name, mode: 0o644, ...owner }, fs.readFileSync(abs));
-      }
-    }
-  };
-  walk('');
-  pack.finalize();
-  await withHolder(docker, { ...common, mounts: [{ volume: names.weights, target: '/v' }], role: 'seed' }, (c) =>
-    c.putArchive(pack, { path: '/v' }),
-  );
-}
-
-/** The bytes of a file in a run's volume on the engine. */
-async function volumeFile(runId: string, rel: string): Promise<Buffer> {
-  const mounts = [{ volume: names.run(runId), target: '/v' }];
-  return withHolder(docker, { image, dataDir: suite.dir, namePrefix: TEST_PREFIX, mounts, role: 'read' }, async (c) => {
-    const stream = await c.getArchive({ path: `/v/${rel}` });
-    const extract = tar.extract();
-    const chunks: Buffer[] = [];
-    await new Promise<void>((resolve, reject) => {
-      extract.on('entry', (_header, entry, next) => {
-        entry.on('data', (chunk: Buffer) => chunks.push(chunk));
-        entry.on('end', next);
-      });
-      extract.on('finish', resolve);
-      extract.on('error', reject);
-      stream.pipe(extract);
-    });
-    return Buffer.concat(chunks);
-  });
-}
-
+const volumeEnv = () => ({ docker, image, namePrefix: TEST_PREFIX, dataDir: suite.dir });
 const logOf = (h: RunsHarness, id: string) => (h.logs.get(id) ?? []).join('\n');
 
 describe('a run on a server (volume place)', () => {
@@ -217,7 +160,7 @@ describe('a run on a server (volume place)', () => {
     // Stopped: the run's volume stays (to resume from); its metrics.jsonl is the local one exactly.
     const runDir = path.join(h.paths.runsDir, id);
     const local = fs.readFileSync(path.join(runDir, 'output', 'metrics.jsonl'));
-    expect((await volumeFile(id, 'metrics.jsonl')).equals(local)).toBe(true);
+    expect((await runVolumeFile(volumeEnv(), id, 'metrics.jsonl')).equals(local)).toBe(true);
     expect((h.events.get(id) ?? []).map((e) => e.index)).toEqual(metricsLines(runDir).map((_, i) => i));
 
     // Deleting the run removes its volume on the server too.
