@@ -88,6 +88,39 @@ describe('the SSH transport to a Docker Engine', () => {
     expect(t.stats().map((c) => c.capacity)).toEqual([8, 8]);
   });
 
+  it('queues requests beyond the channels of every connection, and says so when none frees in time', async () => {
+    const small = (queueTimeoutMs?: number) => {
+      const t = new SshTransport({
+        target: { user: server.user, host: '127.0.0.1', port: server.port, keyPath: server.userKeyPath },
+        hostKey: { algorithm: 'ssh-ed25519', fingerprint: server.hostKeyFingerprint },
+        login: { homedir: home, env: {} },
+        channelsPerConnection: 2,
+        maxConnections: 1,
+        ...(queueTimeoutMs ? { queueTimeoutMs } : {}),
+      });
+      transports.push(t);
+      return t;
+    };
+    // Four requests on two channels: the last two wait their turn.
+    const queued = small();
+    const results = await Promise.all(Array.from({ length: 4 }, () => queued.docker().ping()));
+    expect(results.map(String)).toEqual(Array(4).fill('OK'));
+    // Two long-lived channels (event streams) hold the only connection: a third request gives up, typed.
+    const held = small(300);
+    const streams = (await Promise.all([held.docker().getEvents(), held.docker().getEvents()])) as unknown as Array<{
+      destroy(): void;
+    }>;
+    const error = (await held
+      .docker()
+      .ping()
+      .catch((e: unknown) => e)) as AppError;
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.kind).toBe('busy');
+    for (const stream of streams) stream.destroy();
+    while (held.stats()[0]!.channels > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(String(await held.docker().ping())).toBe('OK');
+  });
+
   it('opens another connection when the server allows fewer sessions than 8 (MaxSessions 3)', async () => {
     const small = await startSshServer({ maxSessions: 3 });
     try {

@@ -31,6 +31,8 @@ export interface SshTransportOptions {
   maxConnections?: number;
   /** How long a request waits for a dropped connection to come back. */
   retryForMs?: number;
+  /** How long a request waits for a free channel when every connection is full. */
+  queueTimeoutMs?: number;
   readyTimeoutMs?: number;
 }
 
@@ -143,7 +145,7 @@ export class SshTransport {
       if (this.closed) throw new AppError('not_available', `The connection to ${this.label} was closed.`);
       const connection = this.pick();
       if (!connection) {
-        await new Promise<void>((resolve) => this.waiters.push(resolve)); // every channel busy: wait for one
+        await this.waitForChannel(); // every channel busy (long-lived streams): wait for one, not forever
         continue;
       }
       connection.channels += 1;
@@ -178,6 +180,24 @@ export class SshTransport {
     throw new AppError('ssh_unreachable', `The SSH connection to ${this.label} failed.`, {
       fix: 'Check that the server is reachable, then try again.',
       detail: lastError instanceof Error ? lastError.message : String(lastError),
+    });
+  }
+
+  private waitForChannel(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== wake);
+        reject(
+          new AppError('busy', `Every connection to ${this.label} is busy.`, {
+            fix: 'Wait for a run or download on this server to finish, then try again.',
+          }),
+        );
+      }, this.options.queueTimeoutMs ?? 60_000);
+      this.waiters.push(wake);
     });
   }
 
