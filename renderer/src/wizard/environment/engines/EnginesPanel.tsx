@@ -104,7 +104,10 @@ export function EnginesPanel({ engines }: { engines: EngineList }) {
         className="engine-add-toggle"
         aria-expanded={adding}
         aria-controls="add-server-form"
-        onClick={() => setAdding(!adding)}
+        onClick={() => {
+          setSaid(''); // an earlier "Added …" would read as news about this new attempt
+          setAdding(!adding);
+        }}
       >
         <span aria-hidden="true">{adding ? '▾ ' : '▸ '}</span>
         Add a GPU server
