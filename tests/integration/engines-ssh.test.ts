@@ -162,6 +162,24 @@ describe('adding an SSH server', () => {
     expect((await (await registry.docker(entry.id)).version()).ApiVersion).toMatch(/^1\./);
     await registry.remove(entry.id);
 
+    // A stale SSH_AUTH_SOCK (the agent is gone, tried first) does not stop a login with ~/.ssh/id_ed25519.
+    await fs.copyFile(server.userKeyPath, path.join(home, '.ssh', 'id_ed25519'));
+    const stale = new EngineRegistry({
+      dataDir,
+      settings: new SettingsFile(dataDir),
+      localDocker: async () => docker,
+      login: { homedir: home, env: { SSH_AUTH_SOCK: path.join(home, 'gone.sock') } },
+    });
+    await stale.load();
+    const viaKey = await stale.add({
+      target: { user: server.user, host: '127.0.0.1', port: server.port },
+      acceptFingerprint: server.hostKeyFingerprint,
+      choose: false,
+    });
+    expect((await (await stale.docker(viaKey.id)).version()).ApiVersion).toMatch(/^1\./);
+    await stale.remove(viaKey.id);
+    await stale.close();
+
     // ssh-agent alone (no key files at all): a real agent holding the user key.
     await fs.rm(path.join(home, '.ssh'), { recursive: true });
     const socket = path.join(home, 'agent.sock');

@@ -53,6 +53,9 @@ export function connectClient(options: ConnectOptions): Promise<Client> {
   return new Promise<Client>((resolve, reject) => {
     let settled = false;
     const fail = (error: unknown) => {
+      // ssh-agent trouble (a stale SSH_AUTH_SOCK, a key it cannot sign with) is reported by ssh2 as an
+      // error, yet login goes on with the next key: not a failure of the connection.
+      if ((error as { level?: string } | null)?.level === 'agent') return;
       if (settled) return;
       settled = true;
       client.end();

@@ -232,7 +232,9 @@ export class SshTransport {
       });
       connection.client = client;
       client.on('close', () => (connection.dead = true));
-      client.on('error', () => (connection.dead = true)); // 'close' follows; channels see their own close
+      client.on('error', (error: Error & { level?: string }) => {
+        if (error.level !== 'agent') connection.dead = true; // 'close' follows; channels see their own close
+      });
       if (this.closed) client.end();
       return client;
     })();
