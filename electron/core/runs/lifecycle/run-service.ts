@@ -28,6 +28,7 @@ import {
   placeOf,
   refuseOnEngine,
   removeEngineData,
+  runEngine,
 } from '../place/run-places';
 
 /** What the run service is built from; everything but the first four has a sensible default. */
@@ -302,6 +303,8 @@ export class RunService {
     for (const live of this.live.values()) {
       if (live.record.settings.device !== 'gpu') continue;
       if (live.state.status !== 'running' && live.state.status !== 'stopping') continue;
+      // Samples are this computer's GPUs (nvidia-smi here): a run on a server gets none of them.
+      if (runEngine(live.record).kind !== 'local') continue;
       const own = runGpuSample(sample, live.record.settings);
       void live.folder.appendGpuSample(own).catch(() => undefined);
       this.bus.emit('run.gpu', { runId: live.id, sample: own });

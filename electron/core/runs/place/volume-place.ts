@@ -4,7 +4,7 @@ import path from 'node:path';
 import tar from 'tar-stream';
 import { AppError } from '../../../contract';
 import { LABELS, type RunMounts } from '../../docker/container-spec';
-import { CAPS } from '../folder/container-file';
+import { CAPS, readContainerTail } from '../folder/container-file';
 import { CONTAINER_PATHS } from '../folder/trainer-config';
 import type { AttemptEnv } from '../lifecycle/run-attempt';
 import type { LiveRun } from '../lifecycle/live-run';
@@ -161,10 +161,12 @@ export class VolumePlace implements RunPlace {
     await this.mirror?.stop();
     this.mirror = null;
     if (!container) return; // the server is gone: its volume keeps the results for a later copy
-    const withBest = this.live.stream.metrics.finished !== null && this.live.stream.metrics.finished !== undefined;
     for (let attempt = 0; attempt < 5 && !this.copied; attempt++) {
       try {
-        await this.copyBack(container.id, withBest);
+        await this.copyBack(container.id, false);
+        // The model comes back with a finished run, whose volume then goes (decided on the copied
+        // stream: LiveRun may not have read its last lines yet).
+        if (await this.endedFinished()) await this.copyBack(container.id, true, ['checkpoints/best.pt']);
         this.copied = true;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
@@ -176,9 +178,12 @@ export class VolumePlace implements RunPlace {
    * Copies the results from the run's (exited) container into output/: the streamed files' missing
    * ends, the rest whole; `withBest` adds checkpoints/best.pt (the model, for exports and predictions).
    */
-  async copyBack(containerId: string, withBest: boolean): Promise<void> {
+  async copyBack(
+    containerId: string,
+    withBest: boolean,
+    paths: readonly string[] = [...RESULT_PATHS, ...(withBest ? ['checkpoints/best.pt'] : [])],
+  ): Promise<void> {
     const container = (await this.docker()).getContainer(containerId);
-    const paths = [...RESULT_PATHS, ...(withBest ? ['checkpoints/best.pt'] : [])];
     for (const rel of paths) {
       const stream = await container
         .getArchive({ path: `${CONTAINER_PATHS.run}/${rel}` })
@@ -194,6 +199,18 @@ export class VolumePlace implements RunPlace {
       (stat) => stat !== null,
       () => null,
     );
+  }
+
+  /** True when the local metrics.jsonl (after the final copy) ends with the trainer's `finished` event. */
+  private async endedFinished(): Promise<boolean> {
+    const { folder } = this.live;
+    const tail = await readContainerTail(folder.metrics, folder.trainerDir, 64 * 1024).catch(() => ({ text: '' }));
+    const last = tail.text.trimEnd().split('\n').pop() ?? '';
+    try {
+      return (JSON.parse(last) as { type?: unknown }).type === 'finished';
+    } catch {
+      return false;
+    }
   }
 
   async hasLastCheckpoint(container: Dockerode.Container | null): Promise<boolean> {
