@@ -55,7 +55,9 @@ export function connectClient(options: ConnectOptions): Promise<Client> {
     const fail = (error: unknown) => {
       // ssh-agent trouble (a stale SSH_AUTH_SOCK, a key it cannot sign with) is reported by ssh2 as an
       // error, yet login goes on with the next key: not a failure of the connection.
-      if ((error as { level?: string } | null)?.level === 'agent') return;
+      // Likewise a key that fails to sign ("Error signing data with key"): the next key is tried.
+      const e = error as { level?: string; message?: string } | null;
+      if (e?.level === 'agent' || /^Error (while )?signing/.test(e?.message ?? '')) return;
       if (settled) return;
       settled = true;
       client.end();
