@@ -88,6 +88,22 @@ describe('the SSH transport to a Docker Engine', () => {
     expect(t.stats().map((c) => c.capacity)).toEqual([8, 8]);
   });
 
+  it('closes a spare connection once it is idle, and keeps one', async () => {
+    const t = new SshTransport({
+      target: { user: server.user, host: '127.0.0.1', port: server.port, keyPath: server.userKeyPath },
+      hostKey: { algorithm: 'ssh-ed25519', fingerprint: server.hostKeyFingerprint },
+      login: { homedir: home, env: {} },
+      idleCloseMs: 200,
+    });
+    transports.push(t);
+    await Promise.all(Array.from({ length: 12 }, () => t.docker().ping()));
+    expect(t.stats()).toHaveLength(2);
+    while (t.stats().length > 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 400)); // past another idle period: the last one stays
+    expect(t.stats()).toHaveLength(1);
+    expect(String(await t.docker().ping())).toBe('OK');
+  });
+
   it('queues requests beyond the channels of every connection, and says so when none frees in time', async () => {
     const small = (queueTimeoutMs?: number) => {
       const t = new SshTransport({

@@ -33,6 +33,8 @@ export interface SshTransportOptions {
   retryForMs?: number;
   /** How long a request waits for a free channel when every connection is full. */
   queueTimeoutMs?: number;
+  /** A spare connection (beyond one) unused this long is closed. */
+  idleCloseMs?: number;
   readyTimeoutMs?: number;
 }
 
@@ -42,6 +44,8 @@ interface Connection {
   channels: number;
   capacity: number;
   dead: boolean;
+  /** Closes a spare connection that stayed unused (the first one is kept for the next request). */
+  idle: NodeJS.Timeout | null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -131,6 +135,7 @@ export class SshTransport {
     this.closed = true;
     this.agent.destroy();
     for (const connection of this.connections.splice(0)) {
+      if (connection.idle) clearTimeout(connection.idle);
       connection.dead = true;
       connection.client?.end();
     }
@@ -149,11 +154,14 @@ export class SshTransport {
         continue;
       }
       connection.channels += 1;
+      if (connection.idle) clearTimeout(connection.idle);
+      connection.idle = null;
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
         connection.channels -= 1;
+        if (connection.channels === 0) this.closeWhenIdle(connection);
         this.waiters.shift()?.();
       };
       try {
@@ -201,6 +209,18 @@ export class SshTransport {
     });
   }
 
+  private closeWhenIdle(connection: Connection): void {
+    if (connection.idle) clearTimeout(connection.idle);
+    connection.idle = setTimeout(() => {
+      connection.idle = null;
+      const spare = this.connections.some((c) => c !== connection && !c.dead);
+      if (connection.channels > 0 || !spare || this.waiters.length > 0) return;
+      connection.dead = true;
+      connection.client?.end();
+    }, this.options.idleCloseMs ?? 60_000);
+    connection.idle.unref();
+  }
+
   /** A live connection with a free channel, or a new connection; null when all are full. */
   private pick(): Connection | null {
     this.connections = this.connections.filter((c) => !c.dead);
@@ -220,6 +240,7 @@ export class SshTransport {
       channels: 0,
       capacity: this.options.channelsPerConnection ?? 8,
       dead: false,
+      idle: null,
     };
     connection.ready = (async () => {
       const login = await sshLogin(target, this.options.login);
