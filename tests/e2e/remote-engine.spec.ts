@@ -2,7 +2,10 @@ import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { testDocker } from '../helpers/docker-env';
+import { removeTestVolumes } from '../helpers/remote-volumes';
 import { startSshServer, type SshServer } from '../helpers/ssh-server';
+import { makeBirdsDataset } from './dataset-files';
 import { startServe, type ServeProcess } from './serve-process';
 
 // A GPU server added in the UI (issue 20): serve mode with the real core, and a real OpenSSH server on a
@@ -18,6 +21,7 @@ const SCREENS = 'test-results/screens';
 let ssh: SshServer;
 let serve: ServeProcess;
 let home: string;
+let dataset: string | undefined;
 /** Folders of servers stopped during the test (removed at the end). */
 const dirs: string[] = [];
 
@@ -27,6 +31,25 @@ async function call<T>(page: Page, name: string, input: unknown): Promise<T> {
   const body = (await reply.json()) as { ok: boolean; value?: T; error?: unknown };
   if (!body.ok) throw new Error(`${name} failed: ${JSON.stringify(body.error)}`);
   return body.value as T;
+}
+
+/** The run volumes, dataset volumes, weights and cache serve mode makes on a server (its default prefix). */
+const SERVE_VOLUME_PREFIX = 'deit-studio';
+
+/** Waits until the run has one of `statuses` (asked through the API), and returns it. */
+async function waitForStatus(page: Page, id: string, statuses: string[], timeoutMs: number): Promise<string> {
+  let status = '';
+  await expect
+    .poll(
+      async () => {
+        const runs = await call<Array<{ id: string; status: string }>>(page, 'runs.list', {});
+        status = runs.find((r) => r.id === id)?.status ?? '';
+        return statuses.includes(status);
+      },
+      { timeout: timeoutMs, intervals: [1000, 2000] },
+    )
+    .toBe(true);
+  return status;
 }
 
 /** Opens "Add a GPU server" and fills it for the test server, with `keyPath` as the key file. */
@@ -41,7 +64,7 @@ async function fillServerForm(page: Page, keyPath: string) {
   return form;
 }
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ browser }) => {
   process.env.DOCKER_HOST ??= DOCKER_HOST; // the "server's" docker reaches the test engine, as serve's does
   ssh = await startSshServer();
   // An empty home: no ~/.ssh/known_hosts that could already know the server, no ssh-agent.
@@ -49,11 +72,29 @@ test.beforeAll(async () => {
   serve = await startServe({
     env: { DOCKER_HOST, DEIT_STUDIO_BASE_IMAGE: BASE_IMAGE, HOME: home, SSH_AUTH_SOCK: undefined },
   });
+  // The training image, built by the app on this computer's engine — the engine the test server's
+  // docker reaches too, so the server has it (as a lab server would after a first build there).
+  const page = await browser.newPage();
+  await page.goto(serve.url);
+  await call(page, 'image.ensure', { consent: true });
+  await expect
+    .poll(
+      async () => {
+        const status = await call<{ state: string; error?: unknown }>(page, 'image.status', {});
+        if (status.state === 'error') throw new Error(`image build failed: ${JSON.stringify(status.error)}`);
+        return status.state;
+      },
+      { timeout: 15 * 60_000, intervals: [2000] },
+    )
+    .toBe('ready');
+  await page.close();
 });
 
 test.afterAll(async () => {
   await serve?.stop();
   await ssh?.stop();
+  if (dataset) fs.rmSync(path.dirname(dataset), { recursive: true, force: true });
+  await removeTestVolumes(await testDocker(), SERVE_VOLUME_PREFIX);
   if (home) fs.rmSync(home, { recursive: true, force: true });
   for (const dir of [...dirs, ...(ssh ? [ssh.dir] : [])]) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -150,4 +191,86 @@ test('a user adds a GPU server: the host key prompt, a refused key, trust, the c
     .click();
   await expect(where.getByRole('listitem', { name: label })).toHaveCount(0);
   expect((await call<{ engines: unknown[] }>(page, 'engines.list', {})).engines).toHaveLength(1);
+});
+
+test('a user adds a GPU server in the UI and trains on it: the dataset goes to the server, the results come back', async ({
+  page,
+}) => {
+  dataset = makeBirdsDataset({ perClass: 20 });
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.goto(serve.url);
+  const where = page.getByRole('region', { name: 'Where training runs' });
+  const form = await fillServerForm(page, ssh.userKeyPath);
+  await form.getByRole('button', { name: 'Connect' }).click();
+  const prompt = page.getByRole('alertdialog', { name: 'First connection to 127.0.0.1: check its fingerprint' });
+  await expect(prompt).toContainText(ssh.hostKeyFingerprint, { timeout: 30_000 });
+  await prompt.getByRole('button', { name: 'Trust and connect' }).click();
+  const label = `${ssh.user}@127.0.0.1:${ssh.port}`;
+  await expect(where.getByRole('listitem', { name: label })).toContainText('In use', { timeout: 60_000 });
+
+  // Environment on the server: Docker answers over SSH, no GPU there (the test engine): CPU mode.
+  await expect(page.getByText(`These checks describe the server ${label}`)).toBeVisible({ timeout: 120_000 });
+  await page.getByRole('checkbox', { name: 'Use CPU mode (slow)' }).check();
+  await expect(page.getByRole('region', { name: 'Training image' })).toContainText('is ready.', { timeout: 60_000 });
+  await page.getByRole('button', { name: /Next: Dataset/ }).click();
+
+  // Dataset: a folder on this computer; it is sent to the server when the run starts.
+  const field = page.getByRole('combobox', { name: 'Folder with your images' });
+  await field.fill(dataset);
+  await field.press('Escape');
+  await field.press('Enter');
+  await expect(page.getByRole('table', { name: 'Images per class, largest first' })).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: /Next: Settings/ }).click();
+
+  // Settings: the smallest model, small images, a fixed small batch, 2 epochs.
+  await page.getByRole('radio', { name: 'DeiT-Ti', exact: true }).check();
+  await page.getByRole('textbox', { name: 'Epochs' }).fill('2');
+  await page.getByLabel('Fixed:').check();
+  await page.getByRole('textbox', { name: 'Batch size' }).fill('8');
+  await page.getByRole('button', { name: /Advanced settings/ }).click();
+  await page.getByRole('textbox', { name: 'Image size (pixels)' }).fill('32');
+  await page.getByRole('button', { name: /Next: Review/ }).click();
+
+  await page.getByRole('textbox', { name: 'Run name (optional)' }).fill('birds on the server');
+  const start = page.getByRole('button', { name: 'Start training' });
+  await expect(start).not.toHaveAttribute('aria-disabled', { timeout: 15_000 });
+  await start.click();
+  await expect(page).toHaveURL(/#\/runs\/[A-Za-z0-9._-]+$/, { timeout: 120_000 });
+  const id = decodeURIComponent(new URL(page.url()).hash.split('/').pop()!);
+  await expect(page.getByRole('heading', { level: 1, name: 'birds on the server' })).toBeVisible();
+  // The header says where it runs.
+  await expect(page.getByText(`${label} (a GPU server, over SSH)`)).toBeVisible();
+
+  // It finishes on the server; its events and results are in the local run folder.
+  const status = await waitForStatus(page, id, ['finished', 'failed'], 10 * 60_000);
+  const runs = await call<Array<{ id: string; failure: unknown; engine?: { kind: string; label: string } }>>(
+    page,
+    'runs.list',
+    {},
+  );
+  const run = runs.find((r) => r.id === id);
+  expect(status, JSON.stringify(run?.failure)).toBe('finished');
+  expect(run?.engine).toMatchObject({ kind: 'ssh', label });
+  const output = path.join(serve.dataDir, 'runs', id, 'output');
+  const events = fs
+    .readFileSync(path.join(output, 'metrics.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { type: string; epoch?: number });
+  // Each epoch once: mirrored while it ran, nothing doubled by the final copy.
+  expect(events.filter((e) => e.type === 'epoch').map((e) => e.epoch)).toEqual([1, 2]);
+  expect(fs.existsSync(path.join(output, 'report.md'))).toBe(true);
+  // The dashboard follows: the run's end reaches the page as it does for a run on this computer.
+  await expect(page.locator('.run-status').first()).toContainText('Finished', { timeout: 60_000 });
+  await page.screenshot({ path: `${SCREENS}/dashboard-remote-finished.png`, fullPage: true });
+
+  // The runs list says where it ran, and its results open.
+  await page.getByRole('link', { name: 'All runs' }).click();
+  const row = page.getByRole('row', { name: /birds on the server/ });
+  await expect(row).toContainText(`on ${label}`);
+  await row.getByRole('link', { name: 'Results' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /birds on the server/ })).toBeVisible({ timeout: 60_000 });
+
+  // Deleting the run removes its volume on the server.
+  await call(page, 'runs.delete', { id, confirm: true });
 });
