@@ -3,6 +3,7 @@ import type { RunFailure, RunSummary } from '../../../contract';
 import type { RunStateFile } from '../folder/run-files';
 import type { RunFolder } from '../folder/run-folder';
 import { buildRunSummary } from '../history/run-summary';
+import { mayHaveLastCheckpoint, runEngine } from '../place/run-places';
 
 /**
  * Runs that failed only because Docker was not answering (`failure.cause` docker_gone) say so until
@@ -15,7 +16,8 @@ import { buildRunSummary } from '../history/run-summary';
 
 /** What noticing needs from the run service. */
 export interface EngineBackHooks {
-  docker(): Promise<Dockerode>;
+  /** The client of a run's engine, by the id its run.json records ('local': this computer). */
+  docker(engineId: string): Promise<Dockerode>;
   /** The run is managed now (queued or active): its state is not this module's to change. */
   isLive(id: string): boolean;
   /** Runs a read-modify-write of a run's state.json exclusively with the service's own (resume). */
@@ -27,20 +29,28 @@ export interface EngineBackHooks {
 
 /** Pings the engine when one of `folders` waits for it; when it answers, tells those runs (saved atomically). */
 export async function noticeEngineBack(hooks: EngineBackHooks, folders: RunFolder[]): Promise<void> {
-  const waiting: RunFolder[] = [];
+  // Grouped by the engine each run ran on: one ping per engine that such a run waits for.
+  const waiting = new Map<string, RunFolder[]>();
   for (const folder of folders) {
     if (hooks.isLive(folder.id)) continue;
     const state = await folder.readState().catch(() => null);
-    if (state && waitsForEngine(state)) waiting.push(folder);
+    if (!state || !waitsForEngine(state)) continue;
+    const engineId = runEngine((await folder.readRecord().catch(() => null)) ?? {}).id;
+    waiting.set(engineId, [...(waiting.get(engineId) ?? []), folder]);
   }
-  if (!waiting.length || !(await engineAnswers(hooks.docker))) return;
+  for (const [engineId, runs] of waiting) {
+    if (await engineAnswers(() => hooks.docker(engineId))) await tellBack(hooks, runs);
+  }
+}
+
+async function tellBack(hooks: EngineBackHooks, waiting: RunFolder[]): Promise<void> {
   for (const folder of waiting) {
     const summary = await hooks
       .exclusive(async () => {
         // Read again: the run may have been resumed or deleted while the engine was asked.
         const [record, state] = [await folder.readRecord(), await folder.readState()];
         if (hooks.isLive(folder.id) || !record || !state?.failure || !waitsForEngine(state)) return null;
-        const hasCheckpoint = await folder.exists(folder.lastCheckpoint);
+        const hasCheckpoint = await mayHaveLastCheckpoint(record, folder);
         const next = { ...state, failure: engineBackFailure(state.failure, state.resumable, hasCheckpoint) };
         await folder.writeState(next);
         return buildRunSummary(record, next, null, hooks.now());

@@ -231,7 +231,7 @@ export class RunService {
   async noticeEngineBack(ids?: string[]): Promise<void> {
     await noticeEngineBack(
       {
-        docker: this.env.docker,
+        docker: async (engineId) => (await this.env.engineFor(engineId)).docker,
         isLive: (id) => this.live.has(id),
         exclusive: (task) => this.exclusive(task),
         updated: (summary) => this.bus.emit('run.updated', summary),
