@@ -8,7 +8,7 @@ import { TEST_PREFIX } from '../helpers/runs-harness';
 import { tempDir } from '../helpers/runs-temp';
 import { testTrainerImage } from '../helpers/runs-trainer-image';
 import { datasetContent } from '../../electron/core/runs/place/dataset-hash';
-import { COMPLETE_MARKER, ensureDatasetVolume } from '../../electron/core/runs/place/dataset-volume';
+import { COMPLETE_MARKER, ensureDatasetVolume, SendStopped } from '../../electron/core/runs/place/dataset-volume';
 import { pathExists, volumeNames, withHolder } from '../../electron/core/runs/place/volume-containers';
 
 // The dataset volume on a server (dataset-volume.ts) against the real engine: sent once, keyed by
@@ -66,6 +66,20 @@ async function volumeFiles(volume: string): Promise<string[]> {
 }
 
 describe('the dataset volume on a server', () => {
+  it('a send stopped part way leaves no marker, so the next run sends it again in full', async () => {
+    const root = makeDataset('stopped');
+    const content = await datasetContent(root, path.join(suite.dir, 'hashes.json'));
+    let asked = 0;
+    const base = { content, image, dataDir: suite.dir, namePrefix: prefix, label: 'gpu.test', log: () => undefined };
+    await expect(ensureDatasetVolume(docker, { ...base, shouldStop: () => ++asked > 3 })).rejects.toBeInstanceOf(
+      SendStopped,
+    );
+    const volume = volumeNames(prefix).dataset(content.hash);
+    expect(await volumeFiles(volume)).not.toContain(`v/${COMPLETE_MARKER}`);
+    expect((await ensureDatasetVolume(docker, base)).sentBytes).toBe(content.bytes);
+    expect(await volumeFiles(volume)).toContain(`v/${COMPLETE_MARKER}`);
+  });
+
   it('is sent once (every byte), then not again; its name is the content hash', async () => {
     const root = makeDataset('once');
     const content = await datasetContent(root, path.join(suite.dir, 'hashes.json'));

@@ -22,6 +22,15 @@ export interface DatasetVolumeInput {
   /** How often progress is told at most (default 2 s). */
   progressMs?: number;
   now?: () => number;
+  /** Asked before each file: true ends the send (the run was stopped); the volume stays unmarked. */
+  shouldStop?: () => boolean;
+}
+
+/** The send ended because the run was stopped (the volume has no marker: the next run sends again). */
+export class SendStopped extends Error {
+  constructor() {
+    super('The dataset send was stopped.');
+  }
 }
 
 /**
@@ -108,6 +117,7 @@ async function sendImages(container: Dockerode.Container, input: DatasetVolumeIn
   const feed = async () => {
     pack.entry({ name: 'images/', type: 'directory', mode: 0o755, mtime: new Date(0) });
     for (const file of content.files) {
+      if (input.shouldStop?.()) throw new SendStopped();
       await new Promise<void>((resolve, reject) => {
         const entry = pack.entry(
           { name: `images/${file.rel}`, size: file.size, mode: 0o644, mtime: new Date(0) },

@@ -9,7 +9,7 @@ import { CONTAINER_PATHS } from '../folder/trainer-config';
 import type { AttemptEnv } from '../lifecycle/run-attempt';
 import type { LiveRun } from '../lifecycle/live-run';
 import { datasetContent } from './dataset-hash';
-import { ensureDatasetVolume } from './dataset-volume';
+import { ensureDatasetVolume, SendStopped } from './dataset-volume';
 import { RunMirror } from './run-mirror';
 import type { PreparedPlace, PrepareInput, RunEngine, RunPlace } from './run-place';
 import { copyFromArchive, type CopyRule } from './untrusted-tar';
@@ -98,7 +98,12 @@ export class VolumePlace implements RunPlace {
       content,
       label: this.engine.label,
       log: (lines) => live.log(lines),
+      shouldStop: () => live.state.stopRequested,
+    }).catch((error: unknown) => {
+      if (error instanceof SendStopped) return null; // the attempt ends as stopped (run-attempt.ts)
+      throw error;
     });
+    if (!sent) return { fetchWeightsInto: null };
     this.datasetVolume = sent.volume;
     const labels = (kind: string) => ({ [VOLUME_LABELS.kind]: kind, [LABELS.dataDir]: env.paths.dataDir });
     if (await ensureVolume(docker, this.names.weights, labels('weights'))) {
