@@ -1,4 +1,4 @@
-import { describeBatch, type DatasetScan, type ModelCard, type RunSettings } from '@contract';
+import { describeBatch, type DatasetScan, type EngineEntry, type ModelCard, type RunSettings } from '@contract';
 import { changedAdvancedCount } from '../settings/AdvancedPanel';
 import { DEFAULT_DRAFT, type SettingsDraft } from '../settings/settings-draft';
 import { FactList, type FactListProps } from '../../components/FactList';
@@ -42,12 +42,15 @@ export function ReviewSummary({
   scan,
   card,
   settings,
+  engine,
 }: {
   state: WizardState;
   imageReady: boolean | null;
   scan: DatasetScan | null;
   card: ModelCard | null;
   settings: RunSettings | null;
+  /** The engine the run will start on (`engines.list`'s current one); undefined when the core has none. */
+  engine?: EngineEntry;
 }) {
   const { machine, draft } = state;
   // The image size has its own row below, so it is not listed again under Advanced.
@@ -66,6 +69,7 @@ export function ReviewSummary({
         title="Machine"
         step="environment"
         facts={[
+          engine?.kind === 'ssh' && { label: 'Where', value: `The server ${engine.label} (over SSH)` },
           {
             label: 'Trains on',
             value: !machine

@@ -20,6 +20,9 @@ const STEP_FOR_ERROR: Partial<Record<ErrorKind, { to: string; label: string }>> 
   docker_permission: { to: '/new/environment', label: 'Go to Environment' },
   docker_error: { to: '/new/environment', label: 'Go to Environment' },
   disk_full: { to: '/new/environment', label: 'Go to Environment' },
+  ssh_host_key: { to: '/new/environment', label: 'Go to Environment' },
+  ssh_refused: { to: '/new/environment', label: 'Go to Environment' },
+  ssh_unreachable: { to: '/new/environment', label: 'Go to Environment' },
   dataset_invalid: { to: '/new/dataset', label: 'Go to Dataset' },
   not_found: { to: '/new/dataset', label: 'Go to Dataset' },
   validation: { to: '/new/settings', label: 'Go to Settings' },
@@ -33,6 +36,9 @@ export function TrainStep() {
   const { card, check, estimate } = useCheckedSettings(state);
   // Asked again here: the image may have finished (or been removed) since the Environment step.
   const image = useCall('image.status', {});
+  // Where the run will start: a GPU server says so (the Environment step chooses it).
+  const engines = useCall('engines.list', {});
+  const engine = engines.data?.engines.find((e) => e.id === engines.data?.currentId);
   const imageReady = image.data ? image.data.state === 'ready' : null;
   const missing = missingBeforeStart(state, imageReady, check, state.scan, image.data?.state === 'unknown');
   const starting = useAsyncAction();
@@ -54,7 +60,14 @@ export function TrainStep() {
       <StepHeading id="train-title">Review and start</StepHeading>
       <p className="lead">Check your choices, then start training. You can watch it live and stop it at any time.</p>
 
-      <ReviewSummary state={state} imageReady={imageReady} scan={state.scan} card={card} settings={check.settings} />
+      <ReviewSummary
+        state={state}
+        imageReady={imageReady}
+        scan={state.scan}
+        card={card}
+        settings={check.settings}
+        engine={engine}
+      />
 
       <RunEstimatePanel
         state={estimate}
