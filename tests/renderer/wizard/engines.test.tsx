@@ -8,7 +8,10 @@ import { createFakeApi, deferred, failWith, type FakeStudioApi } from '../fake-s
 import { imageReady, reportNoGpu, reportReady, summary } from './fixtures';
 import { renderStep, resetWizardTestState } from './render-step';
 
-afterEach(resetWizardTestState);
+afterEach(() => {
+  resetWizardTestState();
+  delete window.deitStudio;
+});
 
 // Parsed through the contract: a fake engine or host key the core could not send fails here.
 const FINGERPRINT = 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s';
@@ -296,6 +299,35 @@ describe('Add a GPU server', () => {
     );
     expect(port).toHaveAccessibleDescription(/Write a port number from 1 to 65535/);
     expect(api.count('engines.checkHost')).toBe(0);
+  });
+});
+
+describe('the key file', () => {
+  test('in the desktop app, Browse… picks it with the file dialog and add sends its path', async () => {
+    const user = userEvent.setup();
+    const { api } = setup([local]);
+    api.answer({ 'dialog.pickFile': () => ({ path: '/home/ana/.ssh/lab_ed25519' }) });
+    window.deitStudio = { call: api.call.bind(api), on: api.on.bind(api), pathForFile: () => '' };
+    const form = await openAddForm(user);
+    await fillServer(user, form);
+    await user.click(within(form).getByRole('button', { name: 'Browse…' }));
+    const key = within(form).getByRole('textbox', { name: 'Private key file (optional)' });
+    await waitFor(() => expect(key).toHaveValue('/home/ana/.ssh/lab_ed25519'));
+    await user.click(within(form).getByRole('button', { name: 'Connect' }));
+    await user.click(await screen.findByRole('button', { name: 'Trust and connect' }));
+    await waitFor(() => expect(api.count('engines.add')).toBe(1));
+    expect(api.inputsOf('engines.add')[0]?.target.keyPath).toBe('/home/ana/.ssh/lab_ed25519');
+  });
+
+  test('in serve mode there is no Browse…: the path is typed (a path on the machine running DeiT Studio)', async () => {
+    const user = userEvent.setup();
+    setup([local]);
+    const form = await openAddForm(user);
+    expect(within(form).queryByRole('button', { name: 'Browse…' })).not.toBeInTheDocument();
+    expect(within(form).getByRole('textbox', { name: 'Private key file (optional)' })).toHaveAttribute(
+      'placeholder',
+      'full path of the key file on the computer running DeiT Studio',
+    );
   });
 });
 
