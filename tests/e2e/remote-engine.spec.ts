@@ -129,7 +129,10 @@ test('a user adds a GPU server: the host key prompt, a refused key, trust, the c
   const refused = prompt.getByRole('alert');
   await expect(refused).toBeVisible({ timeout: 60_000 });
   await expect(refused).toContainText(/refused/i);
-  await prompt.getByRole('button', { name: 'Cancel' }).click();
+  // Focus is back in the prompt (its buttons were disabled while connecting), on the safe choice.
+  await expect(prompt.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(prompt).toBeHidden();
   expect((await call<{ engines: unknown[] }>(page, 'engines.list', {})).engines).toHaveLength(1);
 
   // The right key: trusted, logged in, Docker answers; the server is now the engine in use.

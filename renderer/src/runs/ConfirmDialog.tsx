@@ -43,6 +43,12 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
     };
   }, []);
 
+  // The buttons are disabled while the action runs, which drops the focus to the page behind: when it
+  // ends (an error to read, a retry), focus comes back into the dialog, on the safe choice.
+  useEffect(() => {
+    if (!busy && dialog.current && !dialog.current.contains(document.activeElement)) cancel.current?.focus();
+  }, [busy]);
+
   // Escape cancels wherever the focus is (a click on the backdrop moves it out of the dialog).
   const cancelNow = useEffectEvent(() => {
     if (!busy) onCancel();
