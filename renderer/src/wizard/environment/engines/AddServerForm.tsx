@@ -179,10 +179,11 @@ export function AddServerForm({ onAdded, onClose }: { onAdded: (engine: EngineEn
       </div>
       {picking.error && <ErrorNotice error={picking.error} />}
       <div className="engine-add-actions">
-        <button type="submit" className="primary" disabled={busy} aria-busy={busy || undefined}>
+        {/* aria-disabled, not disabled: a disabled button would drop the keyboard focus to the page. */}
+        <button type="submit" className="primary" aria-disabled={busy || undefined} aria-busy={busy || undefined}>
           {checking.busy ? 'Reading its host key…' : state.step === 'adding' ? 'Connecting…' : 'Connect'}
         </button>
-        <button type="button" onClick={onClose} disabled={busy}>
+        <button type="button" onClick={() => !busy && onClose()} aria-disabled={busy || undefined}>
           Cancel
         </button>
       </div>
