@@ -108,12 +108,23 @@ export class EngineRegistry {
 
   /** Free bytes of the server's disk holding `dir` (`df` over SSH); null when unknown. */
   async serverFreeBytes(id: string, dir: string): Promise<number | null> {
+    return this.serverFreeSpace(id, dir).catch(() => null);
+  }
+
+  /** Free bytes of the server's disk holding `dir` (`df -Pk` over SSH); throws with the reason when unknown. */
+  async serverFreeSpace(id: string, dir: string): Promise<number> {
     const transport = this.transport(id);
-    if (!transport || !/^\/[\w./-]*$/.test(dir)) return null;
-    const result = await transport.run(`df -Pk ${dir}`).catch(() => null);
-    const fields = result?.code === 0 ? result.stdout.trim().split('\n').at(-1)?.split(/\s+/) : undefined;
-    const kb = Number(fields?.[3]);
-    return Number.isFinite(kb) ? kb * 1024 : null;
+    if (!transport) throw new Error('DeiT Studio has no connection to it');
+    if (!/^\/[\w./-]*$/.test(dir)) throw new Error(`its Docker folder ${JSON.stringify(dir)} is not a plain path`);
+    const result = await transport.run(`df -Pk ${dir}`);
+    if (result.code !== 0) {
+      const said = result.stderr.trim().split('\n').at(-1) ?? '';
+      throw new Error(`df ${dir} failed (exit code ${result.code ?? 'none'}${said ? `: ${said}` : ''})`);
+    }
+    const field = result.stdout.trim().split('\n').at(-1)?.split(/\s+/)[3] ?? '';
+    const kb = /^\d+$/.test(field) ? Number(field) : NaN;
+    if (!Number.isFinite(kb)) throw new Error(`df ${dir} printed something DeiT Studio does not understand`);
+    return kb * 1024;
   }
 
   /** Reads the server's host key (no login) and says whether it is known, new or changed. */

@@ -91,7 +91,11 @@ export function createEngineServices(ctx: CoreContext, engines?: EngineRegistry)
       const { id, kind, label } = current();
       return { id, kind, label };
     },
-    serverFreeBytes: freeBytes,
+    // The doctor says why a server's free space is unknown (the df or SSH failure), not only that it is.
+    serverFreeBytes: (dir) => {
+      const entry = current();
+      return engines && entry.kind === 'ssh' ? engines.serverFreeSpace(entry.id, dir) : freeBytes(dir);
+    },
     probe: ({ docker }) => probeGpuContainer({ docker }),
     imageDiskNeed: () => images.diskNeed(),
     dataDir: ctx.paths.dataDir,

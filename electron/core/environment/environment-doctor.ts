@@ -29,7 +29,7 @@ export interface DoctorDeps {
   now: () => Date;
   /** The engine the report describes; absent: this computer. A server's engine is checked by remote-doctor.ts. */
   engine?: () => EngineView;
-  /** Free bytes of a server's disk holding `dir` (df over SSH). */
+  /** Free bytes of a server's disk holding `dir` (df over SSH); rejects with the reason when it cannot tell. */
   serverFreeBytes?: (dir: string) => Promise<number | null>;
 }
 

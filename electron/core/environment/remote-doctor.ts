@@ -3,6 +3,7 @@ import type { ConnectedDocker } from '../docker/connect';
 import type { FixContext } from '../docker/docker-problem-fixes';
 import type { GpuProbeResult } from '../docker/gpu-probe';
 import { formatBytes } from '../images/format-bytes';
+import type { ImageDiskNeed } from '../images/image-service';
 import { checkDocker } from './checks/check-docker';
 import { checkGpuContainer } from './checks/check-gpu-container';
 import { checkDisk, MEMORY_WARNING_BYTES } from './checks/check-resources';
@@ -34,6 +35,50 @@ function memoryCheck(bytes: number | null, label: string): EnvironmentCheck {
   return { ...base, status: 'ok', message: `${size} of memory on the server.` };
 }
 
+/** Free bytes where the server's Docker keeps its data, or why they could not be read. */
+type ServerFree = { bytes: number } | { bytes: null; reason: string };
+
+async function serverFree(deps: DoctorDeps, docker: ConnectedDocker | null, root: string | null): Promise<ServerFree> {
+  if (!docker) return { bytes: null, reason: 'its Docker Engine does not answer (see Docker above)' };
+  if (!root || !deps.serverFreeBytes)
+    return { bytes: null, reason: 'its Docker Engine did not say where it keeps its data' };
+  return deps.serverFreeBytes(root).then(
+    (bytes): ServerFree => (bytes === null ? { bytes: null, reason: `df ${root} gave no answer` } : { bytes }),
+    (error: unknown): ServerFree => ({ bytes: null, reason: error instanceof Error ? error.message : String(error) }),
+  );
+}
+
+/** The disk check of a server: the free space where its Docker keeps images and volumes, said with the folder. */
+function serverDiskCheck(
+  image: ImageDiskNeed | null,
+  free: ServerFree,
+  root: string | null,
+  label: string,
+): EnvironmentCheck {
+  if (free.bytes === null) {
+    // Never "OK" on a guess: runs and the image fill that disk.
+    return {
+      id: 'disk',
+      title: 'Free disk space',
+      status: 'warning',
+      message: `Could not read the free space on ${label}: ${free.reason.replace(/\.$/, '')}.`,
+      fix: {
+        text: `Check it on the server yourself${root ? '' : ' (the folder `docker info` names as Docker Root Dir)'}: ${
+          image && !image.imageReady
+            ? `the training image needs about ${formatBytes(image.bytesNeeded)} there, and `
+            : ''
+        }each run keeps checkpoints there (up to a few GB).`,
+        ...(root ? { command: `df -h ${root}` } : {}),
+      },
+    };
+  }
+  const disk = checkDisk(image, { dir: `${root} on ${label}`, freeBytes: free.bytes });
+  if (disk.status === 'ok') {
+    disk.message = `${formatBytes(free.bytes)} is free on ${label} in ${root}, where its Docker keeps images and run volumes.`;
+  }
+  return disk;
+}
+
 export async function checkRemoteEngine(deps: DoctorDeps, engine: EngineView): Promise<EnvironmentReport> {
   const connected = await deps.findDocker().catch((error: unknown) => error);
   const dockerCheck = checkDocker(connected);
@@ -44,12 +89,9 @@ export async function checkRemoteEngine(deps: DoctorDeps, engine: EngineView): P
   const root = docker?.engine.dockerRootDir ?? null;
   const [imageNeed, free] = await Promise.all([
     docker ? deps.imageDiskNeed().catch(() => null) : Promise.resolve(null),
-    docker && root && deps.serverFreeBytes ? deps.serverFreeBytes(root).catch(() => null) : Promise.resolve(null),
+    serverFree(deps, docker, root),
   ]);
-  const disk = checkDisk(imageNeed, { dir: root ? `${root} on ${engine.label}` : engine.label, freeBytes: free });
-  if (disk.status === 'ok' && free !== null) {
-    disk.message = `${formatBytes(free)} is free on ${engine.label} where its Docker keeps images and run volumes.`;
-  }
+  const disk = serverDiskCheck(imageNeed, free, root, engine.label);
   const driverCheck: EnvironmentCheck = {
     id: 'driver',
     title: 'NVIDIA driver',

@@ -18,9 +18,14 @@ export async function imagePresent(docker: Dockerode, name: string): Promise<boo
     return true;
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return false;
+    // Already said plainly (the SSH transport's host key, login or network errors): passed on as is.
+    if (error instanceof AppError) throw error;
     throw dockerProblemError(classifyDockerError(error), await engineFixContext(docker));
   }
 }
+
+/** The SSH transport's errors (engine-errors.ts): the server's engine cannot be reached, for that reason. */
+const SSH_KINDS: ReadonlySet<string> = new Set(['ssh_host_key', 'ssh_refused', 'ssh_unreachable']);
 
 /** True when an error means the engine itself cannot be reached (stopped, missing, forbidden). */
 export function isConnectionProblem(error: unknown): boolean {
@@ -45,7 +50,8 @@ export async function engineDownError(error: unknown): Promise<AppErrorShape | n
   else if (isConnectionProblem(error)) {
     appError = dockerProblemError(classifyDockerError(error), await engineFixContext(null));
   } else return null;
-  if (appError.kind === 'docker_permission') return appError.toShape();
+  // A server that cannot be reached over SSH (host key changed, key refused, unreachable): its reason and fix.
+  if (appError.kind === 'docker_permission' || SSH_KINDS.has(appError.kind)) return appError.toShape();
   if (appError.kind !== 'docker_unreachable') return null;
   // The engine's own words (stopped, not installed, stuck) stay in the detail; the fix is theirs.
   const detail = appError.detail ? `${appError.message} (${appError.detail})` : appError.message;

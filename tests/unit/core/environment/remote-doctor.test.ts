@@ -24,7 +24,11 @@ const server: ConnectedDocker = {
 };
 const ENGINE = { id: 'ssh-0123456789ab', kind: 'ssh' as const, label: 'ada@gpu1.lab' };
 
-function doctor(found: () => Promise<ConnectedDocker>, probe: GpuProbeResult) {
+function doctor(
+  found: () => Promise<ConnectedDocker>,
+  probe: GpuProbeResult,
+  serverFree: () => Promise<number | null> = async () => 900e9,
+) {
   const asked: string[] = [];
   const doctor = new EnvironmentDoctor({
     host: async () => ({ os: 'darwin', distroId: null, distroLike: [], wsl: false }),
@@ -45,7 +49,7 @@ function doctor(found: () => Promise<ConnectedDocker>, probe: GpuProbeResult) {
     },
     serverFreeBytes: async (dir) => {
       asked.push(`server ${dir}`);
-      return 900e9;
+      return serverFree();
     },
     engine: () => ENGINE,
     now: () => new Date('2026-12-03T00:00:00Z'),
@@ -69,7 +73,9 @@ describe('the doctor on a server’s engine', () => {
     expect(report.checks.find((c) => c.id === 'docker')?.message).toBe(
       'Docker Engine 27.3.1 (API 1.47) answers at ssh://ada@gpu1.lab.',
     );
-    expect(report.checks.find((c) => c.id === 'disk')?.message).toContain('900 GB is free on ada@gpu1.lab');
+    expect(report.checks.find((c) => c.id === 'disk')?.message).toBe(
+      '900 GB is free on ada@gpu1.lab in /data/docker, where its Docker keeps images and run volumes.',
+    );
     expect(report.checks.find((c) => c.id === 'memory')?.message).toBe('256 GB of memory on the server.');
     expect(asked).toEqual(['server /data/docker']); // this computer's disk is not what runs there use
   });
@@ -114,5 +120,38 @@ describe('the doctor on a server’s engine', () => {
     });
     expect(report.checks.find((c) => c.id === 'gpu-container')?.status).toBe('skipped');
     expect(report).toMatchObject({ gpuReady: false, cpuFallback: false });
+  });
+
+  it.each([
+    [
+      'df fails on the server',
+      () => Promise.reject(new Error('df /data/docker failed (exit code 1: Permission denied)')),
+      'df /data/docker failed (exit code 1: Permission denied)',
+    ],
+    ['df gives nothing', async () => null, 'df /data/docker gave no answer'],
+  ])(
+    'says plainly when the free space is unknown (%s): a warning with the reason and a fix, never OK',
+    async (_case, free, reason) => {
+      const report = await doctor(async () => server, { ok: true }, free).doctor.check();
+      expect(report.checks.find((c) => c.id === 'disk')).toEqual({
+        id: 'disk',
+        title: 'Free disk space',
+        status: 'warning',
+        message: `Could not read the free space on ada@gpu1.lab: ${reason}.`,
+        fix: {
+          text: 'Check it on the server yourself: the training image needs about 14 GB there, and each run keeps checkpoints there (up to a few GB).',
+          command: 'df -h /data/docker',
+        },
+      });
+    },
+  );
+
+  it('says the free space is unknown when the server’s Docker does not answer', async () => {
+    const down = new AppError('ssh_unreachable', 'gpu1.lab does not answer on port 22.', { fix: 'Check the VPN.' });
+    const report = await doctor(() => Promise.reject(down), { ok: true }).doctor.check();
+    expect(report.checks.find((c) => c.id === 'disk')).toMatchObject({
+      status: 'warning',
+      message: 'Could not read the free space on ada@gpu1.lab: its Docker Engine does not answer (see Docker above).',
+    });
   });
 });
