@@ -43,7 +43,7 @@ function folder(name: string): string {
 }
 
 describe('the training container', () => {
-  it('cannot create or change a file under /weights or /cache, and can write its run folder', async () => {
+  it('cannot create or change a file under /weights or /cache, and can write its run folder and compile cache', async () => {
     const weights = folder('weights');
     fs.mkdirSync(path.join(weights, 'hub'), { recursive: true });
     fs.writeFileSync(path.join(weights, 'hub', 'model.safetensors'), 'weights');
@@ -52,7 +52,8 @@ describe('the training container', () => {
     const config = path.join(folder('config'), 'config.json');
     fs.writeFileSync(config, '{}');
     // The config file's own read-only mount where this version has one (a variable: no excess-property check).
-    const mounts = { dataset: folder('data'), run: runDir, config, weights, cache, init: null };
+    const compileCache = folder('compile-cache');
+    const mounts = { dataset: folder('data'), run: runDir, config, weights, cache, init: null, compileCache };
     const spec = trainContainerSpec({
       runId: 'mounts',
       attempt: 1,
@@ -72,11 +73,18 @@ describe('the training container', () => {
         'echo x >> /weights/hub/model.safetensors && echo weights-old=written || echo weights-old=refused',
         'mkdir -p /cache/compile && echo cache=written || echo cache=refused',
         'touch /run/ok && echo run=written',
+        'mkdir -p /compile-cache/m && echo compile=written || echo compile=refused',
       ].join('; '),
     );
     expect(exitCode).toBe(0);
     expect(lines).toEqual(
-      expect.arrayContaining(['weights-new=refused', 'weights-old=refused', 'cache=refused', 'run=written']),
+      expect.arrayContaining([
+        'weights-new=refused',
+        'weights-old=refused',
+        'cache=refused',
+        'run=written',
+        'compile=written', // the dataset's compile cache (runs/place/compile-cache.ts)
+      ]),
     );
     expect(fs.readdirSync(weights)).toEqual(['hub']);
     expect(fs.readFileSync(path.join(weights, 'hub', 'model.safetensors'), 'utf8')).toBe('weights');

@@ -36,6 +36,8 @@ export interface RunMounts {
   cache: MountSource;
   /** An earlier run's checkpoints/ folder when starting from it. */
   init: string | null;
+  /** torch.compile's kernel cache of the runs on this dataset, writable (runs/place/compile-cache.ts); null: per run. */
+  compileCache: MountSource | null;
 }
 
 /** Everything a training container's spec depends on. */
@@ -127,6 +129,8 @@ export function trainContainerSpec(input: TrainContainerInput): Dockerode.Contai
     bind(mounts.cache, CONTAINER_PATHS.cache, true),
   ];
   if (mounts.init) binds.push(bind(mounts.init, CONTAINER_PATHS.init, true));
+  // Writable, but shared only by runs that read the same images (a compile cache is code).
+  if (mounts.compileCache) binds.push(bind(mounts.compileCache, CONTAINER_PATHS.compileCache, false));
   return {
     name: `${input.namePrefix}-${input.runId}-${input.attempt}`,
     Image: input.image,

@@ -13,6 +13,7 @@ export const CONTAINER_PATHS = {
   cache: '/cache',
   init: '/init',
   config: '/config/config.json',
+  compileCache: '/compile-cache',
 } as const;
 
 /**

@@ -5,6 +5,7 @@ import { resolveUserPath } from '../../user-path';
 import { RunFolder } from '../folder/run-folder';
 import { checkedRunMount } from '../folder/mount-check';
 import { hasPretrainedWeights } from '../../weights/weights-cache';
+import { localCompileCache } from './compile-cache';
 import type { AttemptEnv } from '../lifecycle/run-attempt';
 import type { LiveRun } from '../lifecycle/live-run';
 import type { RunMounts } from '../../docker/container-spec';
@@ -54,6 +55,7 @@ export class BindPlace implements RunPlace {
       weights: env.paths.weightsDir,
       cache: env.paths.cacheDir,
       init: initDir ? await checkedRunMount(runsDir, initDir, 'folder') : null,
+      compileCache: await localCompileCache(env.paths.dataDir, settings.datasetPath),
     };
   }
 

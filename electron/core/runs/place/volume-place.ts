@@ -1,3 +1,4 @@
+import { compileCacheVolume } from './compile-cache';
 import type Dockerode from 'dockerode';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -56,6 +57,8 @@ export class VolumePlace implements RunPlace {
   readonly remote = true;
   private readonly names: ReturnType<typeof volumeNames>;
   private datasetVolume: string | null = null;
+  /** torch.compile's kernels of the runs on this dataset (compile-cache.ts). */
+  private compileVolume: string | null = null;
   private mirror: RunMirror | null = null;
   private copied = false;
   private lastSeen: boolean | null = null;
@@ -110,6 +113,10 @@ export class VolumePlace implements RunPlace {
       await ownVolume(docker, this.names.weights, env.user, common);
     }
     await ensureVolume(docker, this.names.cache, labels('cache'));
+    this.compileVolume = compileCacheVolume(env.namePrefix, content.hash);
+    if (await ensureVolume(docker, this.compileVolume, labels('compile'))) {
+      await ownVolume(docker, this.compileVolume, env.user, common);
+    }
     // The fetch step finds cached weights itself and downloads nothing then (weights.py).
     return { fetchWeightsInto: needsWeights ? { volume: this.names.weights } : null };
   }
@@ -135,6 +142,7 @@ export class VolumePlace implements RunPlace {
       weights: { volume: this.names.weights },
       cache: { volume: this.names.cache },
       init: null,
+      compileCache: this.compileVolume ? { volume: this.compileVolume } : null,
     };
   }
 

@@ -27,6 +27,7 @@ const input: TrainContainerInput = {
     weights: '/d/weights',
     cache: '/d/cache',
     init: null,
+    compileCache: '/d/compile-cache/0123456789abcdef',
   },
   user: { uid: 1000, gid: 1000 },
   totalMemoryBytes: 64 * GIB,
@@ -86,6 +87,8 @@ describe('trainContainerSpec', () => {
       { Type: 'bind', Source: '/d/runs/r1/config.json', Target: '/config/config.json', ReadOnly: true },
       { Type: 'bind', Source: '/d/weights', Target: '/weights', ReadOnly: true },
       { Type: 'bind', Source: '/d/cache', Target: '/cache', ReadOnly: true },
+      // the dataset's compile cache: writable, shared only with runs on the same images
+      { Type: 'bind', Source: '/d/compile-cache/0123456789abcdef', Target: '/compile-cache', ReadOnly: false },
     ]);
     expect(host.Binds).toBeUndefined();
   });

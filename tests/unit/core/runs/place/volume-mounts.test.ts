@@ -18,6 +18,7 @@ describe('the training container of a run on a server', () => {
       weights: { volume: 'deit-studio-weights' },
       cache: { volume: 'deit-studio-cache' },
       init: null,
+      compileCache: { volume: 'deit-studio-compile-0123456789abcdef' },
     },
     user: { uid: 1000, gid: 1000 },
     totalMemoryBytes: 8 * 1024 ** 3,
@@ -32,6 +33,7 @@ describe('the training container of a run on a server', () => {
       { Type: 'volume', Source: 'deit-studio-run-20261127-2340-deit-small-x7k2', Target: '/run', ReadOnly: false },
       { Type: 'volume', Source: 'deit-studio-weights', Target: '/weights', ReadOnly: true },
       { Type: 'volume', Source: 'deit-studio-cache', Target: '/cache', ReadOnly: true },
+      { Type: 'volume', Source: 'deit-studio-compile-0123456789abcdef', Target: '/compile-cache', ReadOnly: false },
     ]);
     expect(spec.HostConfig?.NetworkMode).toBe('none');
   });
