@@ -29,8 +29,8 @@ const LEGACY_MARKS = [
 /** The app's own files in the root of a run folder; a container never writes them (in the `output` layout). */
 export const APP_FILES = ['run.json', 'state.json', 'config.json', 'gpu.jsonl'] as const;
 
-// Appending telemetry: never through a link a container planted, never into a FIFO (O_NONBLOCK: ENXIO).
-const APPEND_FLAGS =
+/** Appending to a run's files: never through a link a container planted, never into a FIFO (O_NONBLOCK: ENXIO). */
+export const APPEND_FLAGS =
   constants.O_WRONLY |
   constants.O_APPEND |
   constants.O_CREAT |

@@ -1,9 +1,9 @@
 import type Dockerode from 'dockerode';
-import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { CAPS } from '../folder/container-file';
+import { APPEND_FLAGS } from '../folder/run-folder';
 
 /** The files a running remote run streams back as they grow (what LiveRun follows), with their caps. */
 export const FOLLOWED_FILES = [
@@ -13,13 +13,6 @@ export const FOLLOWED_FILES = [
 
 /** Waits between tries after a failed or ended stream: 250 ms, doubling, at most this. */
 export const MIRROR_BACKOFF_MAX_MS = 5000;
-
-const APPEND_FLAGS =
-  constants.O_WRONLY |
-  constants.O_APPEND |
-  constants.O_CREAT |
-  (constants.O_NOFOLLOW ?? 0) |
-  (constants.O_NONBLOCK ?? 0);
 
 /** What a mirror needs: where it writes, which container, its engine's client, and whom to tell of trouble. */
 export interface MirrorInput {

@@ -9,11 +9,12 @@ interface FieldBase {
 }
 
 /** Ids of the hint and (when invalid) the error, for aria-describedby. */
-function describedBy(id: string, error?: string): string {
+export function describedBy(id: string, error?: string): string {
   return error ? `${id}-error ${id}-hint` : `${id}-hint`;
 }
 
-function FieldNotes({ id, hint, error }: { id: string; hint: ReactNode; error?: string }) {
+/** A field's error (when there is one) and its hint, with the ids its input's aria-describedby names. */
+export function FieldNotes({ id, hint, error }: { id: string; hint: ReactNode; error?: string }) {
   return (
     <>
       {error && (

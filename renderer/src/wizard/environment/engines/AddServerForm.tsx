@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { EngineEntry, HostKeyCheck, SshTarget } from '@contract';
 import { api, isDesktop } from '../../../api/api';
 import { ErrorNotice } from '../../../components/ErrorNotice';
+import { describedBy, FieldNotes } from '../../settings/FormFields';
 import { useAsyncAction } from '../../../components/use-async-action';
 import { HostKeyChanged, HostKeyPrompt } from './HostKeyPrompt';
 import { EMPTY_SERVER_DRAFT, checkServerDraft, type ServerDraft, type ServerField } from './server-form';
@@ -113,18 +114,10 @@ export function AddServerForm({ onAdded, onClose }: { onAdded: (engine: EngineEn
           value={draft[key]}
           placeholder={placeholder}
           aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error ${id}-hint` : `${id}-hint`}
+          aria-describedby={describedBy(id, error)}
           onChange={(e) => edit(key, e.target.value)}
         />
-        {error && (
-          <p id={`${id}-error`} className="field-error">
-            <span aria-hidden="true">✕ </span>
-            {error}
-          </p>
-        )}
-        <p id={`${id}-hint`} className="field-hint">
-          {hint}
-        </p>
+        <FieldNotes id={id} hint={hint} error={error} />
       </div>
     );
   }
