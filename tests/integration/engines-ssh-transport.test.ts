@@ -96,8 +96,13 @@ describe('the SSH transport to a Docker Engine', () => {
       idleCloseMs: 200,
     });
     transports.push(t);
-    await Promise.all(Array.from({ length: 12 }, () => t.docker().ping()));
+    // Nine long-lived streams (a channel each, 8 per connection) need a second connection, however
+    // slow the machine: short requests could finish before the next starts and never overlap.
+    const streams = (await Promise.all(Array.from({ length: 9 }, () => t.docker().getEvents()))) as unknown as Array<{
+      destroy(): void;
+    }>;
     expect(t.stats()).toHaveLength(2);
+    for (const stream of streams) stream.destroy();
     while (t.stats().length > 1) await new Promise((resolve) => setTimeout(resolve, 50));
     await new Promise((resolve) => setTimeout(resolve, 400)); // past another idle period: the last one stays
     expect(t.stats()).toHaveLength(1);
