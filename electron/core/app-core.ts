@@ -13,7 +13,7 @@ import { createImageHandlers } from './images/image-handlers';
 import { readyTrainerImage } from './images/ready-trainer-image';
 import { studioPaths } from './paths';
 import { createEngineHandlers } from './engines/engine-handlers';
-import { EngineRegistry } from './engines/engine-registry';
+import { EngineRegistry, LOCAL_ENGINE } from './engines/engine-registry';
 import { SettingsFile } from './app/app-settings';
 import { createDownloadHandlers } from './runs/downloads/download-handlers';
 import { createPredictionHandlers } from './runs/predictions/prediction-handlers';
@@ -21,6 +21,7 @@ import { PredictionJobs } from './runs/predictions/prediction-jobs';
 import { createRunHandlers } from './runs/run-handlers';
 import { RunService } from './runs/lifecycle/run-service';
 import { engineMissing } from './runs/place/run-places';
+import { importOnThisComputer } from './weights/import-weights';
 import { createWeightsHandlers } from './weights/weights-handlers';
 
 /** The whole core as the shells see it: handlers for every call, the event bus, and shutdown. */
@@ -107,7 +108,14 @@ export async function createCore(options: CoreOptions): Promise<StudioCore> {
       report: engine.doctor.latest ?? (await engine.doctor.check().catch(() => null)),
       readings: engine.telemetry.recent(5).at(-1)?.gpus ?? null,
     })),
-    ...createWeightsHandlers(context, runs.env),
+    // Imports check the file on this computer's engine, whichever is current (a server cannot mount it).
+    ...createWeightsHandlers(
+      context,
+      importOnThisComputer(runs.env, {
+        docker: () => engines.docker(LOCAL_ENGINE.id),
+        imageTag: () => engine.images.tag(),
+      }),
+    ),
     ...createDownloadHandlers(context),
     ...createCompareHandlers(context, runs),
     ...createEngineHandlers(engines),

@@ -57,6 +57,9 @@ describe('the processor speed probe', () => {
     expect(speed.cores).toBe(1); // threads: OMP_NUM_THREADS=1, as training containers get it in the tests
     expect(created).toHaveLength(1);
     expect(created[0]!.HostConfig).toMatchObject({ NetworkMode: 'none', CapDrop: ['ALL'] });
+    // Nothing of this computer is mounted, so the probe runs on a GPU server's engine as well.
+    expect(created[0]!.HostConfig?.Binds).toBeUndefined();
+    expect(created[0]!.HostConfig?.Mounts).toBeUndefined();
     const left = await docker.listContainers({ all: true, filters: { label: ['deit-studio.role=probe-speed'] } });
     expect(left.filter((c) => c.Names.some((n) => n.includes('deit-probe-test')))).toEqual([]);
 
@@ -72,6 +75,26 @@ describe('the processor speed probe', () => {
       expect(await second.speed('deit_tiny_patch16_224', 32, 16)).toEqual(speed);
       expect(again).toHaveLength(0);
     }
+  });
+
+  it('does not give a figure timed on one engine for another with as many cores (a GPU server)', async () => {
+    const { probe: p, env } = probe();
+    const speed = await p.speed('deit_tiny_patch16_224', 32, 8);
+    const info = (await docker.info()) as Record<string, unknown>;
+    // A second engine cannot exist here: the same engine, reporting another engine ID (as a server would).
+    const server = new Proxy(docker, {
+      get(target, key, receiver) {
+        if (key === 'info') return async () => ({ ...info, ID: 'ANOTHER-ENGINE-ID', Name: 'gpu1' });
+        const value = Reflect.get(target, key, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const local = env.docker;
+    env.docker = async () => server;
+    env.busy = () => true; // no timing now: only a figure already known could answer
+    await expect(p.speed('deit_tiny_patch16_224', 32, 8)).rejects.toBeInstanceOf(ProbeUnavailable);
+    env.docker = local;
+    expect(await p.speed('deit_tiny_patch16_224', 32, 8)).toEqual(speed); // this engine's figure is still known
   });
 
   it('does not time the processor while a run trains', async () => {

@@ -145,6 +145,10 @@ describe('adding an SSH server', () => {
     expect((await remote.version()).Version).toBe((await docker.version()).Version);
     // What the doctor uses for the server's disk: df over SSH.
     expect(await registry.serverFreeBytes(entry.id, '/')).toBeGreaterThan(0);
+    // When df cannot tell, the reason comes back (the doctor shows it), with df's own words.
+    await expect(registry.serverFreeSpace(entry.id, '/no-such-folder')).rejects.toThrow(
+      /^df \/no-such-folder failed \(exit code 1: df: .*no-such-folder.*No such file or directory\)$/,
+    );
   });
 
   it('follows ~/.ssh/config (alias → HostName, Port, IdentityFile) and logs in with ssh-agent', async () => {
@@ -374,6 +378,54 @@ describe('the doctor on the chosen engine', () => {
           .getImage('deit-studio/gpu-probe:1')
           .remove()
           .catch(() => undefined);
+    }
+  });
+});
+
+describe('what stays on this computer while a server is current', () => {
+  it('imports weights with this computer’s engine, even when the server does not answer', async () => {
+    const own = await startSshServer();
+    const core = await createCore({
+      shell: 'serve',
+      version: '0.0.0-test',
+      dataDir,
+      trainerDir: fixturePath('docker', 'trainer-tiny'),
+      baseImage: TWIN_IMAGE,
+      docker,
+      background: false,
+    });
+    try {
+      const check = await dispatchCall(core.handlers, 'engines.checkHost', { host: '127.0.0.1', port: own.port });
+      if (!check.ok) throw new Error(check.error.message);
+      const added = await dispatchCall(core.handlers, 'engines.add', {
+        target: targetOf(own),
+        acceptFingerprint: own.hostKeyFingerprint,
+      });
+      if (!added.ok) throw new Error(added.error.message);
+      expect(core.engines.current().kind).toBe('ssh');
+      await own.stop(); // the server is gone: an import that went there would fail with ssh_unreachable
+      // This fixture's training image is not on this computer's engine: the import says so, about this computer.
+      expect(
+        await docker
+          .getImage(await core.engine.images.tag())
+          .inspect()
+          .then(
+            () => true,
+            () => false,
+          ),
+      ).toBe(false);
+      const file = path.join(dataDir, 'mine.safetensors');
+      await fs.writeFile(file, 'not checked yet');
+      const result = await dispatchCall(core.handlers, 'weights.import', { modelId: 'deit_tiny_patch16_224', file });
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.error).toMatchObject({
+        kind: 'not_available',
+        message: "Importing weights needs the training image on this computer's Docker, and it is not there yet.",
+      });
+    } finally {
+      await core.close();
+      await own.stop();
     }
   });
 });

@@ -1,3 +1,4 @@
+import type Dockerode from 'dockerode';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveUserPath } from '../user-path';
@@ -8,10 +9,42 @@ import { engineFixContext } from '../docker/fix-context';
 import { importWeightsContainerSpec } from '../docker/container-spec';
 import type { AttemptEnv } from '../runs/lifecycle/run-attempt';
 import { runToolContainer } from '../docker/tool-container';
+import { imagePresent } from '../images/image-presence';
 import { hasHubWeights, importedWeightsFile } from './weights-cache';
 
 /** What importing needs from the run service's environment. */
 export type ImportEnv = Pick<AttemptEnv, 'docker' | 'paths' | 'trainerImage' | 'user' | 'namePrefix'>;
+
+/**
+ * Importing always runs on this computer's Docker Engine, whichever engine is current: the file and
+ * the weights folder are on this computer (a server cannot bind-mount them), and only runs here use
+ * imported weights — a run on a GPU server fetches its own from the Hugging Face Hub into the server's
+ * weights volume. The training image must be on this computer's engine; when it is not, a plain error.
+ *
+ *   createWeightsHandlers(ctx, importOnThisComputer(runs.env, { docker: () => engines.docker('local'), imageTag }))
+ */
+export function importOnThisComputer(
+  env: Omit<ImportEnv, 'docker' | 'trainerImage'>,
+  local: { docker(): Promise<Dockerode>; imageTag(): Promise<string> },
+): ImportEnv {
+  return {
+    paths: env.paths,
+    user: env.user,
+    namePrefix: env.namePrefix,
+    docker: () => local.docker(),
+    trainerImage: async () => {
+      const tag = await local.imageTag();
+      if (await imagePresent(await local.docker(), tag)) return tag;
+      throw new AppError(
+        'not_available',
+        "Importing weights needs the training image on this computer's Docker, and it is not there yet.",
+        {
+          fix: 'On the Environment page choose "This computer" and get the training image, then import again (the file is checked here, and runs on this computer use it; runs on a GPU server fetch their own weights).',
+        },
+      );
+    },
+  };
+}
 
 /** The full path of the file the user typed or picked (~ expanded); a typed error when it is not one. */
 export async function resolveWeightsFile(input: string): Promise<string> {

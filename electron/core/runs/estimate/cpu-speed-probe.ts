@@ -16,9 +16,11 @@ import { runToolContainer } from '../../docker/tool-container';
  *   const probe = new CpuSpeedProbe(env);
  *   const speed = await probe.speed('deit_tiny_patch16_224', 32, 32);   // null: could not time it
  *
- * Results are kept per training image, model, image size, batch and machine (cores, CPU model) in
- * `<data>/cache/cpu-speed.json`, so each is measured once. One probe runs at a time (they compete
- * for the same cores); a request waiting behind it is replaced by a newer one (the user moved on).
+ * It times the engine the run will use (the current one, a GPU server's too: the container needs no
+ * mounts). Results are kept per training image, model, image size, batch and engine (its ID, cores,
+ * this computer's CPU model) in `<data>/cache/cpu-speed.json`, so each is measured once. One probe
+ * runs at a time (they compete for the same cores); a request waiting behind it is replaced by a
+ * newer one (the user moved on).
  */
 
 export const ProbeResult = z.object({
@@ -104,11 +106,12 @@ export class CpuSpeedProbe {
   async speed(modelId: ModelId, imgSize: number, batch: number): Promise<CpuSpeed> {
     const docker = await this.env.docker();
     const image = await this.env.trainerImage();
-    const ncpu = await docker
+    const engine = await docker
       .info()
-      .then((info: { NCPU?: number }) => info.NCPU ?? 0)
-      .catch(() => 0);
-    const key = [image, modelId, imgSize, batch, ncpu, os.cpus()[0]?.model ?? '?'].join('|');
+      .then((info: { NCPU?: number; ID?: string }) => ({ ncpu: info.NCPU ?? 0, id: info.ID ?? '' }))
+      .catch(() => ({ ncpu: 0, id: '' }));
+    // The engine's ID tells engines apart: a GPU server's processor is not this computer's, even with as many cores.
+    const key = [image, modelId, imgSize, batch, engine.ncpu, engine.id || '?', os.cpus()[0]?.model ?? '?'].join('|');
     const known = (await this.load()).get(key);
     if (known) return known;
     const recent = this.busyCache.get(key);
